@@ -1,0 +1,6 @@
+import { route } from "@/lib/http/route";
+import { listLogFiles } from "@/lib/services/run-files";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route(async ({ db }, _req, { runId }) => ({ files: await listLogFiles(db, runId!) }));

@@ -1,0 +1,5 @@
+import { DataPage } from "@/components/data/data-page";
+
+export default function DataRoute() {
+  return <DataPage />;
+}

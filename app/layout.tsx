@@ -1,0 +1,39 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { Providers } from "@/components/providers";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: "Parallel Run Studio",
+  description: "Batch inference with ParallelRunStep semantics, self-hosted",
+};
+
+const nav = [
+  { href: "/pipelines", label: "Pipelines" },
+  { href: "/runs", label: "Runs" },
+  { href: "/data", label: "Data & models" },
+];
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
+        <header className="flex items-center gap-6 border-b border-slate-200 bg-white px-6 py-3">
+          <a href="/" className="font-semibold">
+            Parallel Run Studio
+          </a>
+          <nav aria-label="Main" className="flex gap-4 text-sm">
+            {nav.map((item) => (
+              <a key={item.href} href={item.href} className="text-slate-600 hover:text-slate-900">
+                {item.label}
+              </a>
+            ))}
+          </nav>
+        </header>
+        <Providers>
+          <main className="mx-auto max-w-7xl px-6 py-6">{children}</main>
+        </Providers>
+      </body>
+    </html>
+  );
+}

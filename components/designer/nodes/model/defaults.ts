@@ -1,0 +1,3 @@
+import type { ModelNodeData } from "@/lib/contracts/canvas";
+
+export const modelDefaults = (): ModelNodeData => ({ model: "" });

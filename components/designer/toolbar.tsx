@@ -1,0 +1,166 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useRef, useState } from "react";
+import { SubmitDialog } from "@/components/runs/submit-dialog";
+import type { CanvasGraph } from "@/lib/contracts/canvas";
+import type { PipelineDraftJson } from "@/lib/contracts/designer-api";
+import { canvasToDefinition } from "@/lib/pipeline/canvas";
+import { formatDefinition, type DefinitionFormat } from "@/lib/pipeline/definition-text";
+import { api, errorText } from "@/components/pipelines/api";
+import type { useDraftSaving } from "./use-draft-saving";
+import type { useHistory } from "./use-history";
+
+export interface Notice {
+  kind: "info" | "error";
+  text: string;
+  link?: { href: string; label: string };
+}
+
+const button = "rounded border border-slate-300 bg-white px-2 py-1 text-sm hover:bg-slate-100 disabled:cursor-not-allowed disabled:opacity-50";
+const primary = "rounded bg-blue-600 px-3 py-1 text-sm font-medium text-white hover:bg-blue-700 disabled:cursor-not-allowed disabled:opacity-50";
+
+const statusText = { saved: "All changes saved", dirty: "Unsaved changes", saving: "Saving…", conflict: "Not saved: changed elsewhere", error: "Not saved" } as const;
+
+export function Toolbar(props: {
+  draft: PipelineDraftJson;
+  graph: CanvasGraph;
+  saving: ReturnType<typeof useDraftSaving>;
+  history: ReturnType<typeof useHistory>;
+  blocking: number;
+  notice: Notice | undefined;
+  setNotice: (n: Notice | undefined) => void;
+  onReload: () => void;
+  onLayout: () => void;
+  onFit: () => void;
+  onImport: (g: CanvasGraph) => void;
+}) {
+  const { draft, saving, history, blocking, notice, setNotice } = props;
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [submitVersion, setSubmitVersion] = useState<number | undefined>(undefined);
+  const blockedTitle = blocking ? `${blocking} problem${blocking > 1 ? "s" : ""} must be fixed first (see Problems)` : undefined;
+
+  const publish = useMutation({
+    mutationFn: async (submit: boolean) => {
+      if (!(await saving.save())) throw new Error("Save the draft first (see the message above)");
+      const body = { expectedRevision: saving.revision.current };
+      return { submit, ...(await api<{ version: number; created: boolean }>(`/api/pipelines/${draft.id}/publish`, { method: "POST", json: body })) };
+    },
+    onSuccess: (r) => {
+      // Submitting publishes first, then asks for the experiment and parameter values.
+      if (r.submit) setSubmitVersion(r.version);
+      else setNotice({ kind: "info", text: !r.created ? `Version ${r.version} is unchanged: nothing new to publish` : `Published version ${r.version}` });
+    },
+    onError: (e) => setNotice({ kind: "error", text: errorText(e) }),
+  });
+
+  const importFile = useMutation({
+    mutationFn: async (file: File) => {
+      const text = await file.text();
+      const format = /\.ya?ml$/i.test(file.name) ? "yaml" : /\.json$/i.test(file.name) ? "json" : undefined;
+      return api<{ canvas: CanvasGraph; definition: { name: string; steps: unknown[] } }>("/api/pipelines/import", { method: "POST", json: { text, format } });
+    },
+    onSuccess: (r) => {
+      props.onImport(r.canvas);
+      setNotice({ kind: "info", text: `Imported '${r.definition.name}' (${r.definition.steps.length} step${r.definition.steps.length === 1 ? "" : "s"}); it is saved as '${draft.name}'` });
+    },
+    onError: (e) => setNotice({ kind: "error", text: `Import failed: ${errorText(e)}` }),
+  });
+
+  const exportAs = (format: DefinitionFormat) => {
+    const def = canvasToDefinition(props.graph, { name: draft.name, description: draft.description });
+    const blob = new Blob([formatDefinition(def, format)], { type: format === "yaml" ? "application/yaml" : "application/json" });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = `${draft.name}.${format}`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+
+  return (
+    <div className="space-y-2">
+      <div className="flex flex-wrap items-center gap-2">
+        <h1 className="mr-2 text-xl font-semibold">{draft.name}</h1>
+        <span role="status" aria-label="Save status" className="text-sm text-slate-600">
+          {statusText[saving.status]}
+          {draft.latestVersion ? ` · latest version v${draft.latestVersion}` : ""}
+        </span>
+        <div className="ml-auto flex flex-wrap gap-1">
+          <button type="button" className={button} onClick={history.undo} disabled={!history.canUndo}>
+            Undo
+          </button>
+          <button type="button" className={button} onClick={history.redo} disabled={!history.canRedo}>
+            Redo
+          </button>
+          <button type="button" className={button} onClick={props.onLayout}>
+            Auto-layout
+          </button>
+          <button type="button" className={button} onClick={props.onFit}>
+            Fit view
+          </button>
+          <button type="button" className={button} onClick={() => exportAs("json")} disabled={blocking > 0} title={blockedTitle}>
+            Export JSON
+          </button>
+          <button type="button" className={button} onClick={() => exportAs("yaml")} disabled={blocking > 0} title={blockedTitle}>
+            Export YAML
+          </button>
+          <button type="button" className={button} onClick={() => fileInput.current?.click()}>
+            Import…
+          </button>
+          <input
+            ref={fileInput}
+            type="file"
+            accept=".json,.yaml,.yml,application/json,application/yaml"
+            className="hidden"
+            aria-label="Import a pipeline definition (JSON or YAML)"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              if (f) importFile.mutate(f);
+              e.target.value = "";
+            }}
+          />
+          <button type="button" className={button} onClick={() => void saving.save()} disabled={saving.status === "saving" || saving.status === "conflict"}>
+            Save
+          </button>
+          <button type="button" className={button} onClick={() => publish.mutate(false)} disabled={blocking > 0 || publish.isPending} title={blockedTitle}>
+            Publish
+          </button>
+          <button type="button" className={primary} onClick={() => publish.mutate(true)} disabled={blocking > 0 || publish.isPending} title={blockedTitle}>
+            Submit run
+          </button>
+        </div>
+      </div>
+      <SubmitDialog pipeline={draft.name} version={submitVersion} open={submitVersion !== undefined} onClose={() => setSubmitVersion(undefined)} />
+      {saving.conflict ? (
+        <div role="alert" className="flex flex-wrap items-center gap-2 rounded border border-amber-400 bg-amber-50 p-2 text-sm">
+          <span>{saving.conflict.message}</span>
+          <button type="button" className={button} onClick={props.onReload}>
+            Reload
+          </button>
+          <button type="button" className={button} onClick={() => void saving.overwrite()}>
+            Keep my version
+          </button>
+        </div>
+      ) : null}
+      {saving.error ? (
+        <p role="alert" className="rounded border border-red-300 bg-red-50 p-2 text-sm text-red-800">
+          Saving failed: {saving.error}
+        </p>
+      ) : null}
+      {notice ? (
+        <div role={notice.kind === "error" ? "alert" : "status"} className={`flex items-center gap-2 rounded border p-2 text-sm ${notice.kind === "error" ? "border-red-300 bg-red-50 text-red-800" : "border-slate-200 bg-slate-50"}`}>
+          <span>{notice.text}</span>
+          {notice.link ? (
+            <a className="text-blue-700 underline" href={notice.link.href}>
+              {notice.link.label}
+            </a>
+          ) : null}
+          <button type="button" className="ml-auto text-xs" aria-label="Dismiss message" onClick={() => setNotice(undefined)}>
+            ✕
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}

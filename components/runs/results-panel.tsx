@@ -1,0 +1,71 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import type { OutputPreview, ValueCounts } from "@/lib/services/run-files";
+import { fetchJson, runUrl } from "./api";
+
+/** The append_row output of a step: first rows, counts per predicted value, CSV download. */
+export function ResultsPanel({ runId, step, version }: { runId: string; step: string; version: string }) {
+  const q = `step=${encodeURIComponent(step)}`;
+  const preview = useQuery({ queryKey: ["preview", runId, step, version], queryFn: () => fetchJson<OutputPreview>(runUrl(runId, `/preview?${q}&rows=10`)) });
+  const counts = useQuery({ queryKey: ["value-counts", runId, step, version], queryFn: () => fetchJson<ValueCounts>(runUrl(runId, `/value-counts?${q}`)) });
+  return (
+    <section aria-label={`Results of ${step}`} className="space-y-4 rounded border border-slate-200 bg-white p-4">
+      <div className="flex items-center gap-3">
+        <h3 className="font-semibold">Results of {step}</h3>
+        {preview.data && <span className="text-sm text-slate-500">{preview.data.fileName}</span>}
+        <a href={runUrl(runId, `/output?${q}`)} download className="ml-auto rounded bg-blue-600 px-3 py-1.5 text-sm font-medium text-white">
+          Download CSV
+        </a>
+      </div>
+      {preview.error && <p role="alert" className="text-sm text-red-700">{preview.error.message}</p>}
+      {preview.data && (
+        <table className="w-full text-sm" aria-label="Output preview">
+          <thead className="text-left text-slate-500">
+            <tr>
+              {preview.data.columns.map((c) => (
+                <th key={c} className="py-1 font-normal">
+                  {c}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {preview.data.rows.map((row, i) => (
+              <tr key={i} className="border-t border-slate-100">
+                {row.map((cell, j) => (
+                  <td key={j} className="py-0.5 font-mono">
+                    {cell}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {counts.data && counts.data.counts.length > 0 && <CountsChart data={counts.data} />}
+    </section>
+  );
+}
+
+function CountsChart({ data }: { data: ValueCounts }) {
+  const max = Math.max(...data.counts.map((c) => c.count));
+  return (
+    <figure aria-label={`Count per ${data.column}`} className="space-y-1">
+      <figcaption className="text-sm text-slate-600">
+        Rows per <b>{data.column}</b> ({data.rows.toLocaleString()} rows{data.truncated ? ", first 50 values" : ""})
+      </figcaption>
+      <div className="space-y-0.5">
+        {data.counts.map((c) => (
+          <div key={c.value} className="flex items-center gap-2 text-xs">
+            <span className="w-24 truncate text-right font-mono" title={c.value}>
+              {c.value}
+            </span>
+            <div className="h-3 rounded bg-blue-500" style={{ width: `${(70 * c.count) / max}%` }} />
+            <span className="tabular-nums">{c.count.toLocaleString()}</span>
+          </div>
+        ))}
+      </div>
+    </figure>
+  );
+}

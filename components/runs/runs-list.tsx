@@ -1,0 +1,109 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
+import type { RunSummary } from "@/lib/contracts/run-api";
+import { fetchJson } from "./api";
+import { durationBetween, formatDuration, formatTime } from "./format";
+import { StatusBadge } from "./status-badge";
+import { SubmitButton } from "./submit-dialog";
+
+const STATUSES = ["", "queued", "running", "cancelling", "completed", "failed", "cancelled"];
+
+/** Runs grouped by experiment and pipeline, refreshed every 2 s so status changes show live. */
+export function RunsList({ pipelines }: { pipelines: string[] }) {
+  const [status, setStatus] = useState("");
+  const [pipeline, setPipeline] = useState("");
+  const [text, setText] = useState("");
+  const query = new URLSearchParams({ ...(status ? { status } : {}), ...(pipeline ? { pipeline } : {}) }).toString();
+  const runs = useQuery({
+    queryKey: ["runs", query],
+    queryFn: () => fetchJson<{ runs: RunSummary[] }>(`/api/runs?${query}`),
+    refetchInterval: 2000,
+  });
+
+  const groups = useMemo(() => {
+    const out = new Map<string, RunSummary[]>();
+    for (const r of runs.data?.runs ?? []) {
+      if (text && !`${r.id} ${r.experimentName} ${r.pipeline}`.toLowerCase().includes(text.toLowerCase())) continue;
+      const key = `${r.experimentName}\u0000${r.pipeline}`;
+      out.set(key, [...(out.get(key) ?? []), r]);
+    }
+    return [...out.entries()].map(([key, list]) => {
+      const [experiment, pipelineName] = key.split("\u0000") as [string, string];
+      return { experiment, pipeline: pipelineName, runs: list };
+    });
+  }, [runs.data, text]);
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-end gap-3">
+        <h1 className="mr-auto text-xl font-semibold">Runs</h1>
+        <label className="text-sm">
+          Status{" "}
+          <select value={status} onChange={(e) => setStatus(e.target.value)} className="rounded border border-slate-300 px-2 py-1">
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s || "any"}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="text-sm">
+          Pipeline{" "}
+          <select value={pipeline} onChange={(e) => setPipeline(e.target.value)} className="rounded border border-slate-300 px-2 py-1">
+            <option value="">any</option>
+            {pipelines.map((p) => (
+              <option key={p}>{p}</option>
+            ))}
+          </select>
+        </label>
+        <label className="text-sm">
+          Search <input value={text} onChange={(e) => setText(e.target.value)} placeholder="run id or experiment" className="rounded border border-slate-300 px-2 py-1" />
+        </label>
+        {pipelines.length > 0 && <SubmitButton pipelines={pipelines} label="Submit a pipeline" />}
+      </div>
+      {runs.error && <p role="alert" className="text-red-700">{runs.error.message}</p>}
+      {runs.data && groups.length === 0 && <p className="text-slate-600">No runs match. Submit a pipeline to start one.</p>}
+      {groups.map((g) => (
+        <section key={`${g.experiment}/${g.pipeline}`} aria-label={`Experiment ${g.experiment}, pipeline ${g.pipeline}`} className="rounded border border-slate-200 bg-white">
+          <h2 className="border-b border-slate-200 px-4 py-2 text-sm font-semibold">
+            {g.experiment} <span className="font-normal text-slate-500">· pipeline {g.pipeline} · {g.runs.length} runs</span>
+          </h2>
+          <table className="w-full text-sm">
+            <thead className="text-left text-slate-500">
+              <tr>
+                <th className="px-4 py-1 font-normal">Run</th>
+                <th className="px-2 py-1 font-normal">Status</th>
+                <th className="px-2 py-1 font-normal">Started</th>
+                <th className="px-2 py-1 font-normal">Duration</th>
+                <th className="px-2 py-1 text-right font-normal">Items processed</th>
+                <th className="px-4 py-1 text-right font-normal">Failed</th>
+              </tr>
+            </thead>
+            <tbody>
+              {g.runs.map((r) => (
+                <tr key={r.id} className="border-t border-slate-100">
+                  <td className="px-4 py-1">
+                    <a href={`/runs/${r.id}`} className="font-mono text-blue-700 hover:underline">
+                      {r.id}
+                    </a>
+                  </td>
+                  <td className="px-2 py-1" title={r.statusReason ?? undefined}>
+                    <StatusBadge status={r.status} />
+                  </td>
+                  <td className="px-2 py-1">{formatTime(r.startedAt)}</td>
+                  <td className="px-2 py-1">{formatDuration(durationBetween(r.startedAt, r.endedAt))}</td>
+                  <td className="px-2 py-1 text-right tabular-nums">
+                    {(r.succeededItems + r.failedItems).toLocaleString()} / {r.totalItems.toLocaleString()}
+                  </td>
+                  <td className={`px-4 py-1 text-right tabular-nums ${r.failedItems ? "text-red-700" : ""}`}>{r.failedItems.toLocaleString()}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,124 @@
+import { z } from "zod";
+import { acceptSnakeCase, bindable, ParamRef, VersionedName } from "./common";
+
+export const LOGGING_LEVELS = ["WARNING", "INFO", "DEBUG"] as const;
+export const LoggingLevel = z.enum(LOGGING_LEVELS);
+export type LoggingLevel = z.infer<typeof LoggingLevel>;
+
+export const OUTPUT_ACTIONS = ["append_row", "summary_only"] as const;
+export const OutputAction = z.enum(OUTPUT_ACTIONS);
+export type OutputAction = z.infer<typeof OutputAction>;
+
+/** Settings of the built-in ONNX image classifier (PNG/JPEG in, file,label,probability out). */
+export const ImageClassifierSettings = acceptSnakeCase(
+  z
+    .object({
+      kind: z.literal("onnx-image-classifier"),
+      /** Registered model, "name" (latest) or "name:version", or a pipeline parameter. */
+      model: bindable(VersionedName),
+      /** Model input and output names; default: the model's first input and output. */
+      inputName: z.string().optional(),
+      outputName: z.string().optional(),
+      /** Tensor layout of the image input; "auto" reads it from the model's input shape. */
+      layout: z.enum(["auto", "NCHW", "NHWC"]).default("auto"),
+      /** Colour channels fed to the model; "auto" reads it from the model's input shape. */
+      color: z.enum(["auto", "grayscale", "rgb"]).default("auto"),
+      /** Size the image is resized to; default: from the model's input shape. */
+      width: z.number().int().positive().optional(),
+      height: z.number().int().positive().optional(),
+      /** Pixel value multiplier applied before mean/std: 1/255 maps 0..255 to 0..1; 1 keeps raw. */
+      scale: z.number().positive().default(1 / 255),
+      mean: z.array(z.number()).optional(),
+      std: z.array(z.number().positive()).optional(),
+      /** Apply softmax to the output (when the model returns logits). */
+      softmax: z.boolean().default(false),
+      /** Class labels in output order, inline or as a text file (one per line) in a datastore. */
+      labels: z.array(z.string()).optional(),
+      labelsFile: z.string().optional(),
+      /** Images per session.run call inside a mini-batch. */
+      inferenceBatchSize: z.number().int().positive().default(256),
+    })
+    .strict(),
+);
+export type ImageClassifierSettings = z.infer<typeof ImageClassifierSettings>;
+
+/** Settings of the built-in ONNX tabular scorer (columns in, output columns appended). */
+export const TabularScorerSettings = acceptSnakeCase(
+  z
+    .object({
+      kind: z.literal("onnx-tabular"),
+      model: bindable(VersionedName),
+      inputName: z.string().optional(),
+      /** Columns, in order, that form the float input tensor [rows, columns.length]. */
+      columns: z.array(z.string().min(1)).min(1),
+      /** Model outputs to append, with the column names to give them. */
+      outputs: z
+        .array(z.object({ name: z.string().min(1), column: z.string().min(1).optional() }).strict())
+        .optional(),
+      /** Input columns copied to each output row (e.g. an id); default all input columns. */
+      keepColumns: z.array(z.string()).optional(),
+    })
+    .strict(),
+);
+export type TabularScorerSettings = z.infer<typeof TabularScorerSettings>;
+
+export const BuiltinScorer = z.union([ImageClassifierSettings, TabularScorerSettings]);
+export type BuiltinScorer = z.infer<typeof BuiltinScorer>;
+
+const positiveInt = z.coerce.number().int().min(1);
+
+/**
+ * ParallelRunConfig as written by users (designer panel, API, CLI definitions): fields may be
+ * bound to pipeline parameters. `resolveParallelRunConfig` turns it into `ResolvedRunConfig`.
+ */
+export const ParallelRunConfig = acceptSnakeCase(
+  z
+    .object({
+      /** The user script, relative to sourceDirectory; or `scorer` for a built-in ONNX scorer. */
+      entryScript: z.string().min(1).optional(),
+      sourceDirectory: z.string().min(1).optional(),
+      scorer: BuiltinScorer.optional(),
+      /** Files per run() call (file data) or approximate bytes such as "1MB" (tabular data). */
+      miniBatchSize: bindable(z.union([z.string(), z.number()])).optional(),
+      /** Failed items tolerated over the whole input; -1 ignores all failures. */
+      errorThreshold: bindable(z.union([z.number(), z.string()])),
+      allowedFailedCount: bindable(z.union([z.number(), z.string()])).optional(),
+      allowedFailedPercent: bindable(z.union([z.number(), z.string()])).optional(),
+      outputAction: OutputAction,
+      appendRowFileName: z.string().min(1).default("parallel_run_step.txt"),
+      nodeCount: bindable(z.union([z.number(), z.string()])).default(1),
+      processCountPerNode: bindable(z.union([z.number(), z.string()])).default(1),
+      /** Seconds one run() call may take before its process is replaced. */
+      runInvocationTimeout: bindable(z.union([z.number(), z.string()])).default(60),
+      runMaxTry: bindable(z.union([z.number(), z.string()])).default(3),
+      loggingLevel: bindable(z.string()).default("INFO"),
+      environmentVariables: z.record(z.string(), z.string()).default({}),
+      partitionKeys: z.array(z.string().min(1)).optional(),
+    })
+    .strict(),
+);
+export type ParallelRunConfig = z.infer<typeof ParallelRunConfig>;
+
+/** The config after parameter resolution, checked field by field: what the engine runs. */
+export const ResolvedRunConfig = z.object({
+  entryScript: z.string().optional(),
+  sourceDirectory: z.string().optional(),
+  scorer: BuiltinScorer.optional(),
+  /** Files per mini-batch for file data, bytes per mini-batch for tabular data. */
+  miniBatchSize: z.number().int().positive(),
+  errorThreshold: z.number().int().min(-1),
+  allowedFailedCount: z.number().int().min(-1).optional(),
+  allowedFailedPercent: z.number().min(0).max(100).optional(),
+  outputAction: OutputAction,
+  appendRowFileName: z.string(),
+  nodeCount: positiveInt,
+  processCountPerNode: positiveInt,
+  runInvocationTimeout: z.number().positive(),
+  runMaxTry: positiveInt,
+  loggingLevel: LoggingLevel,
+  environmentVariables: z.record(z.string(), z.string()),
+  partitionKeys: z.array(z.string()).optional(),
+});
+export type ResolvedRunConfig = z.infer<typeof ResolvedRunConfig>;
+
+export { ParamRef };

@@ -1,0 +1,127 @@
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { PassThrough, Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { randomBytes } from "node:crypto";
+import { AppError, invalid, notFound } from "../errors";
+import { walkSorted } from "./local-walk";
+import { checkRange, normalizeDatastorePath, quotePath } from "./paths";
+import { compileListPattern } from "./pattern";
+import type { Datastore, DatastoreEntry, ListOptions } from "./types";
+
+function errnoCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+function fileError(path: string, error: unknown): AppError {
+  const code = errnoCode(error);
+  if (code === "ENOENT" || code === "ENOTDIR") return notFound(`file ${quotePath(path)} not found in datastore`);
+  if (code === "EISDIR") return invalid(`${quotePath(path)} is a folder, not a file`);
+  if (error instanceof AppError) return error;
+  return new AppError("unavailable", `cannot access ${quotePath(path)} in the local datastore (${code ?? String(error)})`);
+}
+
+/** A datastore over a folder on this machine. */
+export class LocalDatastore implements Datastore {
+  readonly kind = "local" as const;
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  localPath(path: string): string {
+    return join(this.root, normalizeDatastorePath(path));
+  }
+
+  async *list(pattern: string, options: ListOptions = {}): AsyncGenerator<DatastoreEntry> {
+    const compiled = compileListPattern(pattern);
+    if (compiled.literal !== undefined) {
+      const single = await this.stat(compiled.literal);
+      if (single) {
+        yield single;
+        return;
+      }
+    }
+    for await (const entry of walkSorted(this.root, compiled.baseDir, compiled.maxDepth, options.signal)) {
+      if (compiled.matches(entry.path)) yield entry;
+    }
+  }
+
+  async stat(path: string): Promise<DatastoreEntry | undefined> {
+    const normalized = normalizeDatastorePath(path);
+    try {
+      const s = await stat(join(this.root, normalized));
+      return s.isFile() ? { path: normalized, size: s.size } : undefined;
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+      throw fileError(normalized, error);
+    }
+  }
+
+  async read(path: string): Promise<Buffer> {
+    const abs = this.localPath(path);
+    try {
+      return await readFile(abs);
+    } catch (error) {
+      throw fileError(path, error);
+    }
+  }
+
+  async readRange(path: string, start: number, end: number): Promise<Buffer> {
+    checkRange(path, start, end);
+    const abs = this.localPath(path);
+    let handle;
+    try {
+      handle = await open(abs, "r");
+    } catch (error) {
+      throw fileError(path, error);
+    }
+    try {
+      const buffer = Buffer.allocUnsafe(end - start);
+      let filled = 0;
+      while (filled < buffer.length) {
+        const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, start + filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      return filled === buffer.length ? buffer : buffer.subarray(0, filled);
+    } catch (error) {
+      throw fileError(path, error);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  createReadStream(path: string, range?: { start: number; end: number }): Readable {
+    const abs = this.localPath(path);
+    if (range) checkRange(path, range.start, range.end);
+    if (range && range.end === range.start) return Readable.from([]);
+    const source = createReadStream(abs, range ? { start: range.start, end: range.end - 1 } : {});
+    const out = new PassThrough();
+    source.on("error", (error) => out.destroy(fileError(path, error)));
+    out.on("close", () => source.destroy());
+    source.pipe(out);
+    return out;
+  }
+
+  async write(path: string, data: Buffer | string | Readable): Promise<void> {
+    const abs = this.localPath(path);
+    const temp = `${abs}.${randomBytes(6).toString("hex")}.partial`;
+    try {
+      await mkdir(dirname(abs), { recursive: true });
+      if (typeof data === "string" || Buffer.isBuffer(data)) await writeFile(temp, data);
+      else await pipeline(data, createWriteStream(temp));
+      await rename(temp, abs);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw fileError(path, error);
+    }
+  }
+
+  async materialize(paths: string[]): Promise<string[]> {
+    return paths.map((p) => this.localPath(p));
+  }
+}

@@ -1,0 +1,12 @@
+export type DbProvider = "sqlite" | "postgresql";
+
+export function providerOf(databaseUrl: string): DbProvider {
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return "postgresql";
+  if (databaseUrl.startsWith("file:")) return "sqlite";
+  throw new Error(`DATABASE_URL must be a file: (SQLite) or postgresql:// URL, got "${databaseUrl.split(":")[0]}:..."`);
+}
+
+/** Absolute path of a SQLite file: URL. */
+export function sqlitePath(databaseUrl: string): string {
+  return databaseUrl.slice("file:".length).split("?")[0]!;
+}

@@ -1,0 +1,308 @@
+import { fork, type ChildProcess } from "node:child_process";
+import { mkdirSync, openSync, closeSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { workerRuntime } from "./runtime";
+import type { ChildMessage, ChildSetup, ItemsSpec, MiniBatchResult, ParentMessage } from "./protocol";
+
+function openLog(file: string): number {
+  mkdirSync(dirname(file), { recursive: true });
+  return openSync(file, "a");
+}
+
+
+export interface Assignment {
+  idx: number;
+  attempt: number;
+  items: ItemsSpec;
+}
+
+export interface ProcessRef {
+  nodeId: number;
+  processId: number;
+  pid?: number;
+}
+
+/**
+ * Where an agent gets its work and reports back. The step executor implements it in-process;
+ * a queue-backed implementation lets agents run on other machines.
+ */
+export interface WorkSource {
+  take(): Assignment | undefined;
+  complete(result: MiniBatchResult, where: ProcessRef): void;
+  /** Work handed out but not started, given back when its process goes away. */
+  giveBack(assignment: Assignment): void;
+  processEvent(event: ProcessEvent): void;
+}
+
+/**
+ * A WorkSource to start agents with before the work is known (their processes start while the
+ * step is planned); `attach` connects the real source and hands over what happened meanwhile.
+ */
+export class DeferredSource implements WorkSource {
+  private target?: WorkSource;
+  private readonly early: ProcessEvent[] = [];
+
+  attach(target: WorkSource): void {
+    this.target = target;
+    for (const event of this.early.splice(0)) target.processEvent(event);
+  }
+
+  take(): Assignment | undefined {
+    return this.target?.take();
+  }
+
+  complete(result: MiniBatchResult, where: ProcessRef): void {
+    this.target?.complete(result, where);
+  }
+
+  giveBack(assignment: Assignment): void {
+    this.target?.giveBack(assignment);
+  }
+
+  processEvent(event: ProcessEvent): void {
+    if (this.target) this.target.processEvent(event);
+    else this.early.push(event);
+  }
+}
+
+export type ProcessEvent =
+  | { type: "process_ready"; where: ProcessRef }
+  | { type: "process_init_failed"; where: ProcessRef; error: string; retired: boolean }
+  | { type: "process_exited"; where: ProcessRef; code: number | null; signal: string | null; expected: boolean };
+
+export interface AgentOptions {
+  nodeId: number;
+  processCount: number;
+  setup: Omit<ChildSetup, "nodeId" | "processId">;
+  environment: Record<string, string>;
+  runInvocationTimeoutSeconds: number;
+  /** Mini-batches queued per process, so a process never waits for the next one. */
+  queueDepth?: number;
+  /** init() failures in a row after which a process slot gets no more work. */
+  maxInitFailures?: number;
+}
+
+interface Slot {
+  processId: number;
+  child?: ChildProcess;
+  ready: boolean;
+  retired: boolean;
+  initFailures: number;
+  queue: Assignment[];
+  /** When the head of the queue started running (ms since epoch). */
+  headStartedAt: number;
+  stopping: boolean;
+}
+
+/**
+ * A node agent: runs process_count_per_node worker processes, keeps each fed with mini-batches,
+ * and replaces a process whose run() exceeds run_invocation_timeout or that dies.
+ */
+export class LocalAgent {
+  private readonly slots: Slot[] = [];
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    private readonly options: AgentOptions,
+    private readonly source: WorkSource,
+  ) {}
+
+  start(): void {
+    if (this.slots.length > 0) return this.wake();
+    for (let p = 0; p < this.options.processCount; p++) {
+      const slot: Slot = { processId: p, ready: false, retired: false, initFailures: 0, queue: [], headStartedAt: 0, stopping: false };
+      this.slots.push(slot);
+      this.spawn(slot);
+    }
+    const tick = Math.max(20, Math.min(250, (this.options.runInvocationTimeoutSeconds * 1000) / 10));
+    this.timer = setInterval(() => this.checkTimeouts(), tick);
+    this.timer.unref();
+  }
+
+  /** Called when work becomes available (new or retried mini-batches). */
+  wake(): void {
+    for (const slot of this.slots) this.fill(slot);
+  }
+
+  get liveProcesses(): number {
+    return this.slots.filter((s) => !s.retired).length;
+  }
+
+  processStates(): { processId: number; pid?: number; ready: boolean; retired: boolean; current?: number }[] {
+    return this.slots.map((s) => ({ processId: s.processId, pid: s.child?.pid, ready: s.ready, retired: s.retired, current: s.queue[0]?.idx }));
+  }
+
+  /** Graceful stop: shutdown() in every process, then wait for them to exit. */
+  stop(graceMs = 10_000): Promise<void> {
+    return this.terminate(graceMs);
+  }
+
+  /** Immediate stop (cancel/abort): in-flight work is abandoned and given back. */
+  kill(): Promise<void> {
+    return this.terminate(0);
+  }
+
+  /** Stops every process: with a grace period, ready ones run shutdown() first; else SIGKILL. */
+  private async terminate(graceMs: number): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await Promise.all(
+      this.slots.map(async (slot) => {
+        for (const a of slot.queue.splice(0)) this.source.giveBack(a);
+        const child = slot.child;
+        if (!child || child.exitCode !== null || child.signalCode !== null) return;
+        slot.stopping = true;
+        const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+        const graceful = graceMs > 0 && slot.ready && child.connected;
+        if (graceful) this.send(slot, { type: "shutdown" });
+        else child.kill("SIGKILL");
+        const timeout = graceful ? setTimeout(() => child.kill("SIGKILL"), graceMs) : undefined;
+        await exited;
+        clearTimeout(timeout);
+      }),
+    );
+  }
+
+  private where(slot: Slot): { nodeId: number; processId: number; pid?: number } {
+    return { nodeId: this.options.nodeId, processId: slot.processId, pid: slot.child?.pid };
+  }
+
+  private spawn(slot: Slot): void {
+    const { setup, environment, nodeId } = this.options;
+    const out = openLog(join(setup.logDir, "user", "stdout", String(nodeId), `${slot.processId}.stdout.txt`));
+    const errFd = openLog(join(setup.logDir, "user", "stderr", String(nodeId), `${slot.processId}.stderr.txt`));
+    const runtime = workerRuntime();
+    const child = fork(runtime.module, [], {
+      execArgv: runtime.execArgv,
+      env: { ...process.env, ...environment, PRS_NODE_ID: String(nodeId), PRS_PROCESS_ID: String(slot.processId), ...(runtime.tsxLoaded ? { PRS_TSX_LOADED: "1" } : {}) },
+      stdio: ["ignore", out, errFd, "ipc"],
+    });
+    closeSync(out);
+    closeSync(errFd);
+    slot.child = child;
+    slot.ready = false;
+    slot.stopping = false;
+    child.on("message", (message: ChildMessage) => this.onMessage(slot, child, message));
+    child.on("exit", (code, signal) => this.onExit(slot, child, code, signal));
+    child.on("error", () => {
+      /* reported through exit */
+    });
+    this.send(slot, { type: "setup", setup: { ...setup, nodeId, processId: slot.processId } });
+  }
+
+  private send(slot: Slot, message: ParentMessage): void {
+    const child = slot.child;
+    if (child?.connected) child.send(message);
+  }
+
+  private onMessage(slot: Slot, child: ChildProcess, message: ChildMessage): void {
+    if (slot.child !== child) return;
+    switch (message.type) {
+      case "ready":
+        slot.ready = true;
+        slot.initFailures = 0;
+        this.source.processEvent({ type: "process_ready", where: this.where(slot) });
+        this.fill(slot);
+        return;
+      case "init_failed": {
+        slot.initFailures++;
+        const retired = slot.initFailures >= (this.options.maxInitFailures ?? 2);
+        slot.retired = retired;
+        this.source.processEvent({ type: "process_init_failed", where: this.where(slot), error: message.error, retired });
+        slot.stopping = true;
+        child.kill("SIGKILL");
+        return;
+      }
+      case "result": {
+        const head = slot.queue[0];
+        if (!head || head.idx !== message.idx || head.attempt !== message.attempt) return;
+        slot.queue.shift();
+        slot.headStartedAt = Date.now();
+        const { type: _type, ...result } = message;
+        this.source.complete(result, this.where(slot));
+        this.fill(slot);
+        return;
+      }
+      case "shutdown_done":
+        return;
+    }
+  }
+
+  private onExit(slot: Slot, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (slot.child !== child) return;
+    const expected = slot.stopping;
+    slot.child = undefined;
+    slot.ready = false;
+    this.source.processEvent({ type: "process_exited", where: { nodeId: this.options.nodeId, processId: slot.processId, pid: child.pid }, code, signal, expected });
+    const head = slot.queue.shift();
+    const rest = slot.queue.splice(0);
+    if (head && !expected) {
+      this.source.complete(
+        {
+          idx: head.idx,
+          attempt: head.attempt,
+          status: "PROCESS_DIED",
+          itemCount: head.items.kind === "files" ? head.items.names.length : 0,
+          succeeded: 0,
+          failed: 0,
+          runSeconds: 0,
+          totalSeconds: (Date.now() - slot.headStartedAt) / 1000,
+          error: `worker process ${child.pid} exited (${signal ? `signal ${signal}` : `code ${code}`}) while running this mini-batch`,
+          itemErrors: [],
+        },
+        this.where(slot),
+      );
+    } else if (head) {
+      this.source.giveBack(head);
+    }
+    for (const a of rest) this.source.giveBack(a);
+    if (!this.stopped && !slot.retired) this.spawn(slot);
+  }
+
+  private fill(slot: Slot): void {
+    if (this.stopped || !slot.ready || slot.retired) return;
+    const depth = this.options.queueDepth ?? 4;
+    while (slot.queue.length < depth) {
+      const next = this.source.take();
+      if (!next) return;
+      if (slot.queue.length === 0) slot.headStartedAt = Date.now();
+      slot.queue.push(next);
+      this.send(slot, { type: "run", idx: next.idx, attempt: next.attempt, items: next.items });
+    }
+  }
+
+  private checkTimeouts(): void {
+    const limit = this.options.runInvocationTimeoutSeconds * 1000;
+    const now = Date.now();
+    for (const slot of this.slots) {
+      const head = slot.queue[0];
+      const child = slot.child;
+      if (!head || !child || now - slot.headStartedAt <= limit) continue;
+      // Replace the process: its run() is abandoned and the mini-batch counts as a failed try.
+      slot.queue.shift();
+      const rest = slot.queue.splice(0);
+      slot.child = undefined;
+      slot.ready = false;
+      child.kill("SIGKILL");
+      this.source.complete(
+        {
+          idx: head.idx,
+          attempt: head.attempt,
+          status: "RUN_TIMEOUT",
+          itemCount: head.items.kind === "files" ? head.items.names.length : 0,
+          succeeded: 0,
+          failed: 0,
+          runSeconds: (now - slot.headStartedAt) / 1000,
+          totalSeconds: (now - slot.headStartedAt) / 1000,
+          error: `run() took longer than run_invocation_timeout (${this.options.runInvocationTimeoutSeconds} s); the process was replaced`,
+          itemErrors: [],
+        },
+        this.where(slot),
+      );
+      for (const a of rest) this.source.giveBack(a);
+      this.source.processEvent({ type: "process_exited", where: { nodeId: this.options.nodeId, processId: slot.processId, pid: child.pid }, code: null, signal: "SIGKILL", expected: true });
+      if (!this.stopped) this.spawn(slot);
+    }
+  }
+}

@@ -1,0 +1,398 @@
+import { mkdirSync, readFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import type { Db } from "../db/client";
+import type { DbProvider } from "../db/provider";
+import { PipelineDefinition, type StepDefinition } from "../contracts/pipeline";
+import type { ResolvedRunConfig } from "../contracts/parallel-run-config";
+import { AppError, errorMessage } from "../errors";
+import { topologicalOrder } from "../pipeline/graph";
+import { DeferredSource, LocalAgent } from "./agent";
+import { resolveEntry } from "./entry";
+import { noEvents, type RunEventSink, type WorkerProcessState } from "./events";
+import { resolveInput, type StepOutputRef } from "./inputs";
+import { mergeRecords, scanSegments, type RecordLocation } from "./segments";
+import { writeMiniBatchUpdates, updateOf, type MiniBatchUpdate } from "./persist";
+import { fingerprintInputs, planStep } from "./plan";
+import { hasReuseCandidate, reuseBaseKey, tryReuse } from "./reuse";
+import { StepDatastores } from "./step-datastores";
+import type { ItemsSpec } from "./protocol";
+import { StepReports } from "./reports";
+import { resolveRunConfig, type ParameterValues } from "./resolve";
+import { StepExecutor, type MiniBatchState, type StepOutcome } from "./step-executor";
+
+export interface OrchestratorDeps {
+  db: Db;
+  provider: DbProvider;
+  workerId: string;
+  events?: RunEventSink;
+  /** How often progress, mini-batch states and the heartbeat are written. */
+  flushIntervalMs?: number;
+}
+
+const TERMINAL = new Set(["completed", "failed", "cancelled"]);
+
+/**
+ * Runs (or resumes) a pipeline run: each step in dependency order; finished steps and finished
+ * mini-batches are never run again.
+ */
+export async function executeRun(deps: OrchestratorDeps, runId: string): Promise<{ status: string; reason: string }> {
+  const { db } = deps;
+  const events = deps.events ?? noEvents;
+  const run = await db.pipelineRun.findUnique({ where: { id: runId }, include: { pipelineVersion: true } });
+  if (!run) throw new AppError("not_found", `Run ${runId} not found`);
+  if (TERMINAL.has(run.status)) return { status: run.status, reason: run.statusReason ?? "" };
+  if (run.status === "cancelling") {
+    // Its orchestrator died while cancelling: finish the cancel.
+    const reason = "Cancelled; resume runs the unfinished mini-batches.";
+    await db.pipelineRun.update({ where: { id: runId }, data: { status: "cancelled", statusReason: reason, endedAt: new Date(), claimedBy: null } });
+    return { status: "cancelled", reason };
+  }
+  await db.pipelineRun.update({
+    where: { id: runId },
+    data: { status: "running", claimedBy: deps.workerId, heartbeatAt: new Date(), startedAt: run.startedAt ?? new Date(), statusReason: null },
+  });
+  events.publish({ type: "run_status", runId, status: "running" });
+
+  const definition = PipelineDefinition.parse(JSON.parse(run.pipelineVersion.definition));
+  const params = JSON.parse(run.parameters) as ParameterValues;
+  const upstream = new Map<string, StepOutputRef>();
+  let status = "completed";
+  let reason = "";
+  const sentences: string[] = [];
+  try {
+    for (const step of topologicalOrder(definition.steps)) {
+      const result = await runStep(deps, events, run, step, params, upstream).catch(async (error: unknown) => {
+        await recordStepError(deps.db, run, step.name, errorMessage(error));
+        throw error;
+      });
+      sentences.push(`${step.name}: ${result.sentence}`);
+      if (result.status !== "completed" && result.status !== "reused") {
+        status = result.status;
+        reason = `${step.name}: ${result.sentence}`;
+        break;
+      }
+    }
+  } catch (error) {
+    status = "failed";
+    reason = errorMessage(error);
+  }
+  const current = await db.pipelineRun.findUnique({ where: { id: runId }, select: { status: true } });
+  if (current?.status === "cancelling" && status === "completed") status = "cancelled";
+  const finalReason = reason || sentences.join(" ");
+  await db.pipelineRun.update({ where: { id: runId }, data: { status, statusReason: finalReason, endedAt: new Date(), claimedBy: null } });
+  events.publish({ type: "run_status", runId, status, reason: finalReason });
+  return { status, reason: finalReason };
+}
+
+type RunRow = { id: string; runDir: string; experimentName: string };
+
+/**
+ * A step that could not run at all (bad input found while resolving or planning) still leaves
+ * job_result.txt and job_error.txt saying why, and a failed StepRun.
+ */
+async function recordStepError(db: Db, run: RunRow, stepName: string, message: string): Promise<void> {
+  const sentence = `Failed before processing: ${message}`;
+  new StepReports(join(run.runDir, stepName, "logs")).finish(sentence, `1 x ${message}\n`);
+  await db.stepRun.updateMany({ where: { runId: run.id, stepName }, data: { status: "failed", statusReason: sentence, endedAt: new Date() } });
+}
+
+interface StepResult {
+  status: "completed" | "reused" | "failed" | "cancelled";
+  sentence: string;
+}
+
+async function runStep(
+  deps: OrchestratorDeps,
+  events: RunEventSink,
+  run: RunRow,
+  step: StepDefinition,
+  params: ParameterValues,
+  upstream: Map<string, StepOutputRef>,
+): Promise<StepResult> {
+  const { db } = deps;
+  const stepDir = join(run.runDir, step.name);
+  const logDir = join(stepDir, "logs");
+  const segmentsDir = join(stepDir, "segments");
+  mkdirSync(logDir, { recursive: true });
+
+  const stores = new StepDatastores(db);
+  const loadDatastore = (name: string) => stores.load(name);
+  const open = stores.open;
+
+  let stepRun = await db.stepRun.findUnique({ where: { runId_stepName: { runId: run.id, stepName: step.name } } });
+  const outputDatastore = step.output.datastore;
+  const outputPath = (step.output.path ?? `runs/${run.id}/${step.name}`).replace(/\/+$/, "");
+  await loadDatastore(outputDatastore);
+  const outputStore = open(outputDatastore);
+  const outputLocal = outputStore.localPath(outputPath) ?? join(stepDir, "output");
+
+  const registerOutput = (config: ResolvedRunConfig, columns: boolean) =>
+    upstream.set(step.name, { datastore: outputDatastore, path: outputPath, outputAction: config.outputAction, appendRowFileName: config.appendRowFileName, columns });
+
+  if (stepRun && (stepRun.status === "completed" || stepRun.status === "reused")) {
+    const config = JSON.parse(stepRun.config) as ResolvedRunConfig & { columns?: boolean };
+    registerOutput(config, config.columns ?? false);
+    return { status: stepRun.status as "completed", sentence: stepRun.statusReason ?? "" };
+  }
+
+  const inputs = await Promise.all(step.inputs.map((ref) => resolveInput(db, ref, params, upstream)));
+  const sideInputs = await Promise.all(step.sideInputs.map((ref) => resolveInput(db, ref, params, upstream)));
+  for (const i of [...inputs, ...sideInputs]) await loadDatastore(i.datastore);
+  const kinds = new Set(inputs.map((i) => i.kind));
+  if (kinds.size > 1) throw new AppError("invalid_input", `Step '${step.name}': inputs mix file and tabular datasets; a ParallelRunStep takes inputs of one type`);
+  const dataKind = inputs[0]!.kind;
+  const config = resolveRunConfig(step.parallelRunConfig, params, dataKind, step.name);
+  const entry = await resolveEntry(db, config, params, step.name, async (ref) => {
+    const m = /^datastore:\/\/([^/]+)\/(.+)$/.exec(ref);
+    const [store, path] = m ? [m[1]!, m[2]!] : ["workspace", ref];
+    await loadDatastore(store);
+    const [local] = await open(store).materialize([path], join(stepDir, "cache", "labels"));
+    return local!;
+  });
+  const args = step.arguments.map((a) => String(typeof a === "object" ? params[a.param] ?? "" : a));
+
+  // Side inputs are given whole to every process, as local files.
+  const sideInputPaths: Record<string, string[]> = {};
+  for (const side of sideInputs) {
+    const ds = open(side.datastore);
+    const paths: string[] = [];
+    for (const pattern of side.patterns) for await (const e of ds.list(pattern)) paths.push(e.path);
+    sideInputPaths[side.name] = await ds.materialize(paths, join(stepDir, "cache", "side", side.datastore));
+  }
+
+  const agentSetup = {
+    runId: run.id,
+    stepName: step.name,
+    entryModule: entry.module,
+    entryLabel: entry.label,
+    settings: entry.settings,
+    loggingLevel: config.loggingLevel,
+    logDir,
+    outputDir: outputLocal,
+    segmentsDir,
+    cacheDir: join(stepDir, "cache", "items"),
+    sideInputs: sideInputPaths,
+    arguments: args,
+    datastores: stores.forWorkers(),
+    outputAction: config.outputAction,
+  };
+  // Worker processes start now, while the step is planned: their start-up (runtime, init(),
+  // model load) overlaps planning instead of adding to it.
+  const relay = new DeferredSource();
+  const agents = Array.from({ length: config.nodeCount }, (_, nodeId) =>
+    new LocalAgent({ nodeId, processCount: config.processCountPerNode, setup: agentSetup, environment: config.environmentVariables, runInvocationTimeoutSeconds: config.runInvocationTimeout }, relay),
+  );
+  // When an identical earlier step may be reused, processes start only if it is not.
+  const baseKey = reuseBaseKey({ config, inputs, sideInputs, entryHash: entry.hash, args, output: [outputDatastore, step.output.path ?? ""] });
+  const mayReuse = step.allowReuse && (await hasReuseCandidate(db, baseKey));
+  if (!mayReuse) for (const agent of agents) agent.start();
+  try {
+    return await planAndExecute();
+  } finally {
+    await Promise.all(agents.map((a) => a.kill()));
+  }
+
+  async function planAndExecute(): Promise<StepResult> {
+    if (!stepRun) {
+      stepRun = await db.stepRun.create({
+        data: { id: `step_${run.id.slice(4)}_${step.name}`, runId: run.id, stepName: step.name, config: JSON.stringify(config), reuseKey: "", status: "planning", outputDir: outputLocal, startedAt: new Date() },
+      });
+    }
+    events.publish({ type: "step_status", runId: run.id, step: step.name, status: "planning" });
+
+    const stepRunId = stepRun.id;
+    const planned = await db.miniBatch.count({ where: { stepRunId } });
+    // The reuse key is written when planning completes: without it, planning was interrupted.
+    const needsPlan = planned === 0 || stepRun.reuseKey === "";
+    // Identity of the step for allow_reuse; the data's fingerprint (listing of paths and sizes) is
+    // appended once known.
+    if (needsPlan) {
+      if (planned > 0) await db.miniBatch.deleteMany({ where: { stepRunId } });
+      if (step.allowReuse) {
+        const reused = await tryReuse(db, stepRunId, baseKey, () => fingerprintInputs(inputs, open), config, outputLocal);
+        if (reused) {
+          const sentence = `Reused the output of run ${reused.runId} (identical step, inputs and code: allow_reuse).`;
+          await db.stepRun.update({
+            where: { id: stepRunId },
+            data: { status: "reused", reuseKey: reused.reuseKey, reusedFromStepId: reused.id, statusReason: sentence, endedAt: new Date(), totalItems: reused.totalItems, totalMiniBatches: reused.totalMiniBatches, succeededItems: reused.succeededItems, failedItems: reused.failedItems, succeededMiniBatches: reused.succeededMiniBatches, failedMiniBatches: reused.failedMiniBatches, config: JSON.stringify({ ...config, columns: reused.columns }) },
+          });
+          if (config.outputAction === "append_row" && outputStore.kind !== "local") await outputStore.write(`${outputPath}/${config.appendRowFileName}`, (await import("node:fs")).createReadStream(join(outputLocal, config.appendRowFileName)));
+          registerOutput(config, reused.columns);
+          new StepReports(logDir).finish(sentence);
+          events.publish({ type: "step_status", runId: run.id, step: step.name, status: "reused", reason: sentence });
+          return { status: "reused", sentence };
+        }
+      }
+    }
+    for (const agent of agents) agent.start();
+    await db.stepRun.update({ where: { id: stepRunId }, data: { status: "running" } });
+    events.publish({ type: "step_status", runId: run.id, step: step.name, status: "running" });
+
+    const states: MiniBatchState[] = [];
+    const updates: MiniBatchUpdate[] = [];
+    // Outputs already written (earlier sessions of this step): one record per mini-batch.
+    const written = scanSegments(segmentsDir);
+    const outputs = new Map<number, { location: RecordLocation; columns: string[] | null; rows: number }>();
+    for (const [idx, record] of written) outputs.set(idx, { location: record, columns: record.meta.columns, rows: record.meta.succeeded });
+    const toState = (row: { id: string; idx: number; items: string; itemCount: number; attempts?: number; status?: string; succeededItems?: number; failedItems?: number; lastError?: string | null }): MiniBatchState => {
+      const state: MiniBatchState = {
+        id: row.id,
+        idx: row.idx,
+        items: JSON.parse(row.items) as ItemsSpec,
+        itemCount: row.itemCount,
+        attempts: row.attempts ?? 0,
+        status: (row.status ?? "pending") as MiniBatchState["status"],
+        succeeded: row.succeededItems ?? 0,
+        failed: row.failedItems ?? 0,
+        lastError: row.lastError ?? undefined,
+      };
+      if (state.status !== "succeeded" && state.status !== "failed") {
+        // Finished before a crash but not yet recorded: its complete output record is the proof.
+        const meta = written.get(row.idx)?.meta;
+        if (meta) {
+          state.status = "succeeded";
+          state.succeeded = meta.succeeded;
+          state.failed = meta.failed;
+          state.itemCount = meta.itemCount;
+          state.attempts = Math.max(state.attempts, meta.attempt);
+          updates.push(updateOf(state, meta.totalSeconds, new Date()));
+        }
+      }
+      states.push(state);
+      return state;
+    };
+    if (!needsPlan) for (const row of await db.miniBatch.findMany({ where: { stepRunId }, orderBy: { idx: "asc" } })) toState(row);
+
+    const reports = new StepReports(logDir);
+    const executor = new StepExecutor(config, needsPlan ? [] : states, {
+      attempt(record) {
+        reports.attempt(record);
+        const out = record.result.output;
+        if (out && record.result.status === "RUN_DONE") outputs.set(record.result.idx, { location: out, columns: out.columns, rows: record.result.succeeded });
+        updates.push(updateOf(record.miniBatch, record.result.totalSeconds, record.finishedAt));
+        events.publish({
+          type: "attempt",
+          runId: run.id,
+          step: step.name,
+          idx: record.result.idx,
+          attempt: record.result.attempt,
+          status: record.result.status,
+          succeeded: record.result.succeeded,
+          failed: record.result.failed,
+          error: record.result.error,
+          itemErrors: record.result.itemErrors,
+          stack: record.result.stack,
+          itemCount: record.result.itemCount,
+          willRetry: record.willRetry,
+          where: record.where,
+        });
+      },
+      processEvent(event) {
+        events.publish({ type: "process", runId: run.id, step: step.name, event });
+      },
+    }, { planning: needsPlan });
+
+    const started = Date.now();
+    const startItems = executor.snapshot().succeededItems + executor.snapshot().failedItems;
+    let flushing = Promise.resolve();
+    let cancelled = false;
+    const flush = async () => {
+      const batch = updates.splice(0);
+      const c = executor.snapshot();
+      if (batch.length) await writeMiniBatchUpdates(db, deps.provider, batch);
+      await db.stepRun.update({
+        where: { id: stepRunId },
+        data: { succeededMiniBatches: c.succeededMiniBatches, failedMiniBatches: c.failedMiniBatches, succeededItems: c.succeededItems, failedItems: c.failedItems, retries: c.retries, totalItems: c.totalItems, totalMiniBatches: c.totalMiniBatches },
+      });
+      const runRow = await db.pipelineRun.update({ where: { id: run.id }, data: { heartbeatAt: new Date() }, select: { status: true } });
+      const elapsed = (Date.now() - started) / 1000;
+      const processed = c.succeededItems + c.failedItems - startItems;
+      const rate = elapsed > 0 ? processed / elapsed : 0;
+      const remaining = c.totalItems - c.succeededItems - c.failedItems;
+      events.publish({ type: "progress", runId: run.id, step: step.name, counters: c, itemsPerSecond: rate, etaSeconds: rate > 0 ? remaining / rate : undefined });
+      reports.progress(c, rate);
+      if (events !== noEvents) events.publish({ type: "workers", runId: run.id, step: step.name, processes: workerStates(agents) });
+      if (runRow.status === "cancelling" && !cancelled) {
+        cancelled = true;
+        executor.cancel("The run was cancelled; resume runs the unfinished mini-batches.");
+      }
+    };
+    const timer = setInterval(() => {
+      flushing = flushing.then(flush).catch(() => undefined);
+    }, deps.flushIntervalMs ?? 500);
+
+    let outcome: StepOutcome;
+    try {
+      const running = executor.run((source) => {
+        relay.attach(source);
+        return agents;
+      });
+      if (needsPlan) {
+        // Mini-batches run as soon as they are planned, while the rest of the input is listed.
+        try {
+          const plan = await planStep(db, deps.provider, stepRunId, inputs, open, config.miniBatchSize, config.partitionKeys, join(stepDir, "plan"), (rows) =>
+            executor.add(rows.map(toState)),
+          );
+          await db.stepRun.update({ where: { id: stepRunId }, data: { reuseKey: `${baseKey}:${plan.fingerprint}`, totalMiniBatches: plan.miniBatches, totalItems: plan.items } });
+          executor.planningDone();
+        } catch (error) {
+          executor.cancel(errorMessage(error));
+          await running;
+          throw error;
+        }
+      }
+      outcome = await running;
+    } finally {
+      clearInterval(timer);
+      await flushing;
+    }
+    await flush();
+
+    const c = outcome.counters;
+    let columns = false;
+    if (config.outputAction === "append_row") {
+      const records = states.filter((s) => s.status === "succeeded" && outputs.has(s.idx)).map((s) => outputs.get(s.idx)!);
+      const file = join(outputLocal, config.appendRowFileName);
+      const merged = mergeRecords(records, file);
+      columns = merged.columns !== null;
+      if (outputStore.kind !== "local") await outputStore.write(`${outputPath}/${config.appendRowFileName}`, (await import("node:fs")).createReadStream(file));
+    }
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const summary = `${c.succeededItems} of ${c.totalItems} items succeeded and ${c.failedItems} failed in ${c.totalMiniBatches} mini-batches (${c.failedMiniBatches} failed, ${c.retries} retries) in ${seconds} s`;
+    const sentence =
+      outcome.status === "completed"
+        ? `Completed: ${summary}.`
+        : outcome.status === "cancelled"
+          ? `Cancelled: ${summary}. ${outcome.reason}`
+          : `${outcome.reason} ${summary}.`;
+    reports.finish(sentence);
+    await db.stepRun.update({
+      where: { id: stepRunId },
+      data: { status: outcome.status, statusReason: sentence, endedAt: outcome.status === "cancelled" ? null : new Date(), config: JSON.stringify({ ...config, columns }) },
+    });
+    registerOutput(config, columns);
+    events.publish({ type: "step_status", runId: run.id, step: step.name, status: outcome.status, reason: sentence });
+    return { status: outcome.status, sentence };
+  }
+}
+
+/** What each worker process is doing, with its resident memory (one small /proc read per process). */
+function workerStates(agents: LocalAgent[]): WorkerProcessState[] {
+  return agents.flatMap((agent, nodeId) =>
+    agent.processStates().map((p) => ({ nodeId, ...p, rssBytes: p.pid ? residentBytes(p.pid) : undefined })),
+  );
+}
+
+function residentBytes(pid: number): number | undefined {
+  try {
+    const pages = Number(readFileSync(`/proc/${pid}/statm`, "utf8").split(" ")[1]);
+    return Number.isFinite(pages) ? pages * 4096 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function newWorkerId(): string {
+  return `wrk_${hostname()}_${process.pid}`;
+}

@@ -1,0 +1,116 @@
+import { createHash } from "node:crypto";
+import type { Db } from "../db/client";
+import type { DbProvider } from "../db/provider";
+import type { Datastore, DatastoreEntry } from "../datastores/types";
+import { invalid } from "../errors";
+import { newId } from "../ids";
+import { planFiles } from "../planning/files";
+import { planPartitions, planTabular } from "../planning/tabular";
+import type { ResolvedInput } from "./inputs";
+import { insertMiniBatches, type NewMiniBatch } from "./persist";
+import type { ItemsSpec } from "./protocol";
+
+export interface PlannedBatch {
+  items: ItemsSpec;
+  itemCount: number;
+}
+
+export interface PlanResult {
+  miniBatches: number;
+  items: number;
+  /** Hash of every listed path and size: the data's identity for allow_reuse. */
+  fingerprint: string;
+}
+
+const GLOB = /[*?[\]{}!]/;
+
+/** The folder an input's items are named relative to (ctx.relativePath, output rows). */
+export function staticRoot(pattern: string, first?: DatastoreEntry): string {
+  const glob = pattern.search(GLOB);
+  if (glob >= 0) return pattern.slice(0, pattern.lastIndexOf("/", glob) + 1);
+  if (pattern.endsWith("/")) return pattern;
+  if (first && first.path === pattern) return pattern.slice(0, pattern.lastIndexOf("/") + 1);
+  return `${pattern}/`;
+}
+
+/** The fingerprint planStep computes, from a listing alone (for the allow_reuse check). */
+export async function fingerprintInputs(inputs: ResolvedInput[], open: (datastore: string) => Datastore): Promise<string> {
+  const hash = createHash("sha256");
+  for (const input of inputs) {
+    for (const pattern of input.patterns) for await (const e of open(input.datastore).list(pattern)) hash.update(`${e.path}\0${e.size}\n`);
+  }
+  return hash.digest("hex");
+}
+
+async function* fingerprinted(entries: AsyncIterable<DatastoreEntry>, hash: ReturnType<typeof createHash>, seen: { count: number; first?: DatastoreEntry }) {
+  for await (const e of entries) {
+    hash.update(`${e.path}\0${e.size}\n`);
+    if (seen.count === 0) seen.first = e;
+    seen.count++;
+    yield e;
+  }
+}
+
+/**
+ * Plans a step's inputs into mini-batches, streaming the listings (millions of files are never
+ * held at once) and inserting one MiniBatch row per mini-batch in chunks.
+ */
+export async function planStep(
+  db: Db,
+  provider: DbProvider,
+  stepRunId: string,
+  inputs: ResolvedInput[],
+  open: (datastore: string) => Datastore,
+  miniBatchSize: number,
+  partitionKeys: string[] | undefined,
+  workDir: string,
+  onPlanned?: (rows: NewMiniBatch[]) => void,
+): Promise<PlanResult> {
+  const hash = createHash("sha256");
+  let idx = 0;
+  let items = 0;
+  let rows: NewMiniBatch[] = [];
+  let lastFlush = performance.now();
+  const flush = async () => {
+    if (rows.length === 0) return;
+    await insertMiniBatches(db, provider, stepRunId, rows);
+    onPlanned?.(rows);
+    rows = [];
+    lastFlush = performance.now();
+  };
+  const add = async (batch: PlannedBatch) => {
+    rows.push({ id: newId("mb"), idx: idx++, items: JSON.stringify(batch.items), itemCount: batch.itemCount });
+    items += batch.itemCount;
+    // Large chunks for insert speed; the first ones early, so that work starts at once.
+    if (rows.length >= 2000 || (onPlanned && (rows.length === idx || performance.now() - lastFlush > 20))) await flush();
+  };
+
+  for (const input of inputs) {
+    const ds = open(input.datastore);
+    for (const pattern of input.patterns) {
+      const seen: { count: number; first?: DatastoreEntry } = { count: 0 };
+      const entries = fingerprinted(ds.list(pattern), hash, seen);
+      if (input.kind === "file") {
+        let root: string | undefined;
+        for await (const paths of planFiles(entries, miniBatchSize)) {
+          root ??= staticRoot(pattern, seen.first);
+          const names = paths.map((p) => p.slice(root!.length));
+          await add({ items: { kind: "files", datastore: input.datastore, root, names }, itemCount: paths.length });
+        }
+      } else {
+        const options = input.options ?? { format: "csv" as const };
+        const slices = partitionKeys?.length
+          ? planPartitions(ds, entries, options, partitionKeys, workDir)
+          : planTabular(ds, entries, options, miniBatchSize);
+        for await (const slice of slices) {
+          await add({ items: { kind: "tabular", datastore: input.datastore, options, slice }, itemCount: slice.rowCount });
+        }
+      }
+      if (seen.count === 0) {
+        throw invalid(`Input '${input.name}' matched no files: datastore '${input.datastore}' has nothing at '${pattern}'. Check the dataset's path.`);
+      }
+    }
+  }
+  await flush();
+  return { miniBatches: idx, items, fingerprint: hash.digest("hex") };
+}

@@ -1,0 +1,65 @@
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Db } from "../db/client";
+import type { ResolvedRunConfig } from "../contracts/parallel-run-config";
+import type { ResolvedInput } from "./inputs";
+
+/**
+ * allow_reuse: a step is identical to an earlier one when its config (less the settings that
+ * only change how it runs), inputs, side inputs, code and model, arguments and output location
+ * are; the data's fingerprint (listing of paths and sizes) is appended as `<base>:<fingerprint>`.
+ */
+export function reuseBaseKey(parts: {
+  config: ResolvedRunConfig;
+  inputs: ResolvedInput[];
+  sideInputs: ResolvedInput[];
+  entryHash: string;
+  args: string[];
+  output: [string, string];
+}): string {
+  const { config } = parts;
+  return createHash("sha256")
+    .update(
+      JSON.stringify({
+        config: { ...config, nodeCount: 0, processCountPerNode: 0, runInvocationTimeout: 0, runMaxTry: 0, loggingLevel: "" },
+        inputs: parts.inputs.map((i) => i.identity),
+        sideInputs: parts.sideInputs.map((i) => i.identity),
+        entry: parts.entryHash,
+        args: parts.args,
+        output: parts.output,
+      }),
+    )
+    .digest("hex");
+}
+
+const REUSABLE = ["completed", "reused"];
+
+/** Whether some finished step has this identity (its data may still differ). */
+export async function hasReuseCandidate(db: Db, baseKey: string): Promise<boolean> {
+  return (await db.stepRun.count({ where: { reuseKey: { startsWith: `${baseKey}:` }, status: { in: REUSABLE } } })) > 0;
+}
+
+/**
+ * An earlier step with the same identity and the same data fingerprint: its output is copied
+ * instead of running. The listing for the fingerprint is made only when such a step exists.
+ */
+export async function tryReuse(db: Db, stepRunId: string, baseKey: string, fingerprint: () => Promise<string>, config: ResolvedRunConfig, outputLocal: string) {
+  const candidates = await db.stepRun.findMany({
+    where: { reuseKey: { startsWith: `${baseKey}:` }, status: { in: REUSABLE }, id: { not: stepRunId } },
+    orderBy: { endedAt: "desc" },
+    take: 5,
+  });
+  if (candidates.length === 0) return undefined;
+  const key = `${baseKey}:${await fingerprint()}`;
+  const previous = candidates.find((c) => c.reuseKey === key);
+  if (!previous) return undefined;
+  const prevConfig = JSON.parse(previous.config) as ResolvedRunConfig & { columns?: boolean };
+  if (config.outputAction === "append_row") {
+    const source = join(previous.outputDir, config.appendRowFileName);
+    if (!existsSync(source)) return undefined;
+    mkdirSync(outputLocal, { recursive: true });
+    if (source !== join(outputLocal, config.appendRowFileName)) copyFileSync(source, join(outputLocal, config.appendRowFileName));
+  }
+  return { ...previous, columns: prevConfig.columns ?? false };
+}

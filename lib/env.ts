@@ -1,0 +1,42 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+/**
+ * The process environment, validated once. Modules take settings as arguments; only entry points
+ * (server, worker pool, CLI, scripts) call `loadEnv()`.
+ */
+const EnvSchema = z.object({
+  PRS_DATA_DIR: z.string().default("./data"),
+  DATABASE_URL: z.string().optional(),
+  HOST: z.string().default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  REDIS_URL: z.string().optional(),
+  PRS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export interface AppEnv {
+  dataDir: string;
+  databaseUrl: string;
+  host: string;
+  port: number;
+  redisUrl?: string;
+  logLevel: "debug" | "info" | "warn" | "error";
+}
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid environment: ${problems}`);
+  }
+  const env = parsed.data;
+  const dataDir = resolve(env.PRS_DATA_DIR);
+  return {
+    dataDir,
+    databaseUrl: env.DATABASE_URL ?? `file:${resolve(dataDir, "studio.db")}`,
+    host: env.HOST,
+    port: env.PORT,
+    redisUrl: env.REDIS_URL,
+    logLevel: env.PRS_LOG_LEVEL,
+  };
+}

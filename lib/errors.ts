@@ -1,0 +1,48 @@
+/**
+ * The one error type users see. `code` is stable (for exit codes and HTTP statuses), `message`
+ * names what was wrong and what to do about it.
+ */
+export type ErrorCode =
+  | "invalid_input"
+  | "not_found"
+  | "conflict"
+  | "unavailable"
+  | "script_error"
+  | "internal";
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: unknown;
+
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.name = "AppError";
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export const invalid = (message: string, details?: unknown) => new AppError("invalid_input", message, details);
+export const notFound = (message: string) => new AppError("not_found", message);
+export const conflict = (message: string) => new AppError("conflict", message);
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** HTTP status for an error code, used by route handlers. */
+export function httpStatus(code: ErrorCode): number {
+  switch (code) {
+    case "invalid_input":
+      return 400;
+    case "not_found":
+      return 404;
+    case "conflict":
+      return 409;
+    case "unavailable":
+      return 503;
+    default:
+      return 500;
+  }
+}

@@ -1,0 +1,35 @@
+import { NextResponse } from "next/server";
+import type { z } from "zod";
+import { formatIssues } from "../contracts/format";
+import { AppError, httpStatus, invalid } from "../errors";
+import { appContext, type AppContext } from "../server/context";
+
+/**
+ * Route handler wrapper: gives the handler the app context, parses a JSON body with a zod schema
+ * when one is given, and maps errors to statuses with a clear message ({ error }).
+ */
+export function route<T>(handler: (ctx: AppContext, req: Request, params: Record<string, string>) => Promise<T>) {
+  return async (req: Request, context: { params: Promise<Record<string, string>> }) => {
+    try {
+      const ctx = await appContext();
+      const result = await handler(ctx, req, await context.params);
+      return result instanceof Response ? result : NextResponse.json(result);
+    } catch (error) {
+      if (error instanceof AppError) return NextResponse.json({ error: error.message, code: error.code, details: error.details }, { status: httpStatus(error.code) });
+      console.error(error);
+      return NextResponse.json({ error: "Internal error: see the server log" }, { status: 500 });
+    }
+  };
+}
+
+export async function parseBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
+  let body: unknown;
+  try {
+    body = await req.json();
+  } catch {
+    throw invalid("The request body is not valid JSON");
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw invalid(`Invalid request: ${formatIssues(parsed.error, body)}`);
+  return parsed.data;
+}

@@ -1,0 +1,92 @@
+import type { Db } from "../db/client";
+import { TabularOptions } from "../datasets/tabular/options";
+import { invalid, notFound } from "../errors";
+import { newId } from "../ids";
+import { parseVersionedName } from "../contracts/common";
+import { getDatastoreRow } from "./datastores";
+
+export type DatasetKind = "file" | "tabular";
+
+export interface RegisterDatasetInput {
+  name: string;
+  kind: DatasetKind;
+  datastore: string;
+  paths: string[];
+  options?: unknown;
+  description?: string;
+}
+
+export interface DatasetVersionView {
+  id: string;
+  name: string;
+  kind: DatasetKind;
+  version: number;
+  datastore: string;
+  paths: string[];
+  options?: TabularOptions;
+  description?: string;
+  createdAt: Date;
+}
+
+/** Registers a dataset, or a new version of it when the name exists. */
+export async function registerDataset(db: Db, input: RegisterDatasetInput): Promise<DatasetVersionView> {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(input.name)) {
+    throw invalid(`Dataset name '${input.name}' is not valid: use letters, digits, '-', '_' and '.'`);
+  }
+  if (input.paths.length === 0) throw invalid(`Dataset '${input.name}' needs at least one path or glob`);
+  const store = await getDatastoreRow(db, input.datastore);
+  let options: TabularOptions | undefined;
+  if (input.kind === "tabular") {
+    const parsed = TabularOptions.safeParse(input.options ?? { format: "csv" });
+    if (!parsed.success) throw invalid(`Tabular options of '${input.name}': ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    options = parsed.data;
+  }
+  return db.$transaction(async (tx) => {
+    let dataset = await tx.dataset.findUnique({ where: { name: input.name } });
+    if (dataset && dataset.kind !== input.kind) {
+      throw invalid(`Dataset '${input.name}' is a ${dataset.kind} dataset; a new version must be too`);
+    }
+    dataset ??= await tx.dataset.create({ data: { id: newId("dset"), name: input.name, kind: input.kind, description: input.description } });
+    const last = await tx.datasetVersion.findFirst({ where: { datasetId: dataset.id }, orderBy: { version: "desc" } });
+    const row = await tx.datasetVersion.create({
+      data: {
+        id: newId("dsv"),
+        datasetId: dataset.id,
+        version: (last?.version ?? 0) + 1,
+        datastoreId: store.id,
+        paths: JSON.stringify(input.paths),
+        options: options ? JSON.stringify(options) : null,
+      },
+    });
+    return { id: row.id, name: dataset.name, kind: input.kind, version: row.version, datastore: store.name, paths: input.paths, options, description: dataset.description ?? undefined, createdAt: row.createdAt };
+  });
+}
+
+/** "mnist" (latest) or "mnist:2". */
+export async function resolveDataset(db: Db, ref: string): Promise<DatasetVersionView> {
+  const { name, version } = parseVersionedName(ref);
+  const dataset = await db.dataset.findUnique({ where: { name } });
+  if (!dataset) throw notFound(`Dataset '${name}' is not registered (see \`prs dataset list\`)`);
+  const row = await db.datasetVersion.findFirst({
+    where: { datasetId: dataset.id, ...(version ? { version } : {}) },
+    orderBy: { version: "desc" },
+    include: { datastore: true },
+  });
+  if (!row) throw notFound(`Dataset '${name}' has no version ${version}`);
+  return {
+    id: row.id,
+    name: dataset.name,
+    kind: dataset.kind as DatasetKind,
+    version: row.version,
+    datastore: row.datastore.name,
+    paths: JSON.parse(row.paths) as string[],
+    options: row.options ? (JSON.parse(row.options) as TabularOptions) : undefined,
+    description: dataset.description ?? undefined,
+    createdAt: row.createdAt,
+  };
+}
+
+export async function listDatasets(db: Db): Promise<DatasetVersionView[]> {
+  const datasets = await db.dataset.findMany({ orderBy: { name: "asc" } });
+  return Promise.all(datasets.map((d) => resolveDataset(db, d.name)));
+}

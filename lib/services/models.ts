@@ -1,0 +1,96 @@
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
+import type { Db } from "../db/client";
+import { invalid, notFound } from "../errors";
+import { newId } from "../ids";
+import { parseVersionedName } from "../contracts/common";
+import { inspectModel } from "../onnx/inspect";
+import type { ModelSignature } from "../onnx/types";
+
+export interface RegisterModelInput {
+  name: string;
+  file: string;
+  description?: string;
+  tags?: Record<string, string>;
+}
+
+export interface ModelVersionView {
+  id: string;
+  name: string;
+  version: number;
+  description?: string;
+  tags: Record<string, string>;
+  filePath: string;
+  sha256: string;
+  sizeBytes: number;
+  signature: ModelSignature;
+  createdAt: Date;
+}
+
+type Row = { id: string; version: number; description: string | null; tags: string; filePath: string; sha256: string; sizeBytes: number; signature: string; createdAt: Date };
+
+const view = (name: string, row: Row): ModelVersionView => ({
+  id: row.id,
+  name,
+  version: row.version,
+  description: row.description ?? undefined,
+  tags: JSON.parse(row.tags) as Record<string, string>,
+  filePath: row.filePath,
+  sha256: row.sha256,
+  sizeBytes: row.sizeBytes,
+  signature: JSON.parse(row.signature) as ModelSignature,
+  createdAt: row.createdAt,
+});
+
+/**
+ * Registers an ONNX file as the next version of a model. The file is loaded in onnxruntime first:
+ * an invalid file is refused, and the input/output signature is recorded.
+ */
+export async function registerModel(db: Db, modelsDir: string, input: RegisterModelInput): Promise<ModelVersionView> {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(input.name)) {
+    throw invalid(`Model name '${input.name}' is not valid: use letters, digits, '-', '_' and '.'`);
+  }
+  if (!existsSync(input.file) || !statSync(input.file).isFile()) throw invalid(`Model file '${input.file}' does not exist`);
+  const signature = await inspectModel(input.file);
+  const bytes = readFileSync(input.file);
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  return db.$transaction(async (tx) => {
+    const model = (await tx.model.findUnique({ where: { name: input.name } })) ?? (await tx.model.create({ data: { id: newId("mdl"), name: input.name } }));
+    const last = await tx.modelVersion.findFirst({ where: { modelId: model.id }, orderBy: { version: "desc" } });
+    const version = (last?.version ?? 0) + 1;
+    const dir = join(modelsDir, input.name, String(version));
+    mkdirSync(dir, { recursive: true });
+    const filePath = join(dir, basename(input.file).endsWith(".onnx") ? basename(input.file) : "model.onnx");
+    copyFileSync(input.file, filePath);
+    const row = await tx.modelVersion.create({
+      data: {
+        id: newId("mdv"),
+        modelId: model.id,
+        version,
+        description: input.description,
+        tags: JSON.stringify(input.tags ?? {}),
+        filePath,
+        sha256,
+        sizeBytes: bytes.length,
+        signature: JSON.stringify(signature),
+      },
+    });
+    return view(model.name, row);
+  });
+}
+
+/** "mnist" (latest) or "mnist:2". */
+export async function resolveModel(db: Db, ref: string): Promise<ModelVersionView> {
+  const { name, version } = parseVersionedName(ref);
+  const model = await db.model.findUnique({ where: { name } });
+  if (!model) throw notFound(`Model '${name}' is not registered (see \`prs model list\`)`);
+  const row = await db.modelVersion.findFirst({ where: { modelId: model.id, ...(version ? { version } : {}) }, orderBy: { version: "desc" } });
+  if (!row) throw notFound(`Model '${name}' has no version ${version}`);
+  return view(model.name, row);
+}
+
+export async function listModels(db: Db): Promise<ModelVersionView[]> {
+  const models = await db.model.findMany({ orderBy: { name: "asc" } });
+  return Promise.all(models.map((m) => resolveModel(db, m.name)));
+}

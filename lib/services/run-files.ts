@@ -1,0 +1,290 @@
+import { createReadStream, existsSync, openSync, readSync, closeSync, readdirSync, statSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { join, relative, resolve, sep } from "node:path";
+import type { Db } from "../db/client";
+import { invalid, notFound } from "../errors";
+import { getRun } from "./runs";
+
+/**
+ * What a run leaves on disk, read for the browser: the append_row output (streamed, previewed,
+ * summarised) and the step logs. Nothing here reads a whole output file into memory.
+ */
+
+async function stepOf(db: Db, runId: string, stepName?: string) {
+  const run = await getRun(db, runId);
+  const step = stepName ? run.steps.find((s) => s.stepName === stepName) : run.steps[run.steps.length - 1];
+  if (!step) throw notFound(stepName ? `Run ${runId} has no step '${stepName}'` : `Run ${runId} has not started a step yet`);
+  return { run, step };
+}
+
+export async function outputFile(db: Db, runId: string, stepName?: string) {
+  const { run, step } = await stepOf(db, runId, stepName);
+  const config = JSON.parse(step.config) as { outputAction?: string; appendRowFileName?: string; columns?: boolean };
+  if (config.outputAction !== "append_row") throw invalid(`Step '${step.stepName}' uses output_action ${config.outputAction}: its script writes its own files to ${step.outputDir}`);
+  const fileName = config.appendRowFileName ?? "parallel_run_step.txt";
+  const path = join(/*turbopackIgnore: true*/ step.outputDir, fileName);
+  if (!existsSync(path)) throw notFound(`The output of step '${step.stepName}' is not written yet (run ${run.status})`);
+  return { path, fileName, step: step.stepName, hasHeader: config.columns === true, size: statSync(path).size };
+}
+
+/** A file as a web stream, read in chunks; the download of millions of rows stays small in memory. */
+export function fileStream(path: string, start = 0): ReadableStream<Uint8Array> {
+  const node = createReadStream(path, { start, highWaterMark: 256 * 1024 });
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      node.on("data", (chunk) => {
+        controller.enqueue(typeof chunk === "string" ? new TextEncoder().encode(chunk) : new Uint8Array(chunk));
+        if ((controller.desiredSize ?? 1) <= 0) node.pause();
+      });
+      node.on("end", () => controller.close());
+      node.on("error", (error) => controller.error(error));
+    },
+    pull() {
+      node.resume();
+    },
+    cancel() {
+      node.destroy();
+    },
+  });
+}
+
+export function downloadName(fileName: string): string {
+  return /\.(csv|txt)$/i.test(fileName) ? fileName.replace(/\.txt$/i, ".csv") : `${fileName}.csv`;
+}
+
+/** Splits one CSV line (quotes and doubled quotes as the engine writes them). */
+export function splitCsvLine(line: string): string[] {
+  const out: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") {
+      out.push(field);
+      field = "";
+    } else field += ch;
+  }
+  out.push(field);
+  return out;
+}
+
+export interface OutputPreview {
+  step: string;
+  fileName: string;
+  columns: string[];
+  rows: string[][];
+  sizeBytes: number;
+}
+
+/** The first rows of the output (the tutorial's df.head(10)). */
+export async function previewOutput(db: Db, runId: string, stepName: string | undefined, count: number): Promise<OutputPreview> {
+  const out = await outputFile(db, runId, stepName);
+  const lines: string[] = [];
+  const rl = createInterface({ input: createReadStream(out.path, { end: Math.min(out.size, 1 << 20) }), crlfDelay: Infinity });
+  for await (const line of rl) {
+    if (line === "") continue;
+    lines.push(line);
+    if (lines.length >= count + 1) break;
+  }
+  rl.close();
+  const parsed = lines.map(splitCsvLine);
+  const columns = out.hasHeader && parsed.length ? parsed.shift()! : (parsed[0] ?? []).map((_, i) => `column ${i + 1}`);
+  return { step: out.step, fileName: out.fileName, columns, rows: parsed.slice(0, count), sizeBytes: out.size };
+}
+
+export interface ValueCounts {
+  step: string;
+  column: string;
+  counts: { value: string; count: number }[];
+  rows: number;
+  /** More distinct values than shown were found. */
+  truncated: boolean;
+}
+
+const countCache = new Map<string, { mtimeMs: number; result: ValueCounts }>();
+
+/**
+ * Counts per value of one column (default: `label`/`prediction`, else the last column), e.g. the
+ * number of images per predicted digit. Streams the file; the result is cached per file version.
+ */
+export async function countOutputValues(db: Db, runId: string, stepName: string | undefined, column?: string): Promise<ValueCounts> {
+  const out = await outputFile(db, runId, stepName);
+  const mtimeMs = statSync(out.path).mtimeMs;
+  const key = `${out.path}\n${column ?? ""}`;
+  const cached = countCache.get(key);
+  if (cached && cached.mtimeMs === mtimeMs) return cached.result;
+  const counts = new Map<string, number>();
+  let index = -1;
+  let name = column ?? "";
+  let rows = 0;
+  let truncated = false;
+  const rl = createInterface({ input: createReadStream(out.path, { highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+  for await (const line of rl) {
+    if (line === "") continue;
+    if (index < 0) {
+      const first = splitCsvLine(line);
+      if (out.hasHeader) {
+        index = column ? first.indexOf(column) : first.findIndex((c) => /^(label|prediction|predicted|class)$/i.test(c));
+        if (index < 0 && column) throw invalid(`The output has no column '${column}' (columns: ${first.join(", ")})`);
+        if (index < 0) index = first.length - 1;
+        name = first[index]!;
+        continue;
+      }
+      index = first.length - 1;
+      name = `column ${first.length}`;
+    }
+    rows++;
+    const value = plainValue(line, index);
+    if (counts.has(value)) counts.set(value, counts.get(value)! + 1);
+    else if (counts.size < 50) counts.set(value, 1);
+    else truncated = true;
+  }
+  const result: ValueCounts = {
+    step: out.step,
+    column: name,
+    counts: [...counts.entries()].map(([value, count]) => ({ value, count })).sort((a, b) => a.value.localeCompare(b.value, undefined, { numeric: true })),
+    rows,
+    truncated,
+  };
+  countCache.set(key, { mtimeMs, result });
+  return result;
+}
+
+function plainValue(line: string, index: number): string {
+  // Fast path for lines without quotes (most outputs).
+  if (!line.includes('"')) return line.split(",")[index] ?? "";
+  return splitCsvLine(line)[index] ?? "";
+}
+
+export interface LogFileView {
+  step: string;
+  path: string;
+  sizeBytes: number;
+}
+
+function stepLogDir(runDir: string, step: string): string {
+  return join(runDir, step, "logs");
+}
+
+function walk(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...walk(path));
+    else out.push(path);
+  }
+  return out;
+}
+
+export async function listLogFiles(db: Db, runId: string): Promise<LogFileView[]> {
+  const run = await getRun(db, runId);
+  return run.steps.flatMap((s) => {
+    const dir = stepLogDir(run.runDir, s.stepName);
+    return walk(dir)
+      .map((file) => ({ step: s.stepName, path: relative(dir, file), sizeBytes: statSync(file).size }))
+      .sort((a, b) => a.path.localeCompare(b.path));
+  });
+}
+
+export interface LogChunk {
+  text: string;
+  offset: number;
+  nextOffset: number;
+  sizeBytes: number;
+}
+
+const MAX_LOG_CHUNK = 256 * 1024;
+
+/**
+ * Part of one log file from `offset` (live tail asks again from `nextOffset`); without an offset
+ * the last 256 KB. Only whole lines are returned.
+ */
+export async function readLogChunk(db: Db, runId: string, step: string, path: string, offset?: number): Promise<LogChunk> {
+  const run = await getRun(db, runId);
+  if (!run.steps.some((s) => s.stepName === step)) throw notFound(`Run ${runId} has no step '${step}'`);
+  const dir = resolve(stepLogDir(run.runDir, step));
+  const file = resolve(dir, path);
+  if (!file.startsWith(dir + sep)) throw invalid(`Log path '${path}' is outside the step's log folder`);
+  if (!existsSync(file)) throw notFound(`Log file '${path}' of step '${step}' does not exist`);
+  const size = statSync(file).size;
+  let start = offset ?? Math.max(0, size - MAX_LOG_CHUNK);
+  if (start > size) start = 0; // the file was replaced
+  const length = Math.min(MAX_LOG_CHUNK, size - start);
+  const buffer = Buffer.alloc(length);
+  const fd = openSync(file, "r");
+  try {
+    readSync(fd, buffer, 0, length, start);
+  } finally {
+    closeSync(fd);
+  }
+  let text = buffer.toString("utf8");
+  const lastNewline = text.lastIndexOf("\n");
+  text = lastNewline >= 0 ? text.slice(0, lastNewline + 1) : "";
+  if (offset === undefined && start > 0) text = text.slice(text.indexOf("\n") + 1);
+  return { text, offset: start, nextOffset: start + Buffer.byteLength(text), sizeBytes: size };
+}
+
+/** Every log file of the run as a tar archive (gzip it on the way out), streamed file by file. */
+export async function logArchive(db: Db, runId: string): Promise<ReadableStream<Uint8Array>> {
+  const run = await getRun(db, runId);
+  const files = run.steps.flatMap((s) => walk(stepLogDir(run.runDir, s.stepName)).map((file) => ({ file, name: `${runId}/${s.stepName}/logs/${relative(stepLogDir(run.runDir, s.stepName), file)}` })));
+  const queue = [...files];
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = queue.shift();
+      if (!next) {
+        controller.enqueue(new Uint8Array(1024));
+        controller.close();
+        return;
+      }
+      const size = statSync(next.file).size;
+      controller.enqueue(tarHeader(next.name, size));
+      let sent = 0;
+      for await (const chunk of createReadStream(next.file, { end: size - 1, highWaterMark: 256 * 1024 })) {
+        const bytes = chunk as Buffer;
+        const part = bytes.subarray(0, Math.max(0, size - sent));
+        sent += part.length;
+        controller.enqueue(new Uint8Array(part));
+      }
+      if (size === 0) sent = 0;
+      if (sent < size) controller.enqueue(new Uint8Array(size - sent));
+      const pad = (512 - (size % 512)) % 512;
+      if (pad) controller.enqueue(new Uint8Array(pad));
+    },
+  });
+}
+
+function tarHeader(name: string, size: number): Uint8Array {
+  const header = Buffer.alloc(512);
+  const write = (value: string, offset: number, length: number) => header.write(value, offset, Math.min(length, Buffer.byteLength(value)), "utf8");
+  let prefix = "";
+  let short = name;
+  if (Buffer.byteLength(name) > 100) {
+    const cut = name.lastIndexOf("/", 154);
+    prefix = name.slice(0, cut);
+    short = name.slice(cut + 1);
+  }
+  write(short, 0, 100);
+  write("0000644\0", 100, 8);
+  write("0000000\0", 108, 8);
+  write("0000000\0", 116, 8);
+  write(`${size.toString(8).padStart(11, "0")}\0`, 124, 12);
+  write(`${Math.floor(Date.now() / 1000).toString(8).padStart(11, "0")}\0`, 136, 12);
+  write("        ", 148, 8);
+  write("0", 156, 1);
+  write("ustar\0", 257, 6);
+  write("00", 263, 2);
+  write(prefix, 345, 155);
+  let sum = 0;
+  for (const b of header) sum += b;
+  write(`${sum.toString(8).padStart(6, "0")}\0 `, 148, 8);
+  return new Uint8Array(header);
+}

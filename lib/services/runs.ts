@@ -1,0 +1,130 @@
+import { join } from "node:path";
+import type { Db } from "../db/client";
+import { conflict, invalid, notFound } from "../errors";
+import { newId } from "../ids";
+import { resolveInput } from "../engine/inputs";
+import { resolveParameters, resolveRunConfig } from "../engine/resolve";
+import { topologicalOrder } from "../pipeline/graph";
+import { getPipelineVersion } from "./pipelines";
+
+export interface SubmitInput {
+  pipeline: string;
+  version?: number;
+  experiment?: string;
+  parameters?: Record<string, string | number | boolean>;
+}
+
+/**
+ * Submits a run: parameters are resolved and every step's config and inputs are checked now, so
+ * a bad value is reported at submission, not minutes later by a worker.
+ */
+export async function submitRun(db: Db, dataDir: string, input: SubmitInput) {
+  const pv = await getPipelineVersion(db, input.pipeline, input.version);
+  const params = resolveParameters(pv.definition.parameters, input.parameters);
+  const experiment = input.experiment ?? pv.name;
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(experiment)) throw invalid(`Experiment name '${experiment}' is not valid: use letters, digits, '-', '_' and '.'`);
+  const upstreamKinds = new Map<string, "file" | "tabular">();
+  for (const step of topologicalOrder(pv.definition.steps)) {
+    let kind: "file" | "tabular" = "file";
+    for (const ref of step.inputs) {
+      if ("step" in ref) {
+        kind = step.parallelRunConfig.outputAction === "append_row" ? "tabular" : "file";
+        kind = upstreamKinds.get(ref.step) ?? kind;
+        continue;
+      }
+      kind = (await resolveInput(db, ref, params, new Map())).kind;
+    }
+    for (const ref of step.sideInputs) if (!("step" in ref)) await resolveInput(db, ref, params, new Map());
+    const config = resolveRunConfig(step.parallelRunConfig, params, kind, step.name);
+    upstreamKinds.set(step.name, config.outputAction === "append_row" ? "tabular" : "file");
+  }
+  const id = newId("run");
+  return db.pipelineRun.create({
+    data: {
+      id,
+      pipelineId: pv.pipelineId,
+      pipelineVersionId: pv.versionId,
+      experimentName: experiment,
+      parameters: JSON.stringify(params),
+      status: "queued",
+      runDir: join(dataDir, "runs", id),
+    },
+  });
+}
+
+export async function getRun(db: Db, runId: string) {
+  const run = await db.pipelineRun.findUnique({
+    where: { id: runId },
+    include: { steps: { orderBy: { startedAt: "asc" } }, pipeline: { select: { name: true } }, pipelineVersion: { select: { version: true } } },
+  });
+  if (!run) throw notFound(`Run '${runId}' not found (see \`prs run list\`)`);
+  return run;
+}
+
+export async function listRuns(db: Db, filter: { experiment?: string; pipeline?: string; status?: string; take?: number } = {}) {
+  return db.pipelineRun.findMany({
+    where: {
+      ...(filter.experiment ? { experimentName: filter.experiment } : {}),
+      ...(filter.status ? { status: filter.status } : {}),
+      ...(filter.pipeline ? { pipeline: { name: filter.pipeline } } : {}),
+    },
+    orderBy: { createdAt: "desc" },
+    take: filter.take ?? 50,
+    include: { steps: true, pipeline: { select: { name: true } } },
+  });
+}
+
+/** Asks the orchestrator holding the run to stop; a queued run is cancelled at once. */
+export async function cancelRun(db: Db, runId: string) {
+  const run = await getRun(db, runId);
+  if (run.status === "queued") {
+    return db.pipelineRun.update({ where: { id: runId }, data: { status: "cancelled", statusReason: "Cancelled before it started.", endedAt: new Date() } });
+  }
+  if (run.status !== "running") throw conflict(`Run ${runId} is ${run.status}; only queued or running runs can be cancelled`);
+  return db.pipelineRun.update({ where: { id: runId }, data: { status: "cancelling" } });
+}
+
+/**
+ * Queues a cancelled or failed run again. Finished mini-batches are kept: only the unfinished and
+ * failed ones run. Failed mini-batches get a fresh set of tries.
+ */
+export async function resumeRun(db: Db, runId: string) {
+  const run = await getRun(db, runId);
+  if (run.status === "completed") throw conflict(`Run ${runId} completed; submit a new run instead`);
+  if (run.status === "queued") return run;
+  if (run.status === "running" || run.status === "cancelling") {
+    const stale = !run.heartbeatAt || Date.now() - run.heartbeatAt.getTime() > STALE_AFTER_MS;
+    if (!stale) throw conflict(`Run ${runId} is ${run.status} on ${run.claimedBy}; cancel it first`);
+  }
+  await db.$transaction([
+    db.miniBatch.updateMany({ where: { stepRun: { runId }, status: { in: ["failed", "running"] } }, data: { status: "pending", attempts: 0 } }),
+    db.stepRun.updateMany({ where: { runId, status: { in: ["failed", "cancelled", "running", "planning"] } }, data: { status: "pending", endedAt: null } }),
+    db.pipelineRun.update({ where: { id: runId }, data: { status: "queued", statusReason: null, endedAt: null, claimedBy: null } }),
+  ]);
+  return getRun(db, runId);
+}
+
+/** A running run whose orchestrator has not written for this long is taken over. */
+export const STALE_AFTER_MS = 15_000;
+
+/**
+ * Claims the next run to execute: a queued one, or a running one whose orchestrator died.
+ * The conditional update makes the claim safe when several worker pools poll one database.
+ */
+export async function claimNextRun(db: Db, workerId: string): Promise<string | undefined> {
+  const staleBefore = new Date(Date.now() - STALE_AFTER_MS);
+  const candidates = await db.pipelineRun.findMany({
+    where: { OR: [{ status: "queued" }, { status: { in: ["running", "cancelling"] }, heartbeatAt: { lt: staleBefore } }] },
+    orderBy: { createdAt: "asc" },
+    take: 5,
+    select: { id: true, status: true, heartbeatAt: true },
+  });
+  for (const c of candidates) {
+    const claimed = await db.pipelineRun.updateMany({
+      where: { id: c.id, status: c.status, heartbeatAt: c.heartbeatAt },
+      data: { claimedBy: workerId, heartbeatAt: new Date(), status: c.status === "queued" ? "running" : c.status },
+    });
+    if (claimed.count === 1) return c.id;
+  }
+  return undefined;
+}

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Pipeline" ADD COLUMN     "archivedAt" TIMESTAMP(3);

@@ -1,0 +1,52 @@
+// `npm start`: everything a fresh clone needs, then the web server and the worker pool together,
+// bound to 127.0.0.1. Steps already done (clients generated, sample ready, app built) are skipped.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", HOST: process.env.HOST ?? "127.0.0.1", PORT: process.env.PORT ?? "3000" };
+
+function step(title, command, args) {
+  console.log(`> ${title}`);
+  const r = spawnSync(command, args, { cwd: root, env, stdio: "inherit" });
+  if (r.status !== 0) {
+    console.error(`${title} failed (exit ${r.status ?? r.signal})`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
+    else newest = Math.max(newest, statSync(join(root, path)).mtimeMs);
+  }
+  return newest;
+}
+
+step("prisma clients", process.execPath, [join(root, "scripts/ensure-generated.mjs")]);
+step("database and sample pipeline", process.execPath, [join(root, "bin/prs.mjs"), "setup"]);
+const buildId = join(root, process.env.PRS_NEXT_DIST ?? ".next", "BUILD_ID");
+const sources = Math.max(...["app", "components", "lib"].map(newestMtime));
+if (!existsSync(buildId) || statSync(buildId).mtimeMs < sources) {
+  step("web app build", process.execPath, [join(root, "node_modules/next/dist/bin/next"), "build"]);
+}
+
+const children = [
+  spawn(process.execPath, [join(root, "node_modules/next/dist/bin/next"), "start", "-H", env.HOST, "-p", env.PORT], { cwd: root, env, stdio: "inherit" }),
+  spawn(process.execPath, [join(root, "bin/prs.mjs"), "worker"], { cwd: root, env, stdio: "inherit" }),
+];
+console.log(`Parallel Run Studio: http://${env.HOST}:${env.PORT} (worker pool running; Ctrl+C stops both)`);
+let stopping = false;
+const stop = (code) => {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) c.kill("SIGTERM");
+  setTimeout(() => process.exit(code), 3000).unref();
+};
+for (const c of children) c.on("exit", (code) => stop(code ?? 0));
+process.on("SIGINT", () => stop(0));
+process.on("SIGTERM", () => stop(0));

@@ -1,0 +1,36 @@
+// Runs every test file under tests/ with node's test runner (TypeScript through tsx).
+// `npm test -- tests/engine` runs a folder or file only.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const targets = process.argv.slice(2).length ? process.argv.slice(2) : ["tests"];
+
+function collect(path, out) {
+  const st = statSync(path);
+  if (st.isDirectory()) {
+    for (const name of readdirSync(path).sort()) if (name !== "browser" && name !== "support") collect(join(path, name), out);
+  } else if (/\.test\.m?ts$/.test(path)) out.push(relative(root, path));
+  return out;
+}
+
+const files = targets.flatMap((t) => collect(join(root, t), []));
+if (files.length === 0) {
+  console.error(`no test files under ${targets.join(", ")}`);
+  process.exit(1);
+}
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+const unit = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", "--test-reporter=spec", ...files], { cwd: root, stdio: "inherit", env });
+
+// Browser tests (Playwright in Debian's Chromium) run with the whole suite.
+let browser = 0;
+if (process.argv.length <= 2) {
+  const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  if (existsSync(chromium)) {
+    browser = spawnSync(process.execPath, [join(root, "node_modules/@playwright/test/cli.js"), "test"], { cwd: root, stdio: "inherit", env }).status ?? 1;
+  } else {
+    console.log(`browser tests skipped: no Chromium at ${chromium} (apt-get install chromium, as .ci/run does)`);
+  }
+}
+process.exit(unit.status !== 0 ? (unit.status ?? 1) : browser);

@@ -1,0 +1,56 @@
+import assert from "node:assert/strict";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { executeRun } from "../../../lib/engine/orchestrator";
+import { deleteRun, retryFailedMiniBatches } from "../../../lib/services/run-control";
+import { makeEntryScript, makeItemsContext, type TestContext } from "../../support/context";
+import { makePipeline, runPipeline } from "../../support/factories";
+
+describe("run control", () => {
+  let ctx: TestContext;
+  before(async () => {
+    ctx = await makeItemsContext(23);
+  });
+  after(async () => ctx.cleanup());
+
+  test("retry failed mini-batches runs only those, and the output then has every item once", async () => {
+    const fixed = join(ctx.env.dataDir, "fixed");
+    const script = makeEntryScript(
+      ctx,
+      "flaky.mjs",
+      `import { existsSync } from "node:fs";
+export function run(batch, ctx) {
+  if (!existsSync(${JSON.stringify(fixed)}) && batch.some((p) => p.endsWith("item-007.txt"))) throw new Error("upstream service down");
+  return batch.map((p) => ({ file: ctx.relativePath(p) }));
+}`,
+    );
+    const first = await runPipeline(ctx, makePipeline("flaky", script, "items", { config: { run_max_try: 1 } }));
+    assert.equal(first.status, "completed");
+    assert.equal(first.step.failedMiniBatches, 1);
+    assert.equal(readFileSync(join(first.step.outputDir, "parallel_run_step.txt"), "utf8").trimEnd().split("\n").length, 1 + 18);
+    await assert.rejects(() => retryFailedMiniBatches(ctx.db, "run_nope"), /not found/);
+
+    writeFileSync(fixed, "");
+    const retried = await retryFailedMiniBatches(ctx.db, first.run.id);
+    assert.equal(retried.miniBatches, 1);
+    const result = await executeRun({ db: ctx.db, provider: ctx.provider, workerId: "test", flushIntervalMs: 100 }, first.run.id);
+    assert.equal(result.status, "completed");
+    const rows = readFileSync(join(first.step.outputDir, "parallel_run_step.txt"), "utf8").trimEnd().split("\n").slice(1);
+    assert.deepEqual(rows, Array.from({ length: 23 }, (_, i) => `item-${String(i).padStart(3, "0")}.txt`));
+    const attempts = readFileSync(join(first.run.runDir, "score-items", "logs", "sys", "job_report", "processed_mini-batches.csv"), "utf8").trimEnd().split("\n").slice(1);
+    assert.equal(attempts.length, 5 + 1, "the four good mini-batches ran once, the failed one twice");
+    await assert.rejects(() => retryFailedMiniBatches(ctx.db, first.run.id), /has no failed mini-batches/);
+  });
+
+  test("delete removes the run, its rows, logs and outputs", async () => {
+    const script = makeEntryScript(ctx, "echo.mjs", `export function run(batch) { return batch; }`);
+    const { run, step } = await runPipeline(ctx, makePipeline("to-delete", script, "items"));
+    assert.ok(existsSync(run.runDir) && existsSync(step.outputDir));
+    await deleteRun(ctx.db, ctx.env.dataDir, run.id);
+    assert.equal(await ctx.db.pipelineRun.count({ where: { id: run.id } }), 0);
+    assert.equal(await ctx.db.miniBatch.count({ where: { stepRunId: step.id } }), 0);
+    assert.ok(!existsSync(run.runDir));
+    assert.ok(!existsSync(step.outputDir));
+  });
+});

@@ -1,0 +1,211 @@
+/**
+ * A worker process: loads the entry script, calls init() once, run() per mini-batch and
+ * shutdown() at the end. It reads its items from the datastore, appends the mini-batch's rows as
+ * one record to its own segment file and reports counts (and where the record is) to its agent
+ * over IPC.
+ */
+import { mkdirSync } from "node:fs";
+import { basename, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { openDatastore } from "../lib/datastores/index";
+import type { Datastore } from "../lib/datastores/types";
+import { ProcessLog } from "../lib/engine/process-log";
+import {
+  MAX_ITEM_ERRORS_PER_BATCH,
+  type ChildMessage,
+  type ChildSetup,
+  type ItemError,
+  type ItemsSpec,
+  type ParentMessage,
+  type PartMeta,
+} from "../lib/engine/protocol";
+import { formatRows } from "../lib/engine/rows";
+import { SegmentWriter } from "../lib/engine/segments";
+import type { EntryContext, EntryScript, MiniBatch } from "../lib/sdk/entry-script";
+
+let setup: ChildSetup;
+let script: EntryScript;
+let context: EntryContext;
+let log: ProcessLog;
+let segment: SegmentWriter | undefined;
+const datastores = new Map<string, Datastore>();
+let itemErrors: ItemError[] = [];
+let relative = new Map<string, string>();
+
+const send = (message: ChildMessage) => process.send?.(message);
+
+process.on("disconnect", () => process.exit(0));
+
+process.on("message", (message: ParentMessage) => {
+  void handle(message);
+});
+
+let chain = Promise.resolve();
+function handle(message: ParentMessage): Promise<void> {
+  // Messages are handled one at a time, in order: the agent may queue the next mini-batch early.
+  chain = chain.then(() => dispatch(message));
+  return chain;
+}
+
+async function dispatch(message: ParentMessage): Promise<void> {
+  switch (message.type) {
+    case "setup":
+      return start(message.setup);
+    case "run":
+      return runMiniBatch(message.idx, message.attempt, message.items);
+    case "shutdown":
+      return stop();
+  }
+}
+
+function datastore(name: string): Datastore {
+  let ds = datastores.get(name);
+  if (!ds) {
+    const spec = setup.datastores[name];
+    if (!spec) throw new Error(`datastore '${name}' was not given to this process`);
+    ds = openDatastore(spec.kind, spec.config, spec.secret);
+    datastores.set(name, ds);
+  }
+  return ds;
+}
+
+function describe(error: unknown): { error: string; stack?: string } {
+  if (error instanceof Error) return { error: `${error.name === "Error" || error.name === "AppError" ? "" : `${error.name}: `}${error.message}`, stack: error.stack };
+  return { error: String(error) };
+}
+
+async function start(s: ChildSetup): Promise<void> {
+  setup = s;
+  log = new ProcessLog(join(s.logDir, "user", "entry_script_log", String(s.nodeId), `${s.processId}.log.txt`), s.loggingLevel, `[node ${s.nodeId} process ${s.processId}]`);
+  mkdirSync(s.outputDir, { recursive: true });
+  const args: Record<string, string> = {};
+  for (let i = 0; i < s.arguments.length; i++) {
+    const a = s.arguments[i]!;
+    if (a.startsWith("--") && i + 1 < s.arguments.length) args[a.slice(2)] = s.arguments[++i]!;
+  }
+  context = {
+    runId: s.runId,
+    stepName: s.stepName,
+    nodeId: s.nodeId,
+    processId: s.processId,
+    logger: log,
+    outputDir: s.outputDir,
+    logDir: join(s.logDir, "user"),
+    sideInputs: s.sideInputs,
+    arguments: s.arguments,
+    args,
+    settings: s.settings,
+    relativePath: (item: string) => relative.get(item) ?? basename(item),
+    failItem(item, reason) {
+      const key = String(item);
+      if (itemErrors.length < MAX_ITEM_ERRORS_PER_BATCH) itemErrors.push({ item: relative.get(key) ?? key, reason });
+    },
+  };
+  try {
+    script = await loadEntryScript(s.entryModule, s.entryLabel);
+    await script.init?.(context);
+    log.info("init() done");
+    log.flush();
+    send({ type: "ready" });
+  } catch (error) {
+    const d = describe(error);
+    log.error(`init() failed: ${d.error}`);
+    log.flush();
+    send({ type: "init_failed", ...d });
+  }
+}
+
+async function loadEntryScript(path: string, label: string): Promise<EntryScript> {
+  let mod: Record<string, unknown>;
+  if (/\.[cm]?tsx?$/.test(path) && !process.env.PRS_TSX_LOADED) {
+    // TypeScript entry scripts: load the TypeScript loader only when one is used.
+    const [esm, cjs] = await Promise.all([import("tsx/esm/api"), import("tsx/cjs/api")]);
+    esm.register();
+    cjs.register();
+    process.env.PRS_TSX_LOADED = "1";
+  }
+  try {
+    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (error) {
+    const d = describe(error);
+    throw new Error(`entry script '${label}' could not be loaded: ${d.error}`);
+  }
+  const candidate = (typeof mod.run === "function" ? mod : (mod.default as Record<string, unknown> | undefined)) ?? {};
+  if (typeof candidate.run !== "function") {
+    throw new Error(`entry script '${label}' has no run() export: add "export async function run(miniBatch, context) { ... }"`);
+  }
+  return candidate as unknown as EntryScript;
+}
+
+async function loadItems(items: ItemsSpec): Promise<{ batch: MiniBatch; count: number; bad: ItemError[] }> {
+  const ds = datastore(items.datastore);
+  if (items.kind === "files") {
+    const local = await ds.materialize(
+      items.names.map((n) => items.root + n),
+      join(setup.cacheDir, items.datastore),
+    );
+    relative = new Map();
+    for (let i = 0; i < local.length; i++) relative.set(local[i]!, items.names[i]!);
+    return { batch: local, count: local.length, bad: [] };
+  }
+  const { readSlice } = await import("../lib/datasets/tabular/read");
+  const { columns, rows, badRows } = await readSlice(ds, items.slice as never, items.options as never);
+  const batch = Object.assign(rows, { columns });
+  return { batch, count: rows.length + badRows.length, bad: badRows.map((b) => ({ item: `row ${b.row}`, reason: b.reason })) };
+}
+
+async function runMiniBatch(idx: number, attempt: number, items: ItemsSpec): Promise<void> {
+  const started = performance.now();
+  itemErrors = [];
+  let itemCount = items.kind === "files" ? items.names.length : 0;
+  let runSeconds = 0;
+  try {
+    const { batch, count, bad } = await loadItems(items);
+    itemCount = count;
+    itemErrors.push(...bad.slice(0, MAX_ITEM_ERRORS_PER_BATCH));
+    const runStart = performance.now();
+    log.debug(`run() mini-batch ${idx} attempt ${attempt}: ${batch.length} items`);
+    const results: unknown = await script.run(batch, context);
+    runSeconds = (performance.now() - runStart) / 1000;
+    if (!Array.isArray(results)) {
+      throw Object.assign(new Error(`run() must return an array with one element per successfully processed item, got ${results === null ? "null" : typeof results}`), { resultCount: true });
+    }
+    if (results.length > batch.length) {
+      const message = `run() returned ${results.length} results for ${batch.length} items: return one element per successfully processed item, not more`;
+      log.error(`mini-batch ${idx}: ${message}`);
+      log.flush();
+      send({ type: "result", idx, attempt, status: "RESULT_COUNT_ERROR", itemCount, succeeded: 0, failed: itemCount, runSeconds, totalSeconds: (performance.now() - started) / 1000, error: message, itemErrors: [] });
+      return;
+    }
+    const succeeded = results.length;
+    const failed = itemCount - succeeded;
+    if (failed > itemErrors.length && itemErrors.length < MAX_ITEM_ERRORS_PER_BATCH) {
+      itemErrors.push({ item: `mini-batch ${idx}`, reason: `run() returned ${succeeded} results for ${batch.length} items: ${failed - bad.length} items gave no result` });
+    }
+    const { lines, columns } = setup.outputAction === "append_row" ? formatRows(results) : { lines: "", columns: null };
+    const totalSeconds = (performance.now() - started) / 1000;
+    const meta: PartMeta = { idx, attempt, itemCount, succeeded, failed, columns, itemErrors, runSeconds, totalSeconds };
+    segment ??= new SegmentWriter(join(setup.segmentsDir, `${setup.nodeId}-${setup.processId}-${process.pid}.seg`));
+    const location = segment.append(meta, lines);
+    if (failed > 0) log.warning(`mini-batch ${idx}: ${failed} of ${itemCount} items failed`);
+    log.flush();
+    send({ type: "result", idx, attempt, status: "RUN_DONE", itemCount, succeeded, failed, runSeconds, totalSeconds, itemErrors, output: { ...location, columns } });
+  } catch (error) {
+    const d = describe(error);
+    log.error(`run() failed on mini-batch ${idx} attempt ${attempt}: ${d.error}${d.stack ? `\n${d.stack}` : ""}`);
+    log.flush();
+    send({ type: "result", idx, attempt, status: "RUN_EXCEPTION", itemCount, succeeded: 0, failed: itemCount, runSeconds, totalSeconds: (performance.now() - started) / 1000, ...d, itemErrors });
+  }
+}
+
+async function stop(): Promise<void> {
+  try {
+    await script?.shutdown?.(context);
+  } catch (error) {
+    log?.error(`shutdown() failed: ${describe(error).error}`);
+  }
+  log?.close();
+  segment?.close();
+  send({ type: "shutdown_done" });
+  process.disconnect?.();
+}
