@@ -1,13 +1,10 @@
 import { defineConfig } from "@playwright/test";
-import { join } from "node:path";
-import { tmpdir } from "node:os";
+import { dataDir, port } from "./tests/browser/env";
 
 /**
  * Browser tests drive the real app (web server + worker pool on a fresh data folder) in Debian's
  * Chromium, kept off the network.
  */
-const port = Number(process.env.PRS_E2E_PORT ?? 3100);
-const dataDir = process.env.PRS_E2E_DATA ?? join(tmpdir(), `prs-e2e-${port}`);
 
 export default defineConfig({
   testDir: "tests/browser",

@@ -33,7 +33,7 @@ const HELP = `prs: Parallel Run Studio command line
   prs model list
   prs pipeline create <definition.json|yaml>    publish a pipeline (a new version when it changed)
   prs pipeline list | show <name> [--version N]
-  prs submit <pipeline> [--experiment <name>] [--param name=value ...] [--version N] [--wait]
+  prs submit <pipeline> [--experiment <name>] [--param name=value ...] [--version N] [--regenerate-outputs] [--wait]
   prs run list [--experiment <e>] [--status <s>]
   prs run show <run-id>
   prs run wait <run-id>
@@ -257,12 +257,14 @@ async function submit(argv: string[]): Promise<number> {
     param: { type: "string", multiple: true },
     version: { type: "string" },
     wait: { type: "boolean", default: false },
+    "regenerate-outputs": { type: "boolean", default: false },
   });
   const run = await submitRun(ctx.db, ctx.env.dataDir, {
     pipeline: required(positionals[0], "pipeline name"),
     experiment: values.experiment,
     version: values.version ? Number(values.version) : undefined,
     parameters: pairs(values.param, "--param"),
+    regenerateOutputs: values["regenerate-outputs"],
   });
   print(`submitted run ${run.id} (experiment ${run.experimentName})`);
   if (!values.wait) {

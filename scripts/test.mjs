@@ -1,7 +1,7 @@
 // Runs every test file under tests/ with node's test runner (TypeScript through tsx).
 // `npm test -- tests/engine` runs a folder or file only.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -28,6 +28,9 @@ let browser = 0;
 if (process.argv.length <= 2) {
   const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
   if (existsSync(chromium)) {
+    // The browser tests' server starts on an empty data folder, like a fresh machine (see
+    // tests/browser/env.ts); PRS_E2E_DATA names another folder, which is left as it is.
+    if (!process.env.PRS_E2E_DATA) rmSync(join(root, ".tmp", `e2e-${process.env.PRS_E2E_PORT ?? 3100}`), { recursive: true, force: true });
     browser = spawnSync(process.execPath, [join(root, "node_modules/@playwright/test/cli.js"), "test"], { cwd: root, stdio: "inherit", env }).status ?? 1;
   } else {
     console.log(`browser tests skipped: no Chromium at ${chromium} (apt-get install chromium, as .ci/run does)`);

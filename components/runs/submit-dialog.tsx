@@ -30,6 +30,7 @@ export function SubmitDialog({ pipeline: fixed, pipelines = [], version, initial
   const [pipeline, setPipeline] = useState(fixed ?? pipelines[0] ?? "");
   const [experiment, setExperiment] = useState(initial?.experiment ?? "");
   const [values, setValues] = useState<Record<string, Value>>({});
+  const [regenerateOutputs, setRegenerateOutputs] = useState(false);
   const titleId = useId();
 
   useEffect(() => {
@@ -53,7 +54,7 @@ export function SubmitDialog({ pipeline: fixed, pipelines = [], version, initial
     mutationFn: () =>
       fetchJson<{ id: string }>("/api/runs", {
         method: "POST",
-        body: JSON.stringify({ pipeline, version, experiment: experiment || undefined, parameters: values }),
+        body: JSON.stringify({ pipeline, version, experiment: experiment || undefined, parameters: values, regenerateOutputs }),
       }),
     onSuccess: ({ id }) => {
       onClose();
@@ -120,6 +121,13 @@ export function SubmitDialog({ pipeline: fixed, pipelines = [], version, initial
             ))}
           </fieldset>
         )}
+        <label className="flex items-start gap-2 text-sm text-slate-700">
+          <input type="checkbox" checked={regenerateOutputs} onChange={(e) => setRegenerateOutputs(e.target.checked)} className="mt-0.5" />
+          <span>
+            Regenerate outputs
+            <span className="block text-slate-500">Run every step, even those allow_reuse could copy from an identical earlier run.</span>
+          </span>
+        </label>
         {submit.error && <p role="alert" className="text-sm text-red-700">{submit.error.message}</p>}
         <div className="flex justify-end gap-2">
           <button type="button" onClick={onClose} className="rounded border border-slate-300 px-3 py-1.5 text-sm">

@@ -22,6 +22,7 @@ export const SubmitDraftRequest = z.object({
   expectedRevision: z.number().int().min(0).optional(),
   experiment: z.string().optional(),
   parameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  regenerateOutputs: z.boolean().optional(),
 });
 export const ImportDefinitionRequest = z.object({ text: z.string().min(1, "the file is empty"), format: z.enum(["json", "yaml"]).optional() });
 

@@ -10,6 +10,7 @@ export const SubmitRunRequest = z
     version: z.number().int().positive().optional(),
     experiment: z.string().trim().min(1).optional(),
     parameters: z.record(z.string(), ParameterValue).default({}),
+    regenerateOutputs: z.boolean().optional(),
   })
   .strict();
 export type SubmitRunRequest = z.infer<typeof SubmitRunRequest>;

@@ -85,7 +85,7 @@ export async function executeRun(deps: OrchestratorDeps, runId: string): Promise
   return { status, reason: finalReason };
 }
 
-type RunRow = { id: string; runDir: string; experimentName: string };
+type RunRow = { id: string; runDir: string; experimentName: string; regenerateOutputs: boolean };
 
 /**
  * A step that could not run at all (bad input found while resolving or planning) still leaves
@@ -185,7 +185,8 @@ async function runStep(
   );
   // When an identical earlier step may be reused, processes start only if it is not.
   const baseKey = reuseBaseKey({ config, inputs, sideInputs, entryHash: entry.hash, args, output: [outputDatastore, step.output.path ?? ""] });
-  const mayReuse = step.allowReuse && (await hasReuseCandidate(db, baseKey));
+  const allowReuse = step.allowReuse && !run.regenerateOutputs;
+  const mayReuse = allowReuse && (await hasReuseCandidate(db, baseKey));
   if (!mayReuse) for (const agent of agents) agent.start();
   try {
     return await planAndExecute();
@@ -209,7 +210,7 @@ async function runStep(
     // appended once known.
     if (needsPlan) {
       if (planned > 0) await db.miniBatch.deleteMany({ where: { stepRunId } });
-      if (step.allowReuse) {
+      if (allowReuse) {
         const reused = await tryReuse(db, stepRunId, baseKey, () => fingerprintInputs(inputs, open), config, outputLocal);
         if (reused) {
           const sentence = `Reused the output of run ${reused.runId} (identical step, inputs and code: allow_reuse).`;

@@ -12,6 +12,8 @@ export interface SubmitInput {
   version?: number;
   experiment?: string;
   parameters?: Record<string, string | number | boolean>;
+  /** Azure's `regenerate_outputs`: run every step even where allow_reuse could copy an output. */
+  regenerateOutputs?: boolean;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function submitRun(db: Db, dataDir: string, input: SubmitInput) {
       pipelineVersionId: pv.versionId,
       experimentName: experiment,
       parameters: JSON.stringify(params),
+      regenerateOutputs: input.regenerateOutputs ?? false,
       status: "queued",
       runDir: join(dataDir, "runs", id),
     },

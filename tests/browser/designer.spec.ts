@@ -3,9 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
+import { dataDir } from "./env";
 
-const port = Number(process.env.PRS_E2E_PORT ?? 3100);
-const dataDir = process.env.PRS_E2E_DATA ?? join(tmpdir(), `prs-e2e-${port}`);
 const cliEnv = { ...process.env, PRS_DATA_DIR: dataDir, DATABASE_URL: `file:${join(dataDir, "studio.db")}` };
 const unique = (base: string) => `${base}-${Date.now().toString(36)}`;
 
@@ -142,11 +141,11 @@ test("recreates the tutorial pipeline on an empty canvas, saves, reloads and run
   // Submitted with the CLI, it gives the same output rows as the seeded sample.
   const cli = (...args: string[]) => execFileSync(process.execPath, ["bin/prs.mjs", ...args], { env: cliEnv, encoding: "utf8", timeout: 180_000 });
   expect(cli("pipeline", "create", file)).toContain(`published pipeline ${name} version 1`);
-  // The sample runs with another mini-batch size, so that allow_reuse cannot hand it the drawn
-  // run's output: both are scored independently and must agree row for row.
-  const drawnRun = cli("submit", name, "--wait");
-  const sampleRun = cli("submit", "digit-identification", "--param", "batch_size_param=10", "--wait");
-  expect(sampleRun).not.toContain("Reused the output");
+  // Both are scored now (regenerate_outputs: allow_reuse may not hand either an earlier output,
+  // nor one the other), with different mini-batch sizes, and must agree row for row.
+  const drawnRun = cli("submit", name, "--regenerate-outputs", "--wait");
+  const sampleRun = cli("submit", "digit-identification", "--param", "batch_size_param=10", "--regenerate-outputs", "--wait");
+  for (const out of [drawnRun, sampleRun]) expect(out).not.toContain("Reused the output");
   const drawnRows = outputRows(drawnRun, "mnist_outputs.txt");
   expect(drawnRows.length).toBeGreaterThanOrEqual(10_000);
   expect(drawnRows).toEqual(outputRows(sampleRun, "mnist_outputs.txt"));

@@ -3,14 +3,13 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { dataDir } from "./env";
 
 /**
  * Runs in the browser: submit from the dialog, watch live progress, cancel and resume, resubmit
  * with changed values, failures, results and CSV download. Drives the real server and worker
  * pool that playwright.config.ts starts on PRS_E2E_DATA.
  */
-const port = Number(process.env.PRS_E2E_PORT ?? 3100);
-const dataDir = process.env.PRS_E2E_DATA ?? join(tmpdir(), `prs-e2e-${port}`);
 
 function prs(...args: string[]): string {
   return execFileSync(process.execPath, ["bin/prs.mjs", ...args], {

@@ -193,6 +193,11 @@ export function run(batch, ctx) {
     assert.equal(second.step.status, "reused");
     assert.equal(readFileSync(calls, "utf8"), callsAfterFirst);
     assert.deepEqual(output(second.step), output(first.step));
+    // regenerate_outputs runs the identical step again.
+    const regenerated = await runPipeline(ctx, def, {}, { regenerateOutputs: true });
+    assert.equal(regenerated.step.status, "completed");
+    assert.ok(readFileSync(calls, "utf8").length > callsAfterFirst.length, "the entry script ran again");
+    assert.deepEqual(output(regenerated.step), output(first.step));
     // A changed config is not identical: it runs.
     const third = await runPipeline(ctx, makePipeline("reuse", script, "items", { step: { allow_reuse: true, arguments: ["--calls", calls] }, config: { mini_batch_size: 7 } }));
     assert.equal(third.step.status, "completed");

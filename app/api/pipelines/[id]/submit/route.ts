@@ -9,6 +9,6 @@ export const dynamic = "force-dynamic";
 export const POST = route(async ({ db, env }, req, { id }) => {
   const body = await parseBody(req, SubmitDraftRequest);
   const v = await publishDraft(db, id!, body.expectedRevision);
-  const run = await submitRun(db, env.dataDir, { pipeline: v.name, version: v.version, experiment: body.experiment, parameters: body.parameters });
+  const run = await submitRun(db, env.dataDir, { pipeline: v.name, version: v.version, experiment: body.experiment, parameters: body.parameters, regenerateOutputs: body.regenerateOutputs });
   return Response.json({ runId: run.id, version: v.version }, { status: 201 });
 });

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "PipelineRun" ADD COLUMN "regenerateOutputs" BOOLEAN NOT NULL DEFAULT false;
