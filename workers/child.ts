@@ -7,7 +7,7 @@
 import { mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { openDatastore } from "../lib/datastores/index";
+import { openHandedDatastore } from "../lib/datastores/handed";
 import type { Datastore } from "../lib/datastores/types";
 import { ProcessLog } from "../lib/engine/process-log";
 import {
@@ -63,7 +63,7 @@ function datastore(name: string): Datastore {
   if (!ds) {
     const spec = setup.datastores[name];
     if (!spec) throw new Error(`datastore '${name}' was not given to this process`);
-    ds = openDatastore(spec.kind, spec.config, spec.secret);
+    ds = openHandedDatastore(spec.kind, spec.config, spec.secret);
     datastores.set(name, ds);
   }
   return ds;

@@ -8,6 +8,7 @@ import { invalid } from "../errors";
 import { resolveModel } from "../services/models";
 import type { ParameterValues } from "./resolve";
 import { scorerModule } from "./runtime";
+import { parseImageClassifierSettings, parseTabularScorerSettings } from "../scorers/settings";
 
 
 export interface ResolvedEntry {
@@ -33,7 +34,10 @@ export async function resolveEntry(
     const model = await resolveModel(db, String(modelRef));
     const module = scorerModule(scorer.kind);
     const labelsPath = scorer.kind === "onnx-image-classifier" && scorer.labelsFile ? await materializeLabels(scorer.labelsFile) : undefined;
-    const settings = { ...scorer, model: `${model.name}:${model.version}`, modelPath: model.filePath, ...(labelsPath ? { labelsPath } : {}) };
+    // Validated here, once, with defaults applied: worker processes take them as they are (and do
+    // not load the validation library at start-up).
+    const given = { ...scorer, model: `${model.name}:${model.version}`, modelPath: model.filePath, ...(labelsPath ? { labelsPath } : {}) };
+    const settings = scorer.kind === "onnx-image-classifier" ? parseImageClassifierSettings(given) : parseTabularScorerSettings(given);
     const hash = createHash("sha256").update(JSON.stringify({ ...scorer, model: model.sha256 })).update(labelsPath ? readFileSync(labelsPath) : "").digest("hex");
     return { module, label: `built-in ${scorer.kind} (model ${model.name}:${model.version})`, settings, hash };
   }

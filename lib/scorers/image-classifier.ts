@@ -6,14 +6,15 @@
 import { invalid } from "../errors";
 import type { EntryContext, MiniBatch, ResultRow } from "../sdk/entry-script";
 import { ImageClassifier } from "./image-classifier-core";
-import { parseImageClassifierSettings } from "./settings";
+import { handedSettings } from "./handed-settings";
+import type { ResolvedImageClassifierSettings } from "./types";
 
 let classifier: ImageClassifier | undefined;
 
 export async function init(ctx: EntryContext): Promise<void> {
   await classifier?.close();
   classifier = undefined;
-  classifier = await ImageClassifier.open(parseImageClassifierSettings(ctx.settings));
+  classifier = await ImageClassifier.open(handedSettings<ResolvedImageClassifierSettings>("image classifier", ctx.settings));
   ctx.logger.info(`image classifier: ${classifier.plan.summary}`);
 }
 

@@ -4,7 +4,8 @@
  */
 import { invalid } from "../errors";
 import type { EntryContext, MiniBatch, ResultRow, TabularMiniBatch } from "../sdk/entry-script";
-import { parseTabularScorerSettings } from "./settings";
+import { handedSettings } from "./handed-settings";
+import type { ResolvedTabularScorerSettings } from "./types";
 import { TabularScorer } from "./tabular-scorer-core";
 
 let scorer: TabularScorer | undefined;
@@ -12,7 +13,7 @@ let scorer: TabularScorer | undefined;
 export async function init(ctx: EntryContext): Promise<void> {
   await scorer?.close();
   scorer = undefined;
-  scorer = await TabularScorer.open(parseTabularScorerSettings(ctx.settings));
+  scorer = await TabularScorer.open(handedSettings<ResolvedTabularScorerSettings>("tabular scorer", ctx.settings));
   ctx.logger.info(`tabular scorer: ${scorer.plan.summary}`);
 }
 
