@@ -1,8 +1,24 @@
 import { fork, type ChildProcess } from "node:child_process";
-import { mkdirSync, openSync, closeSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, readSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { workerRuntime } from "./runtime";
 import type { ChildMessage, ChildSetup, ItemsSpec, MiniBatchResult, ParentMessage } from "./protocol";
+
+/** The last lines of a process's stderr file, for a message (at most ~400 characters). */
+function tail(file: string): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, "r");
+    const size = fstatSync(fd).size;
+    const buffer = Buffer.alloc(Math.min(size, 2048));
+    readSync(fd, buffer, 0, buffer.length, size - buffer.length);
+    return buffer.toString("utf8").trim().split("\n").slice(-3).join(" | ").slice(-400);
+  } catch {
+    return "";
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
 
 function openLog(file: string): number {
   mkdirSync(dirname(file), { recursive: true });
@@ -171,7 +187,7 @@ export class LocalAgent {
   private spawn(slot: Slot): void {
     const { setup, environment, nodeId } = this.options;
     const out = openLog(join(setup.logDir, "user", "stdout", String(nodeId), `${slot.processId}.stdout.txt`));
-    const errFd = openLog(join(setup.logDir, "user", "stderr", String(nodeId), `${slot.processId}.stderr.txt`));
+    const errFd = openLog(this.stderrPath(slot));
     const runtime = workerRuntime();
     const child = fork(runtime.module, [], {
       execArgv: runtime.execArgv,
@@ -189,6 +205,10 @@ export class LocalAgent {
       /* reported through exit */
     });
     this.send(slot, { type: "setup", setup: { ...setup, nodeId, processId: slot.processId } });
+  }
+
+  private stderrPath(slot: Slot): string {
+    return join(this.options.setup.logDir, "user", "stderr", String(this.options.nodeId), `${slot.processId}.stderr.txt`);
   }
 
   private send(slot: Slot, message: ParentMessage): void {
@@ -232,6 +252,16 @@ export class LocalAgent {
   private onExit(slot: Slot, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (slot.child !== child) return;
     const expected = slot.stopping;
+    if (!expected && !slot.ready) {
+      // It died before init() finished (a crash while loading, bad NODE_OPTIONS in
+      // environment_variables...): like a failed init(), so a process that cannot start is not
+      // started again forever.
+      slot.initFailures++;
+      slot.retired = slot.initFailures >= (this.options.maxInitFailures ?? 2);
+      const reason = `worker process ${child.pid} exited (${signal ? `signal ${signal}` : `code ${code}`}) before init() finished`;
+      const stderr = tail(this.stderrPath(slot));
+      this.source.processEvent({ type: "process_init_failed", where: this.where(slot), error: stderr ? `${reason}: ${stderr}` : reason, retired: slot.retired });
+    }
     slot.child = undefined;
     slot.ready = false;
     this.source.processEvent({ type: "process_exited", where: { nodeId: this.options.nodeId, processId: slot.processId, pid: child.pid }, code, signal, expected });

@@ -229,6 +229,12 @@ export function run(batch, ctx) {
     assert.equal(broken.status, "failed");
     assert.match(broken.reason, /init\(\) failed in every worker process: entry script '.*syntax\.mjs' could not be loaded: SyntaxError/);
 
+    // A process that dies while loading (here: a node option it refuses) fails the step with
+    // node's own message, after a second try, instead of being started again forever.
+    const wontStart = await runPipeline(ctx, makePipeline("wont-start", script, "items", { config: { environment_variables: { NODE_OPTIONS: "--no-such-option" } } }));
+    assert.equal(wontStart.status, "failed");
+    assert.match(wontStart.reason, /init\(\) failed in every worker process: worker process \d+ exited \(code \d+\) before init\(\) finished: .*--no-such-option/);
+
     const noRun = makeEntryScript(ctx, "norun.mjs", "export function init() {}");
     const missingRun = await runPipeline(ctx, makePipeline("norun", noRun, "items"));
     assert.equal(missingRun.status, "failed");
