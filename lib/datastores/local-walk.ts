@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
+import { readdir, realpath, stat } from "node:fs/promises";
 import type { Dirent } from "node:fs";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import { AppError } from "../errors";
 import { compareUtf8 } from "./paths";
 import type { DatastoreEntry } from "./types";
@@ -25,7 +25,7 @@ function unreadable(relDir: string, error: unknown): AppError {
   return new AppError("unavailable", `cannot read folder '${relDir || "."}' of the local datastore (${code})`);
 }
 
-async function sortedChildren(absDir: string, relDir: string): Promise<Child[] | undefined> {
+async function sortedChildren(absDir: string, relDir: string, realRoot: string): Promise<Child[] | undefined> {
   let dirents: Dirent[];
   try {
     dirents = await readdir(absDir, { withFileTypes: true });
@@ -40,6 +40,9 @@ async function sortedChildren(absDir: string, relDir: string): Promise<Child[] |
       // Follow links to files; links to folders are not walked (they could form cycles).
       const target = await stat(join(absDir, d.name)).catch(() => undefined);
       if (!target?.isFile()) continue;
+      // ...that stay inside the datastore: a link out of it is not listed.
+      const real = await realpath(join(absDir, d.name)).catch(() => "");
+      if (!real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep)) continue;
       isDir = false;
     } else if (!isDir && !d.isFile()) continue;
     children.push({ name: d.name, key: isDir ? `${d.name}/` : d.name, isDir });
@@ -58,9 +61,10 @@ export async function* walkSorted(
   relDir: string,
   maxDepth: number,
   signal?: AbortSignal,
+  realRoot = root,
 ): AsyncGenerator<DatastoreEntry> {
   const absDir = relDir === "" ? root : join(root, relDir);
-  const children = await sortedChildren(absDir, relDir);
+  const children = await sortedChildren(absDir, relDir, realRoot);
   if (!children) return;
   for (let i = 0; i < children.length; ) {
     signal?.throwIfAborted();
@@ -68,7 +72,7 @@ export async function* walkSorted(
     const childRel = relDir === "" ? child.name : `${relDir}/${child.name}`;
     if (child.isDir) {
       i++;
-      if (maxDepth > 1) yield* walkSorted(root, childRel, maxDepth - 1, signal);
+      if (maxDepth > 1) yield* walkSorted(root, childRel, maxDepth - 1, signal, realRoot);
       continue;
     }
     const batch: Child[] = [];

@@ -1,6 +1,7 @@
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { realpathSync } from "node:fs";
+import { dirname, join, resolve, sep } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { randomBytes } from "node:crypto";
@@ -35,6 +36,33 @@ export class LocalDatastore implements Datastore {
     return join(this.root, normalizeDatastorePath(path));
   }
 
+  /** The root with its own links resolved (it may be created after the datastore is opened). */
+  private realRoot(): string {
+    try {
+      return realpathSync(this.root);
+    } catch {
+      return this.root;
+    }
+  }
+
+  /**
+   * Refuses a path that leads out of the root through a symbolic link (a link to /etc, say); a
+   * path that does not exist is left to the operation to report.
+   */
+  private contained(path: string, abs: string): string {
+    let real: string;
+    try {
+      real = realpathSync(abs);
+    } catch {
+      return abs;
+    }
+    const root = this.realRoot();
+    if (real !== root && !real.startsWith(root.endsWith(sep) ? root : root + sep)) {
+      throw invalid(`path ${quotePath(path)} escapes the datastore root through a symbolic link`);
+    }
+    return abs;
+  }
+
   async *list(pattern: string, options: ListOptions = {}): AsyncGenerator<DatastoreEntry> {
     const compiled = compileListPattern(pattern);
     if (compiled.literal !== undefined) {
@@ -44,7 +72,7 @@ export class LocalDatastore implements Datastore {
         return;
       }
     }
-    for await (const entry of walkSorted(this.root, compiled.baseDir, compiled.maxDepth, options.signal)) {
+    for await (const entry of walkSorted(this.root, compiled.baseDir, compiled.maxDepth, options.signal, this.realRoot())) {
       if (compiled.matches(entry.path)) yield entry;
     }
   }
@@ -52,7 +80,7 @@ export class LocalDatastore implements Datastore {
   async stat(path: string): Promise<DatastoreEntry | undefined> {
     const normalized = normalizeDatastorePath(path);
     try {
-      const s = await stat(join(this.root, normalized));
+      const s = await stat(this.contained(normalized, join(this.root, normalized)));
       return s.isFile() ? { path: normalized, size: s.size } : undefined;
     } catch (error) {
       const code = errnoCode(error);
@@ -62,7 +90,7 @@ export class LocalDatastore implements Datastore {
   }
 
   async read(path: string): Promise<Buffer> {
-    const abs = this.localPath(path);
+    const abs = this.contained(path, this.localPath(path));
     try {
       return await readFile(abs);
     } catch (error) {
@@ -72,7 +100,7 @@ export class LocalDatastore implements Datastore {
 
   async readRange(path: string, start: number, end: number): Promise<Buffer> {
     checkRange(path, start, end);
-    const abs = this.localPath(path);
+    const abs = this.contained(path, this.localPath(path));
     let handle;
     try {
       handle = await open(abs, "r");
@@ -96,7 +124,7 @@ export class LocalDatastore implements Datastore {
   }
 
   createReadStream(path: string, range?: { start: number; end: number }): Readable {
-    const abs = this.localPath(path);
+    const abs = this.contained(path, this.localPath(path));
     if (range) checkRange(path, range.start, range.end);
     if (range && range.end === range.start) return Readable.from([]);
     const source = createReadStream(abs, range ? { start: range.start, end: range.end - 1 } : {});
@@ -112,6 +140,8 @@ export class LocalDatastore implements Datastore {
     const temp = `${abs}.${randomBytes(6).toString("hex")}.partial`;
     try {
       await mkdir(dirname(abs), { recursive: true });
+      this.contained(path, dirname(abs));
+      this.contained(path, abs);
       if (typeof data === "string" || Buffer.isBuffer(data)) await writeFile(temp, data);
       else await pipeline(data, createWriteStream(temp));
       await rename(temp, abs);

@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync, symlinkSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -61,6 +62,32 @@ test("every operation refuses paths that escape the root", async () => {
     await assert.rejects(ds.read("sub\\..\\..\\mnist.txt"), /backslash/);
   } finally {
     await folder.remove();
+  }
+});
+
+test("symbolic links: inside the root they are followed, out of it they are refused", async () => {
+  const folder = await makeFolder(sampleTree);
+  const outside = await makeFolder({ "secret.txt": "not yours" });
+  try {
+    const root = join(folder.root, "mnist");
+    symlinkSync(join(outside.root, "secret.txt"), join(root, "leak.png"));
+    symlinkSync(outside.root, join(root, "elsewhere"));
+    symlinkSync(join(root, "0.png"), join(root, "alias.png"));
+    const ds = openDatastore("local", { root });
+    const escapes = (e: unknown) => e instanceof AppError && e.code === "invalid_input" && /'leak\.png' escapes the datastore root through a symbolic link/.test(e.message);
+    assert.deepEqual(await paths(ds.list("*.png")), ["0.png", "1.png", "alias.png"], "the link out of the root is not listed; the one inside is");
+    await assert.rejects(ds.read("leak.png"), escapes);
+    await assert.rejects(ds.stat("leak.png"), escapes);
+    await assert.rejects(collect(ds.list("leak.png")), escapes);
+    await assert.rejects(ds.readRange("leak.png", 0, 3), escapes);
+    assert.throws(() => ds.createReadStream("leak.png"), escapes);
+    await assert.rejects(ds.read("elsewhere/secret.txt"), /escapes the datastore root through a symbolic link/);
+    await assert.rejects(ds.write("elsewhere/new.txt", "x"), /escapes the datastore root through a symbolic link/);
+    assert.equal(existsSync(join(outside.root, "new.txt")), false, "nothing was written out of the root");
+    assert.equal((await ds.read("alias.png")).toString(), (await ds.read("0.png")).toString());
+  } finally {
+    await folder.remove();
+    await outside.remove();
   }
 });
 
