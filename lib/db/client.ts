@@ -12,13 +12,19 @@ import { providerOf, sqlitePath } from "./provider";
  */
 export type Db = SqliteClient;
 
+/**
+ * Interactive transactions wait for SQLite's write lock, which the web server, the worker pool and
+ * the CLI share; Prisma's defaults (2 s to start, 5 s in all) are too short on a busy machine.
+ */
+const transactionOptions = { maxWait: 15_000, timeout: 30_000 };
+
 export async function createDb(databaseUrl: string): Promise<Db> {
   if (providerOf(databaseUrl) === "postgresql") {
-    const client = new PgClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 8 }) });
+    const client = new PgClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 8 }), transactionOptions });
     return client as unknown as Db;
   }
   mkdirSync(dirname(sqlitePath(databaseUrl)), { recursive: true });
-  const client = new SqliteClient({ adapter: new PrismaLibSql({ url: databaseUrl }) });
+  const client = new SqliteClient({ adapter: new PrismaLibSql({ url: databaseUrl }), transactionOptions });
   // Web server, worker pool and CLI share the file: wait for locks rather than fail.
   await client.$queryRawUnsafe("PRAGMA busy_timeout = 10000");
   await client.$queryRawUnsafe("PRAGMA synchronous = NORMAL");

@@ -10,6 +10,7 @@ import { argmax, logits, type Mlp } from "../../../lib/mnist/mlp";
 import { mlpFromOnnx, mlpGraph } from "../../../lib/mnist/onnx-export";
 import { writeModel } from "../../../lib/onnx/write";
 import * as classifier from "../../../lib/scorers/image-classifier";
+import { parseImageClassifierSettings } from "../../../lib/scorers/settings";
 import { trainedMnistModel } from "../mnist/trained-model";
 import { makeContext } from "./context";
 import { DIGIT_LABELS, imageSettings, writeDigits } from "./fixtures";
@@ -139,8 +140,8 @@ test("bad files fail alone, by name; a JPEG among PNGs is classified", async () 
   assert.equal(reasons[3], "missing.png: cannot read the file (ENOENT)");
 });
 
-async function initRefusal(settings: Record<string, unknown>): Promise<string> {
-  const { ctx } = makeContext(settings);
+async function initRefusal(settings: Record<string, unknown>, raw = false): Promise<string> {
+  const { ctx } = makeContext(settings, "/tmp", raw);
   const error = await classifier.init(ctx).then(
     () => assert.fail("init accepted the settings"),
     (e: unknown) => e,
@@ -160,8 +161,11 @@ test("settings that do not fit the model are refused at init with the input and 
   assert.match(await initRefusal(imageSettings(modelPath, { layout: "NHWC" })), /'image' \[N,1,28,28\] float32 has 28 channels at axis 3 for layout NHWC.*check layout/);
   assert.match(await initRefusal(imageSettings(modelPath, { labels: ["a", "b"] })), /2 labels were given but model output 'probabilities' has 10 classes/);
   assert.match(await initRefusal(imageSettings(modelPath, { mean: [0.5, 0.5] })), /mean has 2 values; give one value or 1/);
-  assert.match(await initRefusal({ kind: "onnx-image-classifier", model: "mnist" }), /image classifier settings: modelPath: /);
-  assert.match(await initRefusal(imageSettings(modelPath, { layout: "NWHC" as "NHWC" })), /image classifier settings: layout: /);
+  // Invalid settings are refused by the engine before any process starts (and at publish, by the
+  // config contract); a worker handed none says so.
+  assert.throws(() => parseImageClassifierSettings({ kind: "onnx-image-classifier", model: "mnist" }), /image classifier settings: modelPath: /);
+  assert.throws(() => parseImageClassifierSettings(imageSettings(modelPath, { layout: "NWHC" as "NHWC" })), /image classifier settings: layout: /);
+  assert.match(await initRefusal({ kind: "onnx-image-classifier", model: "mnist" }, true), /image classifier: settings are missing/);
 });
 
 test("a file that is not an ONNX model is refused at init by name", async () => {

@@ -6,6 +6,7 @@ import { after, before, test } from "node:test";
 import { AppError } from "../../../lib/errors";
 import { writeModel } from "../../../lib/onnx/write";
 import type { TabularMiniBatch, TabularRow } from "../../../lib/sdk/entry-script";
+import { parseTabularScorerSettings } from "../../../lib/scorers/settings";
 import * as tabular from "../../../lib/scorers/tabular-scorer";
 import { affineGraph } from "../onnx/models";
 import { makeContext } from "./context";
@@ -93,7 +94,7 @@ test("settings that do not fit the model are refused at init", async () => {
   );
   assert.match(await refusal(init(settings({ outputs: [{ name: "proba" }] }))), /no output named 'proba'; its outputs are 'y' \[N,3\] float32, 'sum' \[N\] float32/);
   assert.match(await refusal(init(settings({ inputName: "features" }))), /no input named 'features'; its inputs are 'x' \[N,3\] float32/);
-  assert.match(await refusal(init(settings({ columns: [] }))), /^tabular scorer settings: columns: /);
+  assert.throws(() => parseTabularScorerSettings(settings({ columns: [] })), /tabular scorer settings: columns: /);
 });
 
 test("a configured column absent from the data fails the mini-batch with the data's columns", async () => {
