@@ -1,25 +1,15 @@
-import type { StoragePipelineOptions } from "@azure/storage-blob";
 import { invalid } from "../errors";
 import { checkAzureSettings } from "./azure-check";
-import { LazyDatastore } from "./lazy";
+import { openHandedDatastore, type OpenDatastoreOptions } from "./handed";
 import { AzureBlobDatastoreConfig, AzureBlobSecret, DatastoreKindSchema, LocalDatastoreConfig, describeIssues } from "./config";
-import { LocalDatastore } from "./local";
 import type { Datastore } from "./types";
 
 export type { Datastore, DatastoreEntry, DatastoreKind, ListOptions } from "./types";
 export { AzureBlobAuth, AzureBlobDatastoreConfig, AzureBlobSecret, DatastoreKindSchema, LocalDatastoreConfig } from "./config";
 export { LocalDatastore } from "./local";
+export type { OpenDatastoreOptions } from "./handed";
 export { normalizeDatastorePath, compareUtf8 } from "./paths";
 export { redactSecrets } from "./redact";
-
-export interface OpenDatastoreOptions {
-  /** Blobs per listing page (azure-blob). */
-  pageSize?: number;
-  /** Parallel downloads in materialize() (azure-blob). */
-  downloadConcurrency?: number;
-  /** SDK pipeline settings such as retryOptions (azure-blob). */
-  pipeline?: StoragePipelineOptions;
-}
 
 /**
  * Opens a datastore from its stored kind, settings and secret, validating all three. Error
@@ -32,15 +22,13 @@ export function openDatastore(kind: string, config: unknown, secret?: unknown, o
   if (parsedKind.data === "local") {
     const parsed = LocalDatastoreConfig.safeParse(config);
     if (!parsed.success) throw invalid(`local datastore settings are not valid: ${describeIssues(parsed.error)}`);
-    return new LocalDatastore(parsed.data.root);
+    return openHandedDatastore("local", parsed.data);
   }
 
   const parsed = AzureBlobDatastoreConfig.safeParse(config);
   if (!parsed.success) throw invalid(`azure-blob datastore settings are not valid: ${describeIssues(parsed.error)}`);
   const parsedSecret = AzureBlobSecret.safeParse(secret ?? {});
   if (!parsedSecret.success) throw invalid(`azure-blob datastore secret is not valid: ${describeIssues(parsedSecret.error)}`);
-  const s = parsedSecret.data;
-  const settings = parsed.data;
-  checkAzureSettings(settings, s);
-  return new LazyDatastore("azure-blob", async () => (await import("./azure-open")).openAzureBlob(settings, s, options));
+  checkAzureSettings(parsed.data, parsedSecret.data);
+  return openHandedDatastore("azure-blob", parsed.data, parsedSecret.data, options);
 }

@@ -25,6 +25,11 @@ function unreadable(relDir: string, error: unknown): AppError {
   return new AppError("unavailable", `cannot read folder '${relDir || "."}' of the local datastore (${code})`);
 }
 
+/** Whether a resolved path is the (resolved) root or below it. */
+export function insideRoot(real: string, realRoot: string): boolean {
+  return real === realRoot || real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep);
+}
+
 async function sortedChildren(absDir: string, relDir: string, realRoot: string): Promise<Child[] | undefined> {
   let dirents: Dirent[];
   try {
@@ -42,7 +47,7 @@ async function sortedChildren(absDir: string, relDir: string, realRoot: string):
       if (!target?.isFile()) continue;
       // ...that stay inside the datastore: a link out of it is not listed.
       const real = await realpath(join(absDir, d.name)).catch(() => "");
-      if (!real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep)) continue;
+      if (!insideRoot(real, realRoot)) continue;
       isDir = false;
     } else if (!isDir && !d.isFile()) continue;
     children.push({ name: d.name, key: isDir ? `${d.name}/` : d.name, isDir });

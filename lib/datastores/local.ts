@@ -1,12 +1,11 @@
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream, realpathSync } from "node:fs";
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { realpathSync } from "node:fs";
-import { dirname, join, resolve, sep } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { randomBytes } from "node:crypto";
 import { AppError, invalid, notFound } from "../errors";
-import { walkSorted } from "./local-walk";
+import { insideRoot, walkSorted } from "./local-walk";
 import { checkRange, normalizeDatastorePath, quotePath } from "./paths";
 import { compileListPattern } from "./pattern";
 import type { Datastore, DatastoreEntry, ListOptions } from "./types";
@@ -36,10 +35,13 @@ export class LocalDatastore implements Datastore {
     return join(this.root, normalizeDatastorePath(path));
   }
 
-  /** The root with its own links resolved (it may be created after the datastore is opened). */
+  private resolvedRoot?: string;
+
+  /** The root with its own links resolved (once it exists: it may be created after opening). */
   private realRoot(): string {
+    if (this.resolvedRoot) return this.resolvedRoot;
     try {
-      return realpathSync(this.root);
+      return (this.resolvedRoot = realpathSync(this.root));
     } catch {
       return this.root;
     }
@@ -56,8 +58,7 @@ export class LocalDatastore implements Datastore {
     } catch {
       return abs;
     }
-    const root = this.realRoot();
-    if (real !== root && !real.startsWith(root.endsWith(sep) ? root : root + sep)) {
+    if (!insideRoot(real, this.realRoot())) {
       throw invalid(`path ${quotePath(path)} escapes the datastore root through a symbolic link`);
     }
     return abs;
