@@ -6,6 +6,7 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: "Parallel Run Studio",
   description: "Batch inference with ParallelRunStep semantics, self-hosted",
+  icons: { icon: "/favicon.svg" },
 };
 
 const nav = [
