@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { AppError, invalid, notFound } from "../errors";
 import { insideRoot, walkSorted } from "./local-walk";
 import { checkRange, normalizeDatastorePath, quotePath } from "./paths";
-import { compileListPattern } from "./pattern";
+import { compileListPattern, type ListPattern } from "./pattern";
 import type { Datastore, DatastoreEntry, ListOptions } from "./types";
 
 function errnoCode(error: unknown): string | undefined {
@@ -48,15 +48,20 @@ export class LocalDatastore implements Datastore {
   }
 
   /**
-   * Refuses a path that leads out of the root through a symbolic link (a link to /etc, say); a
-   * path that does not exist is left to the operation to report.
+   * Refuses a path that leads out of the root through a symbolic link (a link to /etc, say). A
+   * path that does not exist is judged by its nearest existing folder ("link/new.txt" is refused
+   * too); its absence is left to the operation to report.
    */
   private contained(path: string, abs: string): string {
-    let real: string;
-    try {
-      real = realpathSync(abs);
-    } catch {
-      return abs;
+    let real: string | undefined;
+    for (let probe = abs; real === undefined; ) {
+      try {
+        real = realpathSync(probe);
+      } catch {
+        const up = dirname(probe);
+        if (probe === this.root || up === probe) return abs;
+        probe = up;
+      }
     }
     if (!insideRoot(real, this.realRoot())) {
       throw invalid(`path ${quotePath(path)} escapes the datastore root through a symbolic link`);
@@ -65,7 +70,7 @@ export class LocalDatastore implements Datastore {
   }
 
   async *list(pattern: string, options: ListOptions = {}): AsyncGenerator<DatastoreEntry> {
-    const compiled = compileListPattern(pattern);
+    const compiled = this.checkPattern(pattern);
     if (compiled.literal !== undefined) {
       const single = await this.stat(compiled.literal);
       if (single) {
@@ -76,6 +81,17 @@ export class LocalDatastore implements Datastore {
     for await (const entry of walkSorted(this.root, compiled.baseDir, compiled.maxDepth, options.signal, this.realRoot())) {
       if (compiled.matches(entry.path)) yield entry;
     }
+  }
+
+  /**
+   * Compiles a list() pattern and refuses one whose fixed folder part leads out of the root
+   * through a symbolic link ("link/*" with link -> /etc): walking it would list outside names.
+   */
+  checkPattern(pattern: string): ListPattern {
+    const compiled = compileListPattern(pattern);
+    if (compiled.literal !== undefined) this.contained(pattern, join(this.root, compiled.literal));
+    else if (compiled.baseDir !== "") this.contained(pattern, join(this.root, compiled.baseDir));
+    return compiled;
   }
 
   async stat(path: string): Promise<DatastoreEntry | undefined> {
@@ -140,8 +156,9 @@ export class LocalDatastore implements Datastore {
     const abs = this.localPath(path);
     const temp = `${abs}.${randomBytes(6).toString("hex")}.partial`;
     try {
+      // Checked before mkdir too, so that no folder is created through a link out of the root.
+      this.contained(path, abs);
       await mkdir(dirname(abs), { recursive: true });
-      this.contained(path, dirname(abs));
       this.contained(path, abs);
       if (typeof data === "string" || Buffer.isBuffer(data)) await writeFile(temp, data);
       else await pipeline(data, createWriteStream(temp));

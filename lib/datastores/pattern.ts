@@ -1,5 +1,6 @@
 import picomatch from "picomatch";
-import { normalizeDatastorePath } from "./paths";
+import { invalid } from "../errors";
+import { normalizeDatastorePath, quotePath } from "./paths";
 
 /** A compiled list() pattern: where to start looking and which paths belong. */
 export interface ListPattern {
@@ -15,6 +16,8 @@ export interface ListPattern {
 }
 
 const GLOB_CHARS = /[*?[\]{}()!+@]/;
+/** ".." as one alternative of a brace or extglob group: "{..,a}/x", "@(..)/x". */
+const PARENT_ALTERNATIVE = /(^|[/{,(|])\.\.($|[/},)|])/;
 
 /**
  * Understands the three forms users write: a file ("mnist/0.png"), a folder ("mnist" or
@@ -27,6 +30,9 @@ export function compileListPattern(pattern: string): ListPattern {
   if (path === "") return { baseDir: "", prefix: "", maxDepth: Infinity, matches: () => true };
 
   const scan = picomatch.scan(path);
+  if (scan.isGlob && PARENT_ALTERNATIVE.test(scan.glob)) {
+    throw invalid(`path ${quotePath(pattern)} escapes the datastore root: '..' is not allowed, not even inside {...} or (...)`);
+  }
   if (!scan.isGlob) {
     const below = `${path}/`;
     return {

@@ -1,9 +1,11 @@
 import type { Db } from "../db/client";
 import { TabularOptions } from "../datasets/tabular/options";
-import { invalid, notFound } from "../errors";
+import { AppError, invalid, notFound } from "../errors";
+import { LocalDatastore } from "../datastores/local";
+import { compileListPattern } from "../datastores/pattern";
 import { newId } from "../ids";
 import { parseVersionedName } from "../contracts/common";
-import { getDatastoreRow } from "./datastores";
+import { openNamedDatastore } from "./datastores";
 
 export type DatasetKind = "file" | "tabular";
 
@@ -34,7 +36,7 @@ export async function registerDataset(db: Db, input: RegisterDatasetInput): Prom
     throw invalid(`Dataset name '${input.name}' is not valid: use letters, digits, '-', '_' and '.'`);
   }
   if (input.paths.length === 0) throw invalid(`Dataset '${input.name}' needs at least one path or glob`);
-  const store = await getDatastoreRow(db, input.datastore);
+  const store = await checkDatasetPaths(db, input.name, input.datastore, input.paths);
   let options: TabularOptions | undefined;
   if (input.kind === "tabular") {
     const parsed = TabularOptions.safeParse(input.options ?? { format: "csv" });
@@ -60,6 +62,24 @@ export async function registerDataset(db: Db, input: RegisterDatasetInput): Prom
     });
     return { id: row.id, name: dataset.name, kind: input.kind, version: row.version, datastore: store.name, paths: input.paths, options, description: dataset.description ?? undefined, createdAt: row.createdAt };
   });
+}
+
+/**
+ * Refuses, as a run would, paths that leave the datastore: "..", absolute paths, and (in a local
+ * folder) symbolic links out of it. Nothing is listed: the data may arrive after registration.
+ */
+async function checkDatasetPaths(db: Db, name: string, datastore: string, paths: string[]) {
+  const { row, ds } = await openNamedDatastore(db, datastore);
+  for (const path of paths) {
+    try {
+      if (ds instanceof LocalDatastore) ds.checkPattern(path);
+      else compileListPattern(path);
+    } catch (error) {
+      if (error instanceof AppError) throw new AppError(error.code, `Dataset '${name}': ${error.message}`);
+      throw error;
+    }
+  }
+  return row;
 }
 
 /** "mnist" (latest) or "mnist:2". */
