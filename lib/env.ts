@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
 
@@ -12,6 +13,8 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   REDIS_URL: z.string().optional(),
   PRS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  PRS_MAX_CONCURRENT_RUNS: z.coerce.number().int().min(1).max(256).optional(),
+  PRS_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).optional(),
 });
 
 export interface AppEnv {
@@ -21,6 +24,10 @@ export interface AppEnv {
   port: number;
   redisUrl?: string;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** Runs one worker pool executes at once; default: the machine's cores. */
+  maxConcurrentRuns?: number;
+  /** A running run whose orchestrator has not renewed its lease for this long is taken over. */
+  leaseMs?: number;
 }
 
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
@@ -38,5 +45,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     port: env.PORT,
     redisUrl: env.REDIS_URL,
     logLevel: env.PRS_LOG_LEVEL,
+    maxConcurrentRuns: env.PRS_MAX_CONCURRENT_RUNS ?? availableParallelism(),
+    leaseMs: env.PRS_LEASE_MS,
   };
 }

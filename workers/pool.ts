@@ -1,49 +1,103 @@
-import { hostname } from "node:os";
+import { availableParallelism, hostname } from "node:os";
+import type { Db } from "../lib/db/client";
 import { DbEventSink } from "../lib/engine/db-events";
 import { executeRun, newWorkerId } from "../lib/engine/orchestrator";
 import { errorMessage } from "../lib/errors";
 import type { AppContext } from "../lib/server/context";
-import { claimNextRun } from "../lib/services/runs";
+import { claimNextRun, STALE_AFTER_MS } from "../lib/services/runs";
 import { HEARTBEAT_MS } from "../lib/services/workers";
 
+export interface WorkerPoolOptions {
+  log?: (line: string) => void;
+  signal?: AbortSignal;
+  /** Runs executed at once (PRS_MAX_CONCURRENT_RUNS); one stuck run never holds up the others. */
+  maxConcurrentRuns?: number;
+  /** How long a run's lease lasts without a heartbeat (PRS_LEASE_MS). */
+  leaseMs?: number;
+  /** Wait between polls when there is nothing to claim. */
+  pollMs?: number;
+}
+
+/** Longest wait before retrying a claim after errors. */
+const MAX_CLAIM_BACKOFF_MS = 30_000;
 
 /**
- * The worker pool: claims queued runs (and runs whose orchestrator died) and executes them, one
- * at a time, each step's processes spread over node_count local agents.
+ * The worker pool: claims queued runs (and runs whose orchestrator stopped renewing its lease)
+ * and executes up to `maxConcurrentRuns` of them at once, each step's processes spread over
+ * node_count local agents. Errors while claiming are logged and retried with backoff: the pool
+ * itself never stops on them.
  */
-export async function runWorkerPool(ctx: AppContext, options: { log?: (line: string) => void; signal?: AbortSignal } = {}): Promise<void> {
+export async function runWorkerPool(ctx: AppContext, options: WorkerPoolOptions = {}): Promise<void> {
   const log = options.log ?? (() => {});
+  const limit = Math.max(1, options.maxConcurrentRuns ?? ctx.env.maxConcurrentRuns ?? availableParallelism());
+  const leaseMs = options.leaseMs ?? ctx.env.leaseMs ?? STALE_AFTER_MS;
+  const pollMs = options.pollMs ?? 500;
   const workerId = newWorkerId();
+  const stopBeating = await beatWhileAlive(ctx.db, workerId, log);
+  // Run events go through the database to the web server's live pages (SSE).
+  const events = new DbEventSink(ctx.db, { onError: (error) => log(`run events not stored: ${errorMessage(error)}`) });
+  const running = new Map<string, Promise<void>>();
+  const execute = async (runId: string, epoch: number) => {
+    log(`run ${runId}: started`);
+    try {
+      const result = await executeRun({ db: ctx.db, provider: ctx.provider, workerId, events, leaseMs, log }, runId, { epoch });
+      log(`run ${runId}: ${result.status}: ${result.reason}`);
+    } catch (error) {
+      log(`run ${runId}: ${errorMessage(error)}`);
+    } finally {
+      running.delete(runId);
+      await events.flush().catch((error: unknown) => log(`run events not stored: ${errorMessage(error)}`));
+    }
+  };
+  log(`worker pool ${workerId} polling for runs (up to ${limit} at once)`);
+  let failures = 0;
+  try {
+    while (!options.signal?.aborted) {
+      if (running.size >= limit) {
+        await Promise.race([...running.values(), sleep(pollMs)]);
+        continue;
+      }
+      let claim: Awaited<ReturnType<typeof claimNextRun>>;
+      try {
+        claim = await claimNextRun(ctx.db, workerId, leaseMs);
+        failures = 0;
+      } catch (error) {
+        failures++;
+        const wait = Math.min(pollMs * 2 ** failures, MAX_CLAIM_BACKOFF_MS);
+        log(`worker pool: claiming a run failed (try ${failures}), retrying in ${(wait / 1000).toFixed(1)} s: ${errorMessage(error)}`);
+        await sleep(wait);
+        continue;
+      }
+      if (!claim) {
+        await sleep(pollMs);
+        continue;
+      }
+      running.set(claim.runId, execute(claim.runId, claim.epoch));
+    }
+    await Promise.all(running.values());
+  } finally {
+    await stopBeating();
+  }
+}
+
+/** The pool's own heartbeat (poolIsAlive); a failed beat is logged, the next one retries. */
+async function beatWhileAlive(db: Db, workerId: string, log: (line: string) => void): Promise<() => Promise<void>> {
   const beat = () =>
-    ctx.db.workerHeartbeat.upsert({
+    db.workerHeartbeat.upsert({
       where: { id: workerId },
       create: { id: workerId, host: hostname(), pid: process.pid, seenAt: new Date() },
       update: { seenAt: new Date() },
     });
-  await beat();
-  const timer = setInterval(() => void beat().catch(() => undefined), HEARTBEAT_MS);
-  // Run events go through the database to the web server's live pages (SSE).
-  const events = new DbEventSink(ctx.db, { onError: (error) => log(`run events not stored: ${errorMessage(error)}`) });
-  log(`worker pool ${workerId} polling for runs`);
-  try {
-    while (!options.signal?.aborted) {
-      const runId = await claimNextRun(ctx.db, workerId);
-      if (!runId) {
-        await new Promise((r) => setTimeout(r, 500));
-        continue;
-      }
-      log(`run ${runId}: started`);
-      try {
-        const result = await executeRun({ db: ctx.db, provider: ctx.provider, workerId, events }, runId);
-        log(`run ${runId}: ${result.status}: ${result.reason}`);
-      } catch (error) {
-        log(`run ${runId}: ${errorMessage(error)}`);
-      } finally {
-        await events.flush();
-      }
-    }
-  } finally {
+  const safeBeat = () => beat().then(() => undefined, (error: unknown) => log(`worker pool heartbeat not written: ${errorMessage(error)}`));
+  await safeBeat();
+  const timer = setInterval(() => void safeBeat(), HEARTBEAT_MS);
+  return async () => {
     clearInterval(timer);
-    await ctx.db.workerHeartbeat.delete({ where: { id: workerId } }).catch(() => undefined);
-  }
+    await db.workerHeartbeat.delete({ where: { id: workerId } }).then(
+      () => undefined,
+      (error: unknown) => log(`worker pool heartbeat not removed (it expires by itself): ${errorMessage(error)}`),
+    );
+  };
 }
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

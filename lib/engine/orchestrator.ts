@@ -13,6 +13,7 @@ import { noEvents, type RunEventSink, type WorkerProcessState } from "./events";
 import { resolveInput, type StepOutputRef } from "./inputs";
 import { mergeRecords, scanSegments, type RecordLocation } from "./segments";
 import { writeMiniBatchUpdates, updateOf, type MiniBatchUpdate } from "./persist";
+import { LeaseKeeper, LeaseLostError, RunLease } from "./lease";
 import { fingerprintInputs, planStep } from "./plan";
 import { hasReuseCandidate, reuseBaseKey, tryReuse } from "./reuse";
 import { StepDatastores } from "./step-datastores";
@@ -28,7 +29,13 @@ export interface OrchestratorDeps {
   events?: RunEventSink;
   /** How often progress, mini-batch states and the heartbeat are written. */
   flushIntervalMs?: number;
+  /** The lease: another pool takes the run over after this long without a heartbeat. */
+  leaseMs?: number;
+  /** Where failed heartbeats and a lost lease are reported (default: stderr). */
+  log?: (line: string) => void;
 }
+
+const logToStderr = (line: string) => void process.stderr.write(`${line}\n`);
 
 const TERMINAL = new Set(["completed", "failed", "cancelled"]);
 
@@ -36,22 +43,36 @@ const TERMINAL = new Set(["completed", "failed", "cancelled"]);
  * Runs (or resumes) a pipeline run: each step in dependency order; finished steps and finished
  * mini-batches are never run again.
  */
-export async function executeRun(deps: OrchestratorDeps, runId: string): Promise<{ status: string; reason: string }> {
+export async function executeRun(deps: OrchestratorDeps, runId: string, claim?: { epoch: number }): Promise<{ status: string; reason: string }> {
   const { db } = deps;
-  const events = deps.events ?? noEvents;
   const run = await db.pipelineRun.findUnique({ where: { id: runId }, include: { pipelineVersion: true } });
   if (!run) throw new AppError("not_found", `Run ${runId} not found`);
   if (TERMINAL.has(run.status)) return { status: run.status, reason: run.statusReason ?? "" };
+  const lease = claim ? new RunLease(db, runId, deps.workerId, claim.epoch, deps.leaseMs) : await RunLease.acquire(db, runId, deps.workerId, deps.leaseMs);
+  try {
+    return await executeHeld(deps, run, lease);
+  } catch (error) {
+    if (!(error instanceof LeaseLostError)) throw error;
+    // Another pool runs it now: this one has stopped its processes and writes nothing more.
+    (deps.log ?? logToStderr)(error.message);
+    return { status: "lost", reason: error.message };
+  }
+}
+
+type RunWithVersion = RunRow & { status: string; startedAt: Date | null; parameters: string; pipelineVersion: { definition: string } };
+
+async function executeHeld(deps: OrchestratorDeps, run: RunWithVersion, lease: RunLease): Promise<{ status: string; reason: string }> {
+  const events = deps.events ?? noEvents;
+  const runId = run.id;
   if (run.status === "cancelling") {
     // Its orchestrator died while cancelling: finish the cancel.
     const reason = "Cancelled; resume runs the unfinished mini-batches.";
-    await db.pipelineRun.update({ where: { id: runId }, data: { status: "cancelled", statusReason: reason, endedAt: new Date(), claimedBy: null } });
+    await lease.commit((tx) => tx.pipelineRun.update({ where: { id: runId }, data: { status: "cancelled", statusReason: reason, endedAt: new Date(), claimedBy: null } }));
     return { status: "cancelled", reason };
   }
-  await db.pipelineRun.update({
-    where: { id: runId },
-    data: { status: "running", claimedBy: deps.workerId, heartbeatAt: new Date(), startedAt: run.startedAt ?? new Date(), statusReason: null },
-  });
+  await lease.commit((tx) =>
+    tx.pipelineRun.update({ where: { id: runId }, data: { status: "running", startedAt: run.startedAt ?? new Date(), statusReason: null } }),
+  );
   events.publish({ type: "run_status", runId, status: "running" });
 
   const definition = PipelineDefinition.parse(JSON.parse(run.pipelineVersion.definition));
@@ -62,8 +83,9 @@ export async function executeRun(deps: OrchestratorDeps, runId: string): Promise
   const sentences: string[] = [];
   try {
     for (const step of topologicalOrder(definition.steps)) {
-      const result = await runStep(deps, events, run, step, params, upstream).catch(async (error: unknown) => {
-        await recordStepError(deps.db, run, step.name, errorMessage(error));
+      const result = await runStep(deps, events, run, step, params, upstream, lease).catch(async (error: unknown) => {
+        if (lease.lost) throw lease.lost;
+        await recordStepError(lease, run, step.name, errorMessage(error));
         throw error;
       });
       sentences.push(`${step.name}: ${result.sentence}`);
@@ -74,13 +96,17 @@ export async function executeRun(deps: OrchestratorDeps, runId: string): Promise
       }
     }
   } catch (error) {
+    if (error instanceof LeaseLostError) throw error;
     status = "failed";
     reason = errorMessage(error);
   }
-  const current = await db.pipelineRun.findUnique({ where: { id: runId }, select: { status: true } });
-  if (current?.status === "cancelling" && status === "completed") status = "cancelled";
   const finalReason = reason || sentences.join(" ");
-  await db.pipelineRun.update({ where: { id: runId }, data: { status, statusReason: finalReason, endedAt: new Date(), claimedBy: null } });
+  status = await lease.commit(async (tx) => {
+    const current = await tx.pipelineRun.findUnique({ where: { id: runId }, select: { status: true } });
+    const final = current?.status === "cancelling" && status === "completed" ? "cancelled" : status;
+    await tx.pipelineRun.update({ where: { id: runId }, data: { status: final, statusReason: finalReason, endedAt: new Date(), claimedBy: null } });
+    return final;
+  });
   events.publish({ type: "run_status", runId, status, reason: finalReason });
   return { status, reason: finalReason };
 }
@@ -91,10 +117,10 @@ type RunRow = { id: string; runDir: string; experimentName: string; regenerateOu
  * A step that could not run at all (bad input found while resolving or planning) still leaves
  * job_result.txt and job_error.txt saying why, and a failed StepRun.
  */
-async function recordStepError(db: Db, run: RunRow, stepName: string, message: string): Promise<void> {
+async function recordStepError(lease: RunLease, run: RunRow, stepName: string, message: string): Promise<void> {
   const sentence = `Failed before processing: ${message}`;
+  await lease.commit((tx) => tx.stepRun.updateMany({ where: { runId: run.id, stepName }, data: { status: "failed", statusReason: sentence, endedAt: new Date() } }));
   new StepReports(join(run.runDir, stepName, "logs")).finish(sentence, `1 x ${message}\n`);
-  await db.stepRun.updateMany({ where: { runId: run.id, stepName }, data: { status: "failed", statusReason: sentence, endedAt: new Date() } });
 }
 
 interface StepResult {
@@ -109,6 +135,7 @@ async function runStep(
   step: StepDefinition,
   params: ParameterValues,
   upstream: Map<string, StepOutputRef>,
+  lease: RunLease,
 ): Promise<StepResult> {
   const { db } = deps;
   const stepDir = join(run.runDir, step.name);
@@ -196,9 +223,11 @@ async function runStep(
 
   async function planAndExecute(): Promise<StepResult> {
     if (!stepRun) {
-      stepRun = await db.stepRun.create({
-        data: { id: `step_${run.id.slice(4)}_${step.name}`, runId: run.id, stepName: step.name, config: JSON.stringify(config), reuseKey: "", status: "planning", outputDir: outputLocal, startedAt: new Date() },
-      });
+      stepRun = await lease.commit((tx) =>
+        tx.stepRun.create({
+          data: { id: `step_${run.id.slice(4)}_${step.name}`, runId: run.id, stepName: step.name, config: JSON.stringify(config), reuseKey: "", status: "planning", outputDir: outputLocal, startedAt: new Date() },
+        }),
+      );
     }
     events.publish({ type: "step_status", runId: run.id, step: step.name, status: "planning" });
 
@@ -214,10 +243,10 @@ async function runStep(
         const reused = await tryReuse(db, stepRunId, baseKey, () => fingerprintInputs(inputs, open), config, outputLocal);
         if (reused) {
           const sentence = `Reused the output of run ${reused.runId} (identical step, inputs and code: allow_reuse).`;
-          await db.stepRun.update({
+          await lease.commit((tx) => tx.stepRun.update({
             where: { id: stepRunId },
             data: { status: "reused", reuseKey: reused.reuseKey, reusedFromStepId: reused.id, statusReason: sentence, endedAt: new Date(), totalItems: reused.totalItems, totalMiniBatches: reused.totalMiniBatches, succeededItems: reused.succeededItems, failedItems: reused.failedItems, succeededMiniBatches: reused.succeededMiniBatches, failedMiniBatches: reused.failedMiniBatches, config: JSON.stringify({ ...config, columns: reused.columns }) },
-          });
+          }));
           if (config.outputAction === "append_row" && outputStore.kind !== "local") await outputStore.write(`${outputPath}/${config.appendRowFileName}`, (await import("node:fs")).createReadStream(join(outputLocal, config.appendRowFileName)));
           registerOutput(config, reused.columns);
           new StepReports(logDir).finish(sentence);
@@ -227,7 +256,7 @@ async function runStep(
       }
     }
     for (const agent of agents) agent.start();
-    await db.stepRun.update({ where: { id: stepRunId }, data: { status: "running" } });
+    await lease.commit((tx) => tx.stepRun.update({ where: { id: stepRunId }, data: { status: "running" } }));
     events.publish({ type: "step_status", runId: run.id, step: step.name, status: "running" });
 
     const states: MiniBatchState[] = [];
@@ -296,17 +325,24 @@ async function runStep(
 
     const started = Date.now();
     const startItems = executor.snapshot().succeededItems + executor.snapshot().failedItems;
-    let flushing = Promise.resolve();
     let cancelled = false;
     const flush = async () => {
       const batch = updates.splice(0);
       const c = executor.snapshot();
-      if (batch.length) await writeMiniBatchUpdates(db, deps.provider, batch);
-      await db.stepRun.update({
-        where: { id: stepRunId },
-        data: { succeededMiniBatches: c.succeededMiniBatches, failedMiniBatches: c.failedMiniBatches, succeededItems: c.succeededItems, failedItems: c.failedItems, retries: c.retries, totalItems: c.totalItems, totalMiniBatches: c.totalMiniBatches },
-      });
-      const runRow = await db.pipelineRun.update({ where: { id: run.id }, data: { heartbeatAt: new Date() }, select: { status: true } });
+      // Mini-batch states, counters and the heartbeat commit together, under the lease.
+      const runRow = await lease
+        .commit(async (tx) => {
+          await writeMiniBatchUpdates(tx, deps.provider, batch);
+          await tx.stepRun.update({
+            where: { id: stepRunId },
+            data: { succeededMiniBatches: c.succeededMiniBatches, failedMiniBatches: c.failedMiniBatches, succeededItems: c.succeededItems, failedItems: c.failedItems, retries: c.retries, totalItems: c.totalItems, totalMiniBatches: c.totalMiniBatches },
+          });
+          return tx.pipelineRun.findUniqueOrThrow({ where: { id: run.id }, select: { status: true } });
+        })
+        .catch((error: unknown) => {
+          updates.unshift(...batch); // written by the next flush
+          throw error;
+        });
       const elapsed = (Date.now() - started) / 1000;
       const processed = c.succeededItems + c.failedItems - startItems;
       const rate = elapsed > 0 ? processed / elapsed : 0;
@@ -319,9 +355,13 @@ async function runStep(
         executor.cancel("The run was cancelled; resume runs the unfinished mini-batches.");
       }
     };
-    const timer = setInterval(() => {
-      flushing = flushing.then(flush).catch(() => undefined);
-    }, deps.flushIntervalMs ?? 500);
+    const keeper = new LeaseKeeper(lease, flush, {
+      intervalMs: deps.flushIntervalMs ?? 500,
+      log: deps.log ?? logToStderr,
+      // A holder that cannot renew stops at once: its processes are killed, nothing more is written.
+      onLost: (error) => executor.cancel(error.message),
+    });
+    keeper.start();
 
     let outcome: StepOutcome;
     try {
@@ -335,7 +375,7 @@ async function runStep(
           const plan = await planStep(db, deps.provider, stepRunId, inputs, open, config.miniBatchSize, config.partitionKeys, join(stepDir, "plan"), (rows) =>
             executor.add(rows.map(toState)),
           );
-          await db.stepRun.update({ where: { id: stepRunId }, data: { reuseKey: `${baseKey}:${plan.fingerprint}`, totalMiniBatches: plan.miniBatches, totalItems: plan.items } });
+          await lease.commit((tx) => tx.stepRun.update({ where: { id: stepRunId }, data: { reuseKey: `${baseKey}:${plan.fingerprint}`, totalMiniBatches: plan.miniBatches, totalItems: plan.items } }));
           executor.planningDone();
         } catch (error) {
           executor.cancel(errorMessage(error));
@@ -345,10 +385,10 @@ async function runStep(
       }
       outcome = await running;
     } finally {
-      clearInterval(timer);
-      await flushing;
+      await keeper.stop();
     }
-    await flush();
+    // Also the lease check right before the output is written: a holder that lost it stops here.
+    await keeper.flushNow();
 
     const c = outcome.counters;
     let columns = false;
@@ -368,10 +408,12 @@ async function runStep(
           ? `Cancelled: ${summary}. ${outcome.reason}`
           : `${outcome.reason} ${summary}.`;
     reports.finish(sentence);
-    await db.stepRun.update({
-      where: { id: stepRunId },
-      data: { status: outcome.status, statusReason: sentence, endedAt: outcome.status === "cancelled" ? null : new Date(), config: JSON.stringify({ ...config, columns }) },
-    });
+    await lease.commit((tx) =>
+      tx.stepRun.update({
+        where: { id: stepRunId },
+        data: { status: outcome.status, statusReason: sentence, endedAt: outcome.status === "cancelled" ? null : new Date(), config: JSON.stringify({ ...config, columns }) },
+      }),
+    );
     registerOutput(config, columns);
     events.publish({ type: "step_status", runId: run.id, step: step.name, status: outcome.status, reason: sentence });
     return { status: outcome.status, sentence };

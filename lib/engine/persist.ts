@@ -32,7 +32,7 @@ export function updateOf(mb: MiniBatchState, elapsedSeconds: number, endedAt: Da
  * per flush, the same text every time, instead of one statement per mini-batch.
  * Works on SQLite (json_each, UPDATE FROM since 3.33) and PostgreSQL (jsonb_to_recordset).
  */
-export async function writeMiniBatchUpdates(db: Db, provider: DbProvider, updates: MiniBatchUpdate[]): Promise<void> {
+export async function writeMiniBatchUpdates(db: Pick<Db, "$executeRawUnsafe">, provider: DbProvider, updates: MiniBatchUpdate[]): Promise<void> {
   if (updates.length === 0) return;
   const json = JSON.stringify(
     updates.map((u) => ({ id: u.id, status: u.status, attempts: u.attempts, ok: u.succeededItems, bad: u.failedItems, err: u.lastError, ms: u.elapsedMs, ended: u.endedAt.toISOString() })),

@@ -91,7 +91,7 @@ for (const provider of ["sqlite", "postgresql"] as const) {
     test("queued runs are claimed once; cancel and resume move the status", async () => {
       const run = await submitRun(ctx.db, ctx.env.dataDir, { pipeline: "persisted" });
       const [a, b] = await Promise.all([claimNextRun(ctx.db, "w1"), claimNextRun(ctx.db, "w2")]);
-      assert.deepEqual([a, b].filter(Boolean), [run.id]);
+      assert.deepEqual([a, b].flatMap((c) => (c ? [c.runId] : [])), [run.id]);
       assert.equal((await cancelRun(ctx.db, run.id)).status, "cancelling");
       await ctx.db.pipelineRun.update({ where: { id: run.id }, data: { status: "cancelled" } });
       assert.equal((await resumeRun(ctx.db, run.id)).status, "queued");
