@@ -6,6 +6,8 @@ export type ErrorCode =
   | "invalid_input"
   | "not_found"
   | "conflict"
+  | "too_large"
+  | "unsupported_media_type"
   | "unavailable"
   | "script_error"
   | "internal";
@@ -25,6 +27,8 @@ export class AppError extends Error {
 export const invalid = (message: string, details?: unknown) => new AppError("invalid_input", message, details);
 export const notFound = (message: string) => new AppError("not_found", message);
 export const conflict = (message: string) => new AppError("conflict", message);
+export const tooLarge = (message: string) => new AppError("too_large", message);
+export const unsupportedMediaType = (message: string) => new AppError("unsupported_media_type", message);
 
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
@@ -40,6 +44,10 @@ export function httpStatus(code: ErrorCode): number {
       return 404;
     case "conflict":
       return 409;
+    case "too_large":
+      return 413;
+    case "unsupported_media_type":
+      return 415;
     case "unavailable":
       return 503;
     default:

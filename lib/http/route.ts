@@ -1,8 +1,9 @@
 import { NextResponse } from "next/server";
 import type { z } from "zod";
 import { formatIssues } from "../contracts/format";
-import { AppError, httpStatus, invalid } from "../errors";
+import { AppError, errorMessage, httpStatus, invalid } from "../errors";
 import { appContext, type AppContext } from "../server/context";
+import { MAX_JSON_BYTES, readTextCapped, requireJson } from "./body";
 
 /**
  * Route handler wrapper: gives the handler the app context, parses a JSON body with a zod schema
@@ -23,11 +24,13 @@ export function route<T>(handler: (ctx: AppContext, req: Request, params: Record
 }
 
 export async function parseBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
+  requireJson(req);
+  const text = await readTextCapped(req, MAX_JSON_BYTES);
   let body: unknown;
   try {
-    body = await req.json();
-  } catch {
-    throw invalid("The request body is not valid JSON");
+    body = JSON.parse(text);
+  } catch (error) {
+    throw invalid(`The request body is not valid JSON (${errorMessage(error).slice(0, 200)})`);
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw invalid(`Invalid request: ${formatIssues(parsed.error, body)}`);
