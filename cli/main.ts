@@ -17,6 +17,7 @@ import { runWorkerPool } from "../workers/pool";
 import { poolIsAlive } from "../lib/services/workers";
 import { pairs, parse, required } from "./args";
 import { watchRun } from "./progress";
+import { DELETE_HELP, deleteCommand } from "./registry-commands";
 
 /** Exit codes: 0 success, 1 run failed, 2 invalid input, 3 not found, 4 conflict, 5 cancelled, 70 internal. */
 const EXIT = { ok: 0, failed: 1, invalid_input: 2, not_found: 3, conflict: 4, cancelled: 5, internal: 70 } as const;
@@ -31,6 +32,7 @@ const HELP = `prs: Parallel Run Studio command line
   prs dataset list
   prs model add <name> --file <model.onnx> [--description <text>] [--tag key=value ...]
   prs model list
+${DELETE_HELP}
   prs pipeline create <definition.json|yaml>    publish a pipeline (a new version when it changed)
   prs pipeline list | show <name> [--version N]
   prs submit <pipeline> [--experiment <name>] [--param name=value ...] [--version N] [--regenerate-outputs] [--wait]
@@ -61,11 +63,10 @@ async function main(argv: string[]): Promise<number> {
     case "setup":
       return setup();
     case "datastore":
-      return datastoreCommand(sub, rest);
     case "dataset":
-      return datasetCommand(sub, rest);
     case "model":
-      return modelCommand(sub, rest);
+      if (sub === "delete") return deleteCommand(command, rest);
+      return command === "datastore" ? datastoreCommand(sub, rest) : command === "dataset" ? datasetCommand(sub, rest) : modelCommand(sub, rest);
     case "pipeline":
       return pipelineCommand(sub, rest);
     case "submit":
@@ -97,7 +98,7 @@ async function datastoreCommand(sub: string | undefined, argv: string[]): Promis
     for (const d of await listDatastores(ctx.db)) print(`${d.name}\t${d.kind}\t${JSON.stringify(d.config)}${d.hasSecret ? "\t(secret set)" : ""}`);
     return EXIT.ok;
   }
-  if (sub !== "add") throw invalid("use: prs datastore add|list");
+  if (sub !== "add") throw invalid("use: prs datastore add|list|delete");
   const { values, positionals } = parse(argv, {
     kind: { type: "string", default: "local" },
     root: { type: "string" },
@@ -133,7 +134,7 @@ async function datasetCommand(sub: string | undefined, argv: string[]): Promise<
     for (const d of await listDatasets(ctx.db)) print(`${d.name}:${d.version}\t${d.kind}\t${d.datastore}\t${d.paths.join(" ")}`);
     return EXIT.ok;
   }
-  if (sub !== "add") throw invalid("use: prs dataset add|list");
+  if (sub !== "add") throw invalid("use: prs dataset add|list|delete");
   const { values, positionals } = parse(argv, {
     datastore: { type: "string", default: "workspace" },
     path: { type: "string", multiple: true },
@@ -166,7 +167,7 @@ async function modelCommand(sub: string | undefined, argv: string[]): Promise<nu
     }
     return EXIT.ok;
   }
-  if (sub !== "add") throw invalid("use: prs model add|list");
+  if (sub !== "add") throw invalid("use: prs model add|list|delete");
   const { values, positionals } = parse(argv, { file: { type: "string" }, description: { type: "string" }, tag: { type: "string", multiple: true } });
   const view = await registerModel(ctx.db, join(ctx.env.dataDir, "models"), {
     name: required(positionals[0], "model name"),

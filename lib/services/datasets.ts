@@ -88,11 +88,12 @@ export async function resolveDataset(db: Db, ref: string): Promise<DatasetVersio
   const dataset = await db.dataset.findUnique({ where: { name } });
   if (!dataset) throw notFound(`Dataset '${name}' is not registered (see \`prs dataset list\`)`);
   const row = await db.datasetVersion.findFirst({
-    where: { datasetId: dataset.id, ...(version ? { version } : {}) },
+    where: { datasetId: dataset.id, ...(version ? { version } : { archivedAt: null }) },
     orderBy: { version: "desc" },
     include: { datastore: true },
   });
-  if (!row) throw notFound(`Dataset '${name}' has no version ${version}`);
+  if (!row) throw notFound(version ? `Dataset '${name}' has no version ${version}` : `Dataset '${name}' has no version left (all were deleted)`);
+  if (row.archivedAt) throw notFound(`Dataset '${name}:${version}' was deleted (archived: the runs that used it keep their history)`);
   return {
     id: row.id,
     name: dataset.name,
@@ -107,6 +108,6 @@ export async function resolveDataset(db: Db, ref: string): Promise<DatasetVersio
 }
 
 export async function listDatasets(db: Db): Promise<DatasetVersionView[]> {
-  const datasets = await db.dataset.findMany({ orderBy: { name: "asc" } });
+  const datasets = await db.dataset.findMany({ where: { versions: { some: { archivedAt: null } } }, orderBy: { name: "asc" } });
   return Promise.all(datasets.map((d) => resolveDataset(db, d.name)));
 }

@@ -68,7 +68,7 @@ export async function registerDatastore(db: Db, input: RegisterDatastoreInput): 
 }
 
 export async function listDatastores(db: Db): Promise<DatastoreView[]> {
-  return (await db.datastore.findMany({ orderBy: { name: "asc" } })).map(viewOf);
+  return (await db.datastore.findMany({ where: { archivedAt: null }, orderBy: { name: "asc" } })).map(viewOf);
 }
 
 export async function getDatastoreRow(db: Db, name: string): Promise<DatastoreRow> {

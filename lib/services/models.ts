@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { copyFileSync, createReadStream, existsSync, mkdirSync, statSync } from "node:fs";
+import { pipeline } from "node:stream/promises";
 import { basename, join } from "node:path";
 import type { Db } from "../db/client";
 import { invalid, notFound } from "../errors";
@@ -53,8 +54,11 @@ export async function registerModel(db: Db, modelsDir: string, input: RegisterMo
   }
   if (!existsSync(input.file) || !statSync(input.file).isFile()) throw invalid(`Model file '${input.file}' does not exist`);
   const signature = await inspectModel(input.file);
-  const bytes = readFileSync(input.file);
-  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  // Hashed as a stream: a model of hundreds of MB is not read into memory a second time.
+  const hash = createHash("sha256");
+  await pipeline(createReadStream(input.file), hash);
+  const sha256 = hash.digest("hex");
+  const sizeBytes = statSync(input.file).size;
   return db.$transaction(async (tx) => {
     const model = (await tx.model.findUnique({ where: { name: input.name } })) ?? (await tx.model.create({ data: { id: newId("mdl"), name: input.name } }));
     const last = await tx.modelVersion.findFirst({ where: { modelId: model.id }, orderBy: { version: "desc" } });
@@ -72,7 +76,7 @@ export async function registerModel(db: Db, modelsDir: string, input: RegisterMo
         tags: JSON.stringify(input.tags ?? {}),
         filePath,
         sha256,
-        sizeBytes: bytes.length,
+        sizeBytes,
         signature: JSON.stringify(signature),
       },
     });
@@ -85,12 +89,13 @@ export async function resolveModel(db: Db, ref: string): Promise<ModelVersionVie
   const { name, version } = parseVersionedName(ref);
   const model = await db.model.findUnique({ where: { name } });
   if (!model) throw notFound(`Model '${name}' is not registered (see \`prs model list\`)`);
-  const row = await db.modelVersion.findFirst({ where: { modelId: model.id, ...(version ? { version } : {}) }, orderBy: { version: "desc" } });
-  if (!row) throw notFound(`Model '${name}' has no version ${version}`);
+  const row = await db.modelVersion.findFirst({ where: { modelId: model.id, ...(version ? { version } : { archivedAt: null }) }, orderBy: { version: "desc" } });
+  if (!row) throw notFound(version ? `Model '${name}' has no version ${version}` : `Model '${name}' has no version left (all were deleted)`);
+  if (row.archivedAt) throw notFound(`Model '${name}:${version}' was deleted (archived: the runs that used it keep their history)`);
   return view(model.name, row);
 }
 
 export async function listModels(db: Db): Promise<ModelVersionView[]> {
-  const models = await db.model.findMany({ orderBy: { name: "asc" } });
+  const models = await db.model.findMany({ where: { versions: { some: { archivedAt: null } } }, orderBy: { name: "asc" } });
   return Promise.all(models.map((m) => resolveModel(db, m.name)));
 }

@@ -1,0 +1,22 @@
+import { invalid } from "../lib/errors";
+import { appContext } from "../lib/server/context";
+import { deleteDataset, deleteDatastore, deleteModel } from "../lib/services/registry-delete";
+import { parse, required } from "./args";
+
+export const DELETE_HELP = `  prs datastore delete <name>                   unregister (its files stay); refused while used
+  prs dataset delete <name>[:version]           one version, or every version; archived when finished runs used it
+  prs model delete <name>[:version]             one version, or every version (and its stored file)`;
+
+/**
+ * `prs datastore|dataset|model delete`: prints what was deleted or archived. A refusal (something
+ * still uses it) exits 4 naming the user, an unknown name exits 3 (through main's AppError mapping).
+ */
+export async function deleteCommand(noun: "datastore" | "dataset" | "model", argv: string[]): Promise<number> {
+  const { positionals } = parse(argv, {});
+  const ref = required(positionals[0], noun === "datastore" ? "datastore name" : `${noun} name[:version]`);
+  if (positionals.length > 1) throw invalid(`prs ${noun} delete takes one name, got ${positionals.length}`);
+  const { db } = await appContext();
+  const result = noun === "dataset" ? await deleteDataset(db, ref) : noun === "model" ? await deleteModel(db, ref) : await deleteDatastore(db, ref);
+  process.stdout.write(`${result.message}\n`);
+  return 0;
+}
