@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ParamRef } from "./common";
+import { Description, LIMITS, ParamRef, PathText } from "./common";
 import { PARAMETER_TYPES } from "./pipeline";
 
 /**
@@ -14,7 +14,7 @@ export type CanvasNodeType = z.infer<typeof CanvasNodeType>;
 export const Position = z.object({ x: z.number(), y: z.number() });
 
 /** A value typed in a field, or a binding to a pipeline parameter. */
-export const FieldValue = z.union([ParamRef, z.string(), z.number(), z.boolean()]);
+export const FieldValue = z.union([ParamRef, PathText, z.number(), z.boolean()]);
 export type FieldValue = z.infer<typeof FieldValue>;
 
 /**
@@ -23,23 +23,23 @@ export type FieldValue = z.infer<typeof FieldValue>;
  */
 export const DatasetNodeData = z.object({
   mode: z.enum(["dataset", "parameter"]).default("dataset"),
-  dataset: z.string().default(""),
-  parameterName: z.string().default(""),
-  description: z.string().optional(),
+  dataset: PathText.default(""),
+  parameterName: z.string().max(LIMITS.name).default(""),
+  description: Description.optional(),
 });
 export type DatasetNodeData = z.infer<typeof DatasetNodeData>;
 
-export const ModelNodeData = z.object({ model: z.string().default("") });
+export const ModelNodeData = z.object({ model: z.string().max(LIMITS.text).default("") });
 export type ModelNodeData = z.infer<typeof ModelNodeData>;
 
-export const OutputNodeData = z.object({ datastore: z.string().default("workspace"), path: z.string().default("") });
+export const OutputNodeData = z.object({ datastore: z.string().max(LIMITS.name).default("workspace"), path: PathText.default("") });
 export type OutputNodeData = z.infer<typeof OutputNodeData>;
 
 export const ParameterNodeData = z.object({
-  name: z.string().default(""),
+  name: z.string().max(LIMITS.name).default(""),
   type: z.enum(PARAMETER_TYPES).default("string"),
-  default: z.union([z.string(), z.number(), z.boolean()]).default(""),
-  description: z.string().optional(),
+  default: z.union([PathText, z.number(), z.boolean()]).default(""),
+  description: Description.optional(),
 });
 export type ParameterNodeData = z.infer<typeof ParameterNodeData>;
 
@@ -48,15 +48,15 @@ export type ParameterNodeData = z.infer<typeof ParameterNodeData>;
  * ParallelRunConfig contract when validated); inputs, side inputs, model and output come from edges.
  */
 export const StepNodeData = z.object({
-  name: z.string().default(""),
-  parallelRunConfig: z.record(z.string(), z.unknown()).default({}),
-  arguments: z.array(FieldValue).default([]),
+  name: z.string().max(LIMITS.name).default(""),
+  parallelRunConfig: z.record(z.string().max(LIMITS.name), z.unknown()).default({}),
+  arguments: z.array(FieldValue).max(LIMITS.items).default([]),
   allowReuse: z.boolean().default(true),
 });
 export type StepNodeData = z.infer<typeof StepNodeData>;
 
 const node = <T extends CanvasNodeType, D extends z.ZodType>(type: T, data: D) =>
-  z.object({ id: z.string().min(1), type: z.literal(type), position: Position, data });
+  z.object({ id: z.string().min(1).max(LIMITS.text), type: z.literal(type), position: Position, data });
 
 export const CanvasNode = z.discriminatedUnion("type", [
   node("dataset", DatasetNodeData),
@@ -75,17 +75,17 @@ export const HandleId = z.enum(["data", "model", "output", "inputs", "side_input
 export type HandleId = z.infer<typeof HandleId>;
 
 export const CanvasEdge = z.object({
-  id: z.string().min(1),
-  source: z.string().min(1),
+  id: z.string().min(1).max(LIMITS.text),
+  source: z.string().min(1).max(LIMITS.text),
   sourceHandle: HandleId,
-  target: z.string().min(1),
+  target: z.string().min(1).max(LIMITS.text),
   targetHandle: HandleId,
 });
 export type CanvasEdge = z.infer<typeof CanvasEdge>;
 
 export const CanvasGraph = z.object({
-  nodes: z.array(CanvasNode).default([]),
-  edges: z.array(CanvasEdge).default([]),
+  nodes: z.array(CanvasNode).max(LIMITS.items).default([]),
+  edges: z.array(CanvasEdge).max(LIMITS.items * 4).default([]),
 });
 export type CanvasGraph = z.infer<typeof CanvasGraph>;
 

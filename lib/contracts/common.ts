@@ -25,6 +25,32 @@ export function acceptSnakeCase<T extends z.ZodType>(schema: T) {
   }, schema);
 }
 
+/**
+ * Length caps of the shared contracts: what the API, CLI and designer accept, so that no single
+ * field (a 200 MB datastore root, say) is stored and then sent back on every listing.
+ */
+export const LIMITS = {
+  name: 64,
+  /** Short free text: experiment names, ids, delimiters, query filters. */
+  text: 256,
+  description: 2000,
+  /** File paths, globs, roots, URLs. */
+  path: 4096,
+  secret: 8192,
+  /** A pipeline definition as text (JSON/YAML) inside a JSON body capped at 1 MB. */
+  definitionText: 512 * 1024,
+  /** Elements of one list (paths, arguments, parameters, nodes). */
+  items: 1000,
+} as const;
+
+export const ShortText = z.string().max(LIMITS.text);
+export const Description = z.string().max(LIMITS.description);
+export const PathText = z.string().max(LIMITS.path);
+
+/** A record with at most `max` keys, each key at most LIMITS.name characters. */
+export const boundedRecord = <V extends z.ZodType>(value: V, max = LIMITS.items) =>
+  z.record(z.string().max(LIMITS.name), value).refine((r) => Object.keys(r).length <= max, { message: `at most ${max} entries` });
+
 /** Names of registered things: letters, digits, `-`, `_`, `.`; no spaces or slashes. */
 export const ResourceName = z
   .string()

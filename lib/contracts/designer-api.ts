@@ -1,30 +1,30 @@
 import { z } from "zod";
 import { CanvasGraph } from "./canvas";
-import { ResourceName } from "./common";
+import { boundedRecord, Description, LIMITS, PathText, ResourceName, ShortText } from "./common";
 import type { ModelSignature } from "../onnx/types";
 
 /** Requests and responses of the designer's and data pages' REST routes (browser and server share them). */
 
 export const CreatePipelineRequest = z.object({
   name: ResourceName,
-  description: z.string().max(500).optional(),
+  description: Description.optional(),
   /** Start from a definition in the CLI format (JSON or YAML text), drawn as a canvas. */
-  definitionText: z.string().optional(),
+  definitionText: z.string().max(LIMITS.definitionText).optional(),
 });
 export type CreatePipelineRequest = z.infer<typeof CreatePipelineRequest>;
 
-export const RenamePipelineRequest = z.object({ name: ResourceName, description: z.string().max(500).optional() });
+export const RenamePipelineRequest = z.object({ name: ResourceName, description: Description.optional() });
 export const DuplicatePipelineRequest = z.object({ name: ResourceName });
-export const SaveDraftRequest = z.object({ canvas: CanvasGraph, expectedRevision: z.number().int().min(0), description: z.string().max(500).optional() });
+export const SaveDraftRequest = z.object({ canvas: CanvasGraph, expectedRevision: z.number().int().min(0), description: Description.optional() });
 export type SaveDraftRequest = z.infer<typeof SaveDraftRequest>;
 export const PublishRequest = z.object({ expectedRevision: z.number().int().min(0).optional() });
 export const SubmitDraftRequest = z.object({
   expectedRevision: z.number().int().min(0).optional(),
-  experiment: z.string().optional(),
-  parameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  experiment: ShortText.optional(),
+  parameters: boundedRecord(z.union([PathText, z.number(), z.boolean()])).optional(),
   regenerateOutputs: z.boolean().optional(),
 });
-export const ImportDefinitionRequest = z.object({ text: z.string().min(1, "the file is empty"), format: z.enum(["json", "yaml"]).optional() });
+export const ImportDefinitionRequest = z.object({ text: z.string().min(1, "the file is empty").max(LIMITS.definitionText), format: z.enum(["json", "yaml"]).optional() });
 
 export interface PipelineSummaryJson {
   id: string;
@@ -48,16 +48,16 @@ export interface PipelineDraftJson {
 }
 
 export const RegisterDatastoreRequest = z.discriminatedUnion("kind", [
-  z.object({ name: z.string().min(1), kind: z.literal("local"), root: z.string().min(1, "give the folder the datastore points at") }),
+  z.object({ name: z.string().min(1).max(LIMITS.name), kind: z.literal("local"), root: PathText.min(1, "give the folder the datastore points at") }),
   z.object({
-    name: z.string().min(1),
+    name: z.string().min(1).max(LIMITS.name),
     kind: z.literal("azure-blob"),
-    container: z.string().min(1, "give the container name"),
-    accountUrl: z.string().optional(),
-    accountName: z.string().optional(),
+    container: z.string().min(1, "give the container name").max(LIMITS.text),
+    accountUrl: PathText.optional(),
+    accountName: ShortText.optional(),
     auth: z.enum(["connection-string", "sas", "account-key"]),
     /** Write-only: stored server-side, never returned. */
-    secret: z.string().min(1, "give the connection string, SAS token or account key"),
+    secret: z.string().min(1, "give the connection string, SAS token or account key").max(LIMITS.secret),
   }),
 ]);
 export type RegisterDatastoreRequest = z.infer<typeof RegisterDatastoreRequest>;
@@ -74,12 +74,12 @@ export interface DatastoreJson {
 export const DatasetRequest = z.object({
   name: ResourceName,
   kind: z.enum(["file", "tabular"]),
-  datastore: z.string().min(1),
-  paths: z.array(z.string().min(1)).min(1, "give at least one path or glob"),
+  datastore: z.string().min(1).max(LIMITS.name),
+  paths: z.array(PathText.min(1)).min(1, "give at least one path or glob").max(LIMITS.items),
   format: z.enum(["csv", "jsonl", "parquet"]).optional(),
-  delimiter: z.string().optional(),
+  delimiter: z.string().max(8).optional(),
   header: z.boolean().optional(),
-  description: z.string().optional(),
+  description: Description.optional(),
 });
 export type DatasetRequest = z.infer<typeof DatasetRequest>;
 export const DatasetPreviewRequest = DatasetRequest.omit({ name: true, description: true });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { acceptSnakeCase, bindable, ParamRef, ResourceName, VersionedName } from "./common";
+import { acceptSnakeCase, bindable, Description, LIMITS, ParamRef, PathText, ResourceName, VersionedName } from "./common";
 import { ParallelRunConfig } from "./parallel-run-config";
 
 /** ParallelRunStep name rule, as in Azure: 3-32 characters, lower case, digits and '-'. */
@@ -16,8 +16,8 @@ export const PipelineParameter = acceptSnakeCase(
     .object({
       name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "a parameter name is letters, digits and '_', starting with a letter or '_'"),
       type: z.enum(PARAMETER_TYPES).default("string"),
-      default: z.union([z.string(), z.number(), z.boolean()]),
-      description: z.string().optional(),
+      default: z.union([PathText, z.number(), z.boolean()]),
+      description: Description.optional(),
     })
     .strict(),
 );
@@ -30,8 +30,8 @@ export type PipelineParameter = z.infer<typeof PipelineParameter>;
  */
 export const InputRef = z.union([
   ParamRef,
-  z.object({ step: z.string().min(1) }).strict(),
-  z.object({ dataset: z.string().min(1) }).strict(),
+  z.object({ step: z.string().min(1).max(LIMITS.name) }).strict(),
+  z.object({ dataset: PathText.min(1) }).strict(),
 ]);
 export type InputRef = z.infer<typeof InputRef>;
 
@@ -39,7 +39,7 @@ export const OutputLocation = z
   .object({
     datastore: ResourceName.default("workspace"),
     /** Folder inside the datastore; default: runs/<run id>/<step name>. */
-    path: z.string().optional(),
+    path: PathText.optional(),
   })
   .strict();
 export type OutputLocation = z.infer<typeof OutputLocation>;
@@ -48,13 +48,13 @@ export const StepDefinition = acceptSnakeCase(
   z
     .object({
       name: StepName,
-      inputs: z.array(InputRef).min(1, "a ParallelRunStep needs at least one input"),
+      inputs: z.array(InputRef).min(1, "a ParallelRunStep needs at least one input").max(LIMITS.items),
       /** Reference data given whole to every process; named by their dataset. */
-      sideInputs: z.array(InputRef).default([]),
+      sideInputs: z.array(InputRef).max(LIMITS.items).default([]),
       output: OutputLocation.default({ datastore: "workspace" }),
       parallelRunConfig: ParallelRunConfig,
       /** Passed to the entry script as context.arguments (Azure's `arguments`). */
-      arguments: z.array(bindable(z.union([z.string(), z.number()]))).default([]),
+      arguments: z.array(bindable(z.union([PathText, z.number()]))).max(LIMITS.items).default([]),
       allowReuse: z.boolean().default(true),
     })
     .strict(),
@@ -65,9 +65,9 @@ export const PipelineDefinition = acceptSnakeCase(
   z
     .object({
       name: ResourceName,
-      description: z.string().optional(),
-      parameters: z.array(PipelineParameter).default([]),
-      steps: z.array(StepDefinition).min(1, "a pipeline needs at least one step"),
+      description: Description.optional(),
+      parameters: z.array(PipelineParameter).max(LIMITS.items).default([]),
+      steps: z.array(StepDefinition).min(1, "a pipeline needs at least one step").max(LIMITS.items),
     })
     .strict(),
 );

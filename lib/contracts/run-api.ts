@@ -1,15 +1,16 @@
 import { z } from "zod";
+import { boundedRecord, LIMITS, PathText, ShortText } from "./common";
 
 /** Requests and responses of /api/runs, shared by the browser and the route handlers. */
 
-export const ParameterValue = z.union([z.string(), z.number(), z.boolean()]);
+export const ParameterValue = z.union([PathText, z.number(), z.boolean()]);
 
 export const SubmitRunRequest = z
   .object({
-    pipeline: z.string().min(1, "name the pipeline to submit"),
+    pipeline: z.string().min(1, "name the pipeline to submit").max(LIMITS.name),
     version: z.number().int().positive().optional(),
-    experiment: z.string().trim().min(1).optional(),
-    parameters: z.record(z.string(), ParameterValue).default({}),
+    experiment: ShortText.trim().min(1).optional(),
+    parameters: boundedRecord(ParameterValue).default({}),
     regenerateOutputs: z.boolean().optional(),
   })
   .strict();
@@ -31,9 +32,9 @@ export const RunSummary = z.object({
 export type RunSummary = z.infer<typeof RunSummary>;
 
 export const RunListQuery = z.object({
-  experiment: z.string().optional(),
-  pipeline: z.string().optional(),
-  status: z.string().optional(),
+  experiment: ShortText.optional(),
+  pipeline: ShortText.optional(),
+  status: ShortText.optional(),
   take: z.coerce.number().int().min(1).max(500).optional(),
 });
 

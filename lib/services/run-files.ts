@@ -1,13 +1,13 @@
-import { createReadStream, existsSync, openSync, readSync, closeSync, readdirSync, statSync } from "node:fs";
+import { createReadStream, existsSync, statSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { join, relative, resolve, sep } from "node:path";
+import { join } from "node:path";
 import type { Db } from "../db/client";
 import { invalid, notFound } from "../errors";
 import { getRun } from "./runs";
 
 /**
  * What a run leaves on disk, read for the browser: the append_row output (streamed, previewed,
- * summarised) and the step logs. Nothing here reads a whole output file into memory.
+ * summarised); the step logs are in run-logs.ts. Nothing here reads a whole output file into memory.
  */
 
 async function stepOf(db: Db, runId: string, stepName?: string) {
@@ -163,128 +163,5 @@ function plainValue(line: string, index: number): string {
   return splitCsvLine(line)[index] ?? "";
 }
 
-export interface LogFileView {
-  step: string;
-  path: string;
-  sizeBytes: number;
-}
-
-function stepLogDir(runDir: string, step: string): string {
-  return join(runDir, step, "logs");
-}
-
-function walk(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...walk(path));
-    else out.push(path);
-  }
-  return out;
-}
-
-export async function listLogFiles(db: Db, runId: string): Promise<LogFileView[]> {
-  const run = await getRun(db, runId);
-  return run.steps.flatMap((s) => {
-    const dir = stepLogDir(run.runDir, s.stepName);
-    return walk(dir)
-      .map((file) => ({ step: s.stepName, path: relative(dir, file), sizeBytes: statSync(file).size }))
-      .sort((a, b) => a.path.localeCompare(b.path));
-  });
-}
-
-export interface LogChunk {
-  text: string;
-  offset: number;
-  nextOffset: number;
-  sizeBytes: number;
-}
-
-const MAX_LOG_CHUNK = 256 * 1024;
-
-/**
- * Part of one log file from `offset` (live tail asks again from `nextOffset`); without an offset
- * the last 256 KB. Only whole lines are returned.
- */
-export async function readLogChunk(db: Db, runId: string, step: string, path: string, offset?: number): Promise<LogChunk> {
-  const run = await getRun(db, runId);
-  if (!run.steps.some((s) => s.stepName === step)) throw notFound(`Run ${runId} has no step '${step}'`);
-  const dir = resolve(stepLogDir(run.runDir, step));
-  const file = resolve(dir, path);
-  if (!file.startsWith(dir + sep)) throw invalid(`Log path '${path}' is outside the step's log folder`);
-  if (!existsSync(file)) throw notFound(`Log file '${path}' of step '${step}' does not exist`);
-  const size = statSync(file).size;
-  let start = offset ?? Math.max(0, size - MAX_LOG_CHUNK);
-  if (start > size) start = 0; // the file was replaced
-  const length = Math.min(MAX_LOG_CHUNK, size - start);
-  const buffer = Buffer.alloc(length);
-  const fd = openSync(file, "r");
-  try {
-    readSync(fd, buffer, 0, length, start);
-  } finally {
-    closeSync(fd);
-  }
-  let text = buffer.toString("utf8");
-  const lastNewline = text.lastIndexOf("\n");
-  text = lastNewline >= 0 ? text.slice(0, lastNewline + 1) : "";
-  if (offset === undefined && start > 0) text = text.slice(text.indexOf("\n") + 1);
-  return { text, offset: start, nextOffset: start + Buffer.byteLength(text), sizeBytes: size };
-}
-
-/** Every log file of the run as a tar archive (gzip it on the way out), streamed file by file. */
-export async function logArchive(db: Db, runId: string): Promise<ReadableStream<Uint8Array>> {
-  const run = await getRun(db, runId);
-  const files = run.steps.flatMap((s) => walk(stepLogDir(run.runDir, s.stepName)).map((file) => ({ file, name: `${runId}/${s.stepName}/logs/${relative(stepLogDir(run.runDir, s.stepName), file)}` })));
-  const queue = [...files];
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = queue.shift();
-      if (!next) {
-        controller.enqueue(new Uint8Array(1024));
-        controller.close();
-        return;
-      }
-      const size = statSync(next.file).size;
-      controller.enqueue(tarHeader(next.name, size));
-      let sent = 0;
-      for await (const chunk of createReadStream(next.file, { end: size - 1, highWaterMark: 256 * 1024 })) {
-        const bytes = chunk as Buffer;
-        const part = bytes.subarray(0, Math.max(0, size - sent));
-        sent += part.length;
-        controller.enqueue(new Uint8Array(part));
-      }
-      if (size === 0) sent = 0;
-      if (sent < size) controller.enqueue(new Uint8Array(size - sent));
-      const pad = (512 - (size % 512)) % 512;
-      if (pad) controller.enqueue(new Uint8Array(pad));
-    },
-  });
-}
-
-function tarHeader(name: string, size: number): Uint8Array {
-  const header = Buffer.alloc(512);
-  const write = (value: string, offset: number, length: number) => header.write(value, offset, Math.min(length, Buffer.byteLength(value)), "utf8");
-  let prefix = "";
-  let short = name;
-  if (Buffer.byteLength(name) > 100) {
-    const cut = name.lastIndexOf("/", 154);
-    prefix = name.slice(0, cut);
-    short = name.slice(cut + 1);
-  }
-  write(short, 0, 100);
-  write("0000644\0", 100, 8);
-  write("0000000\0", 108, 8);
-  write("0000000\0", 116, 8);
-  write(`${size.toString(8).padStart(11, "0")}\0`, 124, 12);
-  write(`${Math.floor(Date.now() / 1000).toString(8).padStart(11, "0")}\0`, 136, 12);
-  write("        ", 148, 8);
-  write("0", 156, 1);
-  write("ustar\0", 257, 6);
-  write("00", 263, 2);
-  write(prefix, 345, 155);
-  let sum = 0;
-  for (const b of header) sum += b;
-  write(`${sum.toString(8).padStart(6, "0")}\0 `, 148, 8);
-  return new Uint8Array(header);
-}
+// The step logs moved to run-logs.ts (regular files inside the log folder only); kept reachable from here.
+export { listLogFiles, logArchive, readLogChunk, type LogChunk, type LogFileView } from "./run-logs";

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ModelJson } from "@/lib/contracts/designer-api";
 import { AppError, errorMessage, invalid } from "@/lib/errors";
+import { readMultipart, type UploadedPart } from "@/lib/http/body";
 import { route } from "@/lib/http/route";
 import { listModels, registerModel, type ModelVersionView } from "@/lib/services/models";
 
@@ -15,34 +15,43 @@ const json = (m: ModelVersionView): ModelJson => ({ id: m.id, name: m.name, vers
 
 export const GET = route(async ({ db }) => ({ models: (await listModels(db)).map(json) }));
 
-/** multipart/form-data: name, file (.onnx), description?, tags? ("key=value" per line). */
-export const POST = route(async ({ db, env }, req) => {
-  let form: FormData;
-  try {
-    form = await req.formData();
-  } catch {
-    throw invalid("Send the model as multipart/form-data with fields name and file");
-  }
-  const name = form.get("name");
-  const file = form.get("file");
-  if (typeof name !== "string" || !name.trim()) throw invalid("Give the model a name");
-  if (!file || typeof file === "string") throw invalid("Choose an ONNX file (.onnx) to upload");
-  if (file.size === 0) throw invalid(`The file '${file.name}' is empty`);
-  if (file.size > MAX_MODEL_BYTES) throw invalid(`The file '${file.name}' is larger than 512 MB`);
+function parseTags(text: string): Record<string, string> {
   const tags: Record<string, string> = {};
-  for (const line of String(form.get("tags") ?? "").split(/[\n,]/).map((l) => l.trim()).filter(Boolean)) {
+  for (const line of text.split(/[\n,]/).map((l) => l.trim()).filter(Boolean)) {
     const eq = line.indexOf("=");
-    if (eq <= 0) throw invalid(`Tags are key=value, got '${line}'`);
+    if (eq <= 0) throw invalid(`Tags are key=value, got '${line.slice(0, 100)}'`);
     tags[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
   }
-  const dir = mkdtempSync(join(tmpdir(), "prs-model-"));
+  return tags;
+}
+
+function checkFile(file: UploadedPart | undefined): UploadedPart {
+  if (!file || !file.fileName) throw invalid("Choose an ONNX file (.onnx) to upload");
+  if (file.size === 0) throw invalid(`The file '${file.fileName}' is empty`);
+  return file;
+}
+
+/**
+ * multipart/form-data: name, file (.onnx), description?, tags? ("key=value" per line). The file
+ * is streamed to a folder under the data folder with the 512 MB limit checked as it arrives.
+ */
+export const POST = route(async ({ db, env }, req) => {
+  mkdirSync(join(env.dataDir, "uploads"), { recursive: true });
+  const dir = mkdtempSync(join(env.dataDir, "uploads", "model-"));
   try {
-    const path = join(dir, file.name.endsWith(".onnx") ? file.name.replace(/[^A-Za-z0-9_.-]/g, "_") : "model.onnx");
-    writeFileSync(path, Buffer.from(await file.arrayBuffer()));
-    const description = form.get("description");
-    const view = await registerModel(db, join(env.dataDir, "models"), { name: name.trim(), file: path, description: typeof description === "string" && description ? description : undefined, tags }).catch((error: unknown) => {
+    const form = await readMultipart(req, dir, { what: "A model upload", maxFiles: 1, maxFileBytes: MAX_MODEL_BYTES, maxTotalBytes: MAX_MODEL_BYTES, maxFields: 10 });
+    const name = form.fields.get("name")?.trim();
+    if (!name) throw invalid("Give the model a name");
+    const file = checkFile(form.files.find((f) => f.field === "file"));
+    const tags = parseTags(form.fields.get("tags") ?? "");
+    const description = form.fields.get("description") || undefined;
+    if (description && description.length > 2000) throw invalid(`The description has ${description.length} characters; at most 2000 are allowed`);
+    // registerModel keeps the base name of the file it is given: a clean name ending in .onnx.
+    const path = join(dir, file.fileName.endsWith(".onnx") ? file.fileName.replace(/[^A-Za-z0-9_.-]/g, "_").slice(-120) : "model.onnx");
+    renameSync(file.path, path);
+    const view = await registerModel(db, join(env.dataDir, "models"), { name, file: path, description, tags }).catch((error: unknown) => {
       if (error instanceof AppError) throw error;
-      throw invalid(`'${file.name}' could not be loaded as an ONNX model: ${errorMessage(error)}`);
+      throw invalid(`'${file.fileName}' could not be loaded as an ONNX model: ${errorMessage(error)}`);
     });
     return Response.json(json(view), { status: 201 });
   } finally {

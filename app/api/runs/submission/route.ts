@@ -1,5 +1,6 @@
 import type { SubmissionOptions } from "@/lib/contracts/run-api";
 import { invalid } from "@/lib/errors";
+import { intParam } from "@/lib/http/query";
 import { route } from "@/lib/http/route";
 import { listDatasets } from "@/lib/services/datasets";
 import { getPipelineVersion } from "@/lib/services/pipelines";
@@ -11,8 +12,7 @@ export const GET = route(async ({ db }, req): Promise<SubmissionOptions> => {
   const params = new URL(req.url).searchParams;
   const name = params.get("pipeline");
   if (!name) throw invalid("Add ?pipeline=<name> to get its submission options");
-  const version = params.get("version");
-  const pv = await getPipelineVersion(db, name, version ? Number(version) : undefined);
+  const pv = await getPipelineVersion(db, name, intParam(params, "version", { min: 1 }));
   const [datasets, experiments] = await Promise.all([
     listDatasets(db),
     db.pipelineRun.findMany({ distinct: ["experimentName"], select: { experimentName: true }, orderBy: { experimentName: "asc" }, take: 200 }),

@@ -1,5 +1,5 @@
 import { route } from "@/lib/http/route";
-import { listLogFiles } from "@/lib/services/run-files";
+import { listLogFiles } from "@/lib/services/run-logs";
 
 export const dynamic = "force-dynamic";
 

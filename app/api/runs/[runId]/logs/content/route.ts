@@ -1,14 +1,14 @@
 import { invalid } from "@/lib/errors";
 import { route } from "@/lib/http/route";
-import { readLogChunk } from "@/lib/services/run-files";
+import { intParam, textParam } from "@/lib/http/query";
+import { readLogChunk } from "@/lib/services/run-logs";
 
 export const dynamic = "force-dynamic";
 
 export const GET = route(({ db }, req, { runId }) => {
   const params = new URL(req.url).searchParams;
-  const step = params.get("step");
-  const path = params.get("path");
+  const step = textParam(params, "step");
+  const path = textParam(params, "path", 1024);
   if (!step || !path) throw invalid("Add ?step=<step>&path=<log file> to read a log file");
-  const offset = params.get("offset");
-  return readLogChunk(db, runId!, step, path, offset === null ? undefined : Math.max(0, Number(offset) || 0));
+  return readLogChunk(db, runId!, step, path, intParam(params, "offset", { max: Number.MAX_SAFE_INTEGER }));
 });
