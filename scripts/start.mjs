@@ -1,9 +1,10 @@
 // `npm start`: everything a fresh clone needs, then the web server and the worker pool together,
 // bound to 127.0.0.1. Steps already done (clients generated, sample ready, app built) are skipped.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { supervise } from "./supervise.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", HOST: process.env.HOST ?? "127.0.0.1", PORT: process.env.PORT ?? "3000" };
@@ -35,18 +36,21 @@ if (!existsSync(buildId) || statSync(buildId).mtimeMs < sources) {
   step("web app build", process.execPath, [join(root, "node_modules/next/dist/bin/next"), "build"]);
 }
 
-const children = [
-  spawn(process.execPath, [join(root, "node_modules/next/dist/bin/next"), "start", "-H", env.HOST, "-p", env.PORT], { cwd: root, env, stdio: "inherit" }),
-  spawn(process.execPath, [join(root, "bin/prs.mjs"), "worker"], { cwd: root, env, stdio: "inherit" }),
-];
+// Web server and worker pool are supervised apart: one that dies is restarted (with backoff)
+// while the other keeps serving.
+const supervisor = supervise(
+  [
+    { name: "web server", command: process.execPath, args: [join(root, "node_modules/next/dist/bin/next"), "start", "-H", env.HOST, "-p", env.PORT], cwd: root, env },
+    { name: "worker pool", command: process.execPath, args: [join(root, "bin/prs.mjs"), "worker"], cwd: root, env },
+  ],
+  { log: (line) => console.error(`supervisor: ${line}`) },
+);
 console.log(`Parallel Run Studio: http://${env.HOST}:${env.PORT} (worker pool running; Ctrl+C stops both)`);
 let stopping = false;
-const stop = (code) => {
+const stop = () => {
   if (stopping) return;
   stopping = true;
-  for (const c of children) c.kill("SIGTERM");
-  setTimeout(() => process.exit(code), 3000).unref();
+  void supervisor.stop().then(() => process.exit(0));
 };
-for (const c of children) c.on("exit", (code) => stop(code ?? 0));
-process.on("SIGINT", () => stop(0));
-process.on("SIGTERM", () => stop(0));
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);

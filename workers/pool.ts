@@ -1,6 +1,7 @@
 import { availableParallelism, hostname } from "node:os";
 import type { Db } from "../lib/db/client";
 import { DbEventSink } from "../lib/engine/db-events";
+import { databaseErrorLine } from "../lib/engine/lease";
 import { executeRun, newWorkerId } from "../lib/engine/orchestrator";
 import { errorMessage } from "../lib/errors";
 import type { AppContext } from "../lib/server/context";
@@ -64,7 +65,7 @@ export async function runWorkerPool(ctx: AppContext, options: WorkerPoolOptions 
       } catch (error) {
         failures++;
         const wait = Math.min(pollMs * 2 ** failures, MAX_CLAIM_BACKOFF_MS);
-        log(`worker pool: claiming a run failed (try ${failures}), retrying in ${(wait / 1000).toFixed(1)} s: ${errorMessage(error)}`);
+        log(`worker pool: claiming a run failed (try ${failures}), retrying in ${(wait / 1000).toFixed(1)} s: ${databaseErrorLine(error)}`);
         await sleep(wait);
         continue;
       }
@@ -88,7 +89,7 @@ async function beatWhileAlive(db: Db, workerId: string, log: (line: string) => v
       create: { id: workerId, host: hostname(), pid: process.pid, seenAt: new Date() },
       update: { seenAt: new Date() },
     });
-  const safeBeat = () => beat().then(() => undefined, (error: unknown) => log(`worker pool heartbeat not written: ${errorMessage(error)}`));
+  const safeBeat = () => beat().then(() => undefined, (error: unknown) => log(`worker pool heartbeat not written: ${databaseErrorLine(error)}`));
   await safeBeat();
   const timer = setInterval(() => void safeBeat(), HEARTBEAT_MS);
   return async () => {

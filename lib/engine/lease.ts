@@ -7,6 +7,15 @@ export type DbTx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 /** Without a heartbeat for this long, a running run is taken over by another pool (PRS_LEASE_MS). */
 export const DEFAULT_LEASE_MS = 15_000;
 
+/**
+ * A database error on one line: Prisma's messages quote the calling code over several lines
+ * before the cause, which comes last.
+ */
+export function databaseErrorLine(error: unknown): string {
+  const lines = errorMessage(error).split("\n").map((l) => l.trim()).filter(Boolean);
+  return lines.length > 1 && /invocation/.test(lines[0]!) ? lines[lines.length - 1]! : lines.join(" ");
+}
+
 export class LeaseLostError extends Error {
   constructor(
     readonly runId: string,
@@ -161,7 +170,7 @@ export class LeaseKeeper {
       }
       this.failures++;
       const silentFor = Date.now() - this.lease.renewedAt;
-      this.options.log(`run ${this.lease.runId}: progress and heartbeat not written (try ${this.failures}, none for ${(silentFor / 1000).toFixed(1)} s): ${errorMessage(error)}`);
+      this.options.log(`run ${this.lease.runId}: progress and heartbeat not written (try ${this.failures}, none for ${(silentFor / 1000).toFixed(1)} s): ${databaseErrorLine(error)}`);
       if (silentFor > this.lease.leaseMs / 2) this.options.onLost(this.lease.giveUp(`no heartbeat written for ${(silentFor / 1000).toFixed(1)} s`));
       return false;
     }
