@@ -67,6 +67,9 @@ export type BuiltinScorer = z.infer<typeof BuiltinScorer>;
 
 const positiveInt = z.coerce.number().int().min(1);
 
+/** init() loads models, which can take minutes; a hung init() must still not hold a pool forever. */
+export const DEFAULT_INIT_TIMEOUT_SECONDS = 300;
+
 /**
  * ParallelRunConfig as written by users (designer panel, API, CLI definitions): fields may be
  * bound to pipeline parameters. `resolveParallelRunConfig` turns it into `ResolvedRunConfig`.
@@ -90,6 +93,8 @@ export const ParallelRunConfig = acceptSnakeCase(
       processCountPerNode: bindable(z.union([z.number(), z.string()])).default(1),
       /** Seconds one run() call may take before its process is replaced. */
       runInvocationTimeout: bindable(z.union([z.number(), z.string()])).default(60),
+      /** Seconds a worker process may take to start and finish init() before it is replaced. */
+      initTimeout: bindable(z.union([z.number(), z.string()])).default(DEFAULT_INIT_TIMEOUT_SECONDS),
       runMaxTry: bindable(z.union([z.number(), z.string()])).default(3),
       loggingLevel: bindable(z.string()).default("INFO"),
       environmentVariables: z.record(z.string(), z.string()).default({}),
@@ -114,6 +119,7 @@ export const ResolvedRunConfig = z.object({
   nodeCount: positiveInt,
   processCountPerNode: positiveInt,
   runInvocationTimeout: z.number().positive(),
+  initTimeout: z.number().positive().default(DEFAULT_INIT_TIMEOUT_SECONDS),
   runMaxTry: positiveInt,
   loggingLevel: LoggingLevel,
   environmentVariables: z.record(z.string(), z.string()),

@@ -1,6 +1,8 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { closeSync, fstatSync, mkdirSync, openSync, readSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { DEFAULT_INIT_TIMEOUT_SECONDS } from "../contracts/parallel-run-config";
+import { DEFAULT_RESTART_POLICY, describeExit, killedFromOutside, restartDelayMs, type RestartPolicy } from "./restart-policy";
 import { workerRuntime } from "./runtime";
 import type { ChildMessage, ChildSetup, ItemsSpec, MiniBatchResult, ParentMessage } from "./protocol";
 
@@ -92,10 +94,14 @@ export interface AgentOptions {
   setup: Omit<ChildSetup, "nodeId" | "processId">;
   environment: Record<string, string>;
   runInvocationTimeoutSeconds: number;
+  /** Seconds from a process's start to the end of its init() (init_timeout); default 300. */
+  initTimeoutSeconds?: number;
   /** Mini-batches queued per process, so a process never waits for the next one. */
   queueDepth?: number;
   /** init() failures in a row after which a process slot gets no more work. */
   maxInitFailures?: number;
+  /** Restart backoff and the guard against outside kills during init() (restart-policy.ts). */
+  restart?: Partial<RestartPolicy>;
 }
 
 interface Slot {
@@ -104,6 +110,14 @@ interface Slot {
   ready: boolean;
   retired: boolean;
   initFailures: number;
+  /** Outside kills (restart-policy.ts) before init() finished, since the last ready. */
+  killsBeforeReady: number;
+  /** Deaths in a row (reset when a process finishes a mini-batch): the restart backoff. */
+  deaths: number;
+  /** Set when the slot's current process failed init(): its exit restarts with backoff. */
+  failedInit: boolean;
+  spawnedAt: number;
+  restartTimer?: NodeJS.Timeout;
   queue: Assignment[];
   /** When the head of the queue started running (ms since epoch). */
   headStartedAt: number;
@@ -118,16 +132,19 @@ export class LocalAgent {
   private readonly slots: Slot[] = [];
   private timer?: NodeJS.Timeout;
   private stopped = false;
+  private readonly restart: RestartPolicy;
 
   constructor(
     private readonly options: AgentOptions,
     private readonly source: WorkSource,
-  ) {}
+  ) {
+    this.restart = { ...DEFAULT_RESTART_POLICY, ...options.restart };
+  }
 
   start(): void {
     if (this.slots.length > 0) return this.wake();
     for (let p = 0; p < this.options.processCount; p++) {
-      const slot: Slot = { processId: p, ready: false, retired: false, initFailures: 0, queue: [], headStartedAt: 0, stopping: false };
+      const slot: Slot = { processId: p, ready: false, retired: false, initFailures: 0, killsBeforeReady: 0, deaths: 0, failedInit: false, spawnedAt: 0, queue: [], headStartedAt: 0, stopping: false };
       this.slots.push(slot);
       this.spawn(slot);
     }
@@ -163,6 +180,7 @@ export class LocalAgent {
   private async terminate(graceMs: number): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    for (const slot of this.slots) clearTimeout(slot.restartTimer);
     await Promise.all(
       this.slots.map(async (slot) => {
         for (const a of slot.queue.splice(0)) this.source.giveBack(a);
@@ -199,6 +217,8 @@ export class LocalAgent {
     slot.child = child;
     slot.ready = false;
     slot.stopping = false;
+    slot.failedInit = false;
+    slot.spawnedAt = Date.now();
     child.on("message", (message: ChildMessage) => this.onMessage(slot, child, message));
     child.on("exit", (code, signal) => this.onExit(slot, child, code, signal));
     child.on("error", () => {
@@ -222,21 +242,19 @@ export class LocalAgent {
       case "ready":
         slot.ready = true;
         slot.initFailures = 0;
+        slot.killsBeforeReady = 0;
         this.source.processEvent({ type: "process_ready", where: this.where(slot) });
         this.fill(slot);
         return;
-      case "init_failed": {
-        slot.initFailures++;
-        const retired = slot.initFailures >= (this.options.maxInitFailures ?? 2);
-        slot.retired = retired;
-        this.source.processEvent({ type: "process_init_failed", where: this.where(slot), error: message.error, retired });
+      case "init_failed":
+        this.initFailed(slot, message.error);
         slot.stopping = true;
         child.kill("SIGKILL");
         return;
-      }
       case "result": {
         const head = slot.queue[0];
         if (!head || head.idx !== message.idx || head.attempt !== message.attempt) return;
+        slot.deaths = 0;
         slot.queue.shift();
         slot.headStartedAt = Date.now();
         const { type: _type, ...result } = message;
@@ -249,19 +267,40 @@ export class LocalAgent {
     }
   }
 
+  /** Counts a failed init() of the slot's process; after the configured tries the slot retires. */
+  private initFailed(slot: Slot, error: string, retire = false): void {
+    slot.initFailures++;
+    slot.failedInit = true;
+    const tries = this.options.maxInitFailures ?? 2;
+    slot.retired = retire || slot.initFailures >= tries;
+    const detail = slot.retired && !retire ? ` (init() failed ${slot.initFailures} times in a row; no more tries)` : "";
+    this.source.processEvent({ type: "process_init_failed", where: this.where(slot), error: `${error}${detail}`, retired: slot.retired });
+  }
+
+  /** A process ended without being asked to: decide whether its init() failed. */
+  private unexpectedExit(slot: Slot, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    slot.deaths++;
+    if (slot.ready) return;
+    const reason = `${describeExit(child.pid, code, signal)} before init() finished`;
+    if (killedFromOutside(signal)) {
+      // Stopped from outside (OOM killer, operator): not a failed init(), unless it happens to
+      // every start in a row (restart-policy.ts says why).
+      slot.killsBeforeReady++;
+      if (slot.killsBeforeReady < this.restart.maxKillsBeforeReady) return;
+      this.initFailed(slot, `${reason}, ${slot.killsBeforeReady} times in a row: it was killed from outside (out of memory, or by an operator?)`, true);
+      return;
+    }
+    // It crashed or exited while loading (bad NODE_OPTIONS in environment_variables...): like a
+    // failed init(), so a process that cannot start is not started again forever.
+    const stderr = tail(this.stderrPath(slot));
+    this.initFailed(slot, stderr ? `${reason}: ${stderr}` : reason);
+  }
+
   private onExit(slot: Slot, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (slot.child !== child) return;
     const expected = slot.stopping;
-    if (!expected && !slot.ready) {
-      // It died before init() finished (a crash while loading, bad NODE_OPTIONS in
-      // environment_variables...): like a failed init(), so a process that cannot start is not
-      // started again forever.
-      slot.initFailures++;
-      slot.retired = slot.initFailures >= (this.options.maxInitFailures ?? 2);
-      const reason = `worker process ${child.pid} exited (${signal ? `signal ${signal}` : `code ${code}`}) before init() finished`;
-      const stderr = tail(this.stderrPath(slot));
-      this.source.processEvent({ type: "process_init_failed", where: this.where(slot), error: stderr ? `${reason}: ${stderr}` : reason, retired: slot.retired });
-    }
+    if (!expected) this.unexpectedExit(slot, child, code, signal);
+    else if (slot.failedInit) slot.deaths++;
     slot.child = undefined;
     slot.ready = false;
     this.source.processEvent({ type: "process_exited", where: { nodeId: this.options.nodeId, processId: slot.processId, pid: child.pid }, code, signal, expected });
@@ -278,7 +317,7 @@ export class LocalAgent {
           failed: 0,
           runSeconds: 0,
           totalSeconds: (Date.now() - slot.headStartedAt) / 1000,
-          error: `worker process ${child.pid} exited (${signal ? `signal ${signal}` : `code ${code}`}) while running this mini-batch`,
+          error: `${describeExit(child.pid, code, signal)} while running this mini-batch`,
           itemErrors: [],
         },
         this.where(slot),
@@ -287,7 +326,16 @@ export class LocalAgent {
       this.source.giveBack(head);
     }
     for (const a of rest) this.source.giveBack(a);
-    if (!this.stopped && !slot.retired) this.spawn(slot);
+    if (!this.stopped && !slot.retired) this.respawn(slot, expected && !slot.failedInit ? 0 : restartDelayMs(this.restart, slot.deaths));
+  }
+
+  /** Starts the slot's next process, after `delayMs` (backoff after deaths in a row). */
+  private respawn(slot: Slot, delayMs: number): void {
+    if (delayMs <= 0) return this.spawn(slot);
+    slot.restartTimer = setTimeout(() => {
+      slot.restartTimer = undefined;
+      if (!this.stopped && !slot.retired) this.spawn(slot);
+    }, delayMs);
   }
 
   private fill(slot: Slot): void {
@@ -303,36 +351,51 @@ export class LocalAgent {
   }
 
   private checkTimeouts(): void {
-    const limit = this.options.runInvocationTimeoutSeconds * 1000;
     const now = Date.now();
     for (const slot of this.slots) {
-      const head = slot.queue[0];
-      const child = slot.child;
-      if (!head || !child || now - slot.headStartedAt <= limit) continue;
-      // Replace the process: its run() is abandoned and the mini-batch counts as a failed try.
-      slot.queue.shift();
-      const rest = slot.queue.splice(0);
-      slot.child = undefined;
-      slot.ready = false;
-      child.kill("SIGKILL");
-      this.source.complete(
-        {
-          idx: head.idx,
-          attempt: head.attempt,
-          status: "RUN_TIMEOUT",
-          itemCount: head.items.kind === "files" ? head.items.names.length : 0,
-          succeeded: 0,
-          failed: 0,
-          runSeconds: (now - slot.headStartedAt) / 1000,
-          totalSeconds: (now - slot.headStartedAt) / 1000,
-          error: `run() took longer than run_invocation_timeout (${this.options.runInvocationTimeoutSeconds} s); the process was replaced`,
-          itemErrors: [],
-        },
-        this.where(slot),
-      );
-      for (const a of rest) this.source.giveBack(a);
-      this.source.processEvent({ type: "process_exited", where: { nodeId: this.options.nodeId, processId: slot.processId, pid: child.pid }, code: null, signal: "SIGKILL", expected: true });
-      if (!this.stopped) this.spawn(slot);
+      this.checkInitTimeout(slot, now);
+      this.checkRunTimeout(slot, now);
     }
+  }
+
+  /** A process still starting after init_timeout is stopped; its try counts as a failed init(). */
+  private checkInitTimeout(slot: Slot, now: number): void {
+    const child = slot.child;
+    const seconds = this.options.initTimeoutSeconds ?? DEFAULT_INIT_TIMEOUT_SECONDS;
+    if (!child || slot.ready || slot.stopping || now - slot.spawnedAt <= seconds * 1000) return;
+    this.initFailed(slot, `init() did not finish within init_timeout (${seconds} s); the process was stopped`);
+    slot.stopping = true;
+    child.kill("SIGKILL");
+  }
+
+  private checkRunTimeout(slot: Slot, now: number): void {
+    const limit = this.options.runInvocationTimeoutSeconds * 1000;
+    const head = slot.queue[0];
+    const child = slot.child;
+    if (!head || !child || now - slot.headStartedAt <= limit) return;
+    // Replace the process: its run() is abandoned and the mini-batch counts as a failed try.
+    slot.queue.shift();
+    const rest = slot.queue.splice(0);
+    slot.child = undefined;
+    slot.ready = false;
+    child.kill("SIGKILL");
+    this.source.complete(
+      {
+        idx: head.idx,
+        attempt: head.attempt,
+        status: "RUN_TIMEOUT",
+        itemCount: head.items.kind === "files" ? head.items.names.length : 0,
+        succeeded: 0,
+        failed: 0,
+        runSeconds: (now - slot.headStartedAt) / 1000,
+        totalSeconds: (now - slot.headStartedAt) / 1000,
+        error: `run() took longer than run_invocation_timeout (${this.options.runInvocationTimeoutSeconds} s); the process was replaced`,
+        itemErrors: [],
+      },
+      this.where(slot),
+    );
+    for (const a of rest) this.source.giveBack(a);
+    this.source.processEvent({ type: "process_exited", where: { nodeId: this.options.nodeId, processId: slot.processId, pid: child.pid }, code: null, signal: "SIGKILL", expected: true });
+    if (!this.stopped) this.spawn(slot);
   }
 }

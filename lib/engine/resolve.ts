@@ -77,6 +77,16 @@ const wholeNumber = (field: string, min: number) =>
     return n;
   });
 
+const seconds = (field: string) =>
+  z.union([z.number(), z.string()]).transform((v, ctx) => {
+    const n = Number(v);
+    if (String(v).trim() === "" || !Number.isFinite(n) || n <= 0) {
+      ctx.addIssue({ code: "custom", message: `${field} must be a number of seconds > 0, got '${v}'` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
 /**
  * Resolves parameter bindings and checks every field, naming the field and the bad value.
  * mini_batch_size means files for a file dataset and bytes for a tabular one.
@@ -121,14 +131,8 @@ export function resolveRunConfig(config: ParallelRunConfig, params: ParameterVal
       .optional(),
     nodeCount: wholeNumber(where("node_count"), 1),
     processCountPerNode: wholeNumber(where("process_count_per_node"), 1),
-    runInvocationTimeout: z.union([z.number(), z.string()]).transform((v, ctx) => {
-      const n = Number(v);
-      if (!Number.isFinite(n) || n <= 0) {
-        ctx.addIssue({ code: "custom", message: `${where("run_invocation_timeout")} must be a number of seconds > 0, got '${v}'` });
-        return z.NEVER;
-      }
-      return n;
-    }),
+    runInvocationTimeout: seconds(where("run_invocation_timeout")),
+    initTimeout: seconds(where("init_timeout")),
     runMaxTry: wholeNumber(where("run_max_try"), 1),
   });
   const parsed = fields.safeParse({
@@ -138,6 +142,7 @@ export function resolveRunConfig(config: ParallelRunConfig, params: ParameterVal
     nodeCount: b(config.nodeCount, "node_count"),
     processCountPerNode: b(config.processCountPerNode, "process_count_per_node"),
     runInvocationTimeout: b(config.runInvocationTimeout, "run_invocation_timeout"),
+    initTimeout: b(config.initTimeout, "init_timeout"),
     runMaxTry: b(config.runMaxTry, "run_max_try"),
   });
   if (!parsed.success) throw invalid(parsed.error.issues.map((i) => i.message).join("; "));

@@ -106,6 +106,15 @@ export const CONFIG_FIELDS: Record<ScalarField, ConfigFieldMeta> = {
     bindable: true,
     defaultText: dflt("runInvocationTimeout"),
   },
+  initTimeout: {
+    snake: "init_timeout",
+    label: "Init timeout",
+    input: "number",
+    unit: "seconds",
+    help: "Seconds a worker process may take to start and finish init(); a slower one is replaced and the try counts as a failed init().",
+    bindable: true,
+    defaultText: dflt("initTimeout"),
+  },
   runMaxTry: {
     snake: "run_max_try",
     label: "Max tries",

@@ -216,9 +216,10 @@ export function literalProblem(key: ConfigFieldKey, value: unknown, kind: "file"
     case "processCountPerNode":
     case "runMaxTry":
       return isWhole(value, 1) ? undefined : `${CONFIG_FIELDS[key].snake} must be a whole number >= 1, got '${String(value)}'`;
-    case "runInvocationTimeout": {
+    case "runInvocationTimeout":
+    case "initTimeout": {
       const n = Number(value);
-      return Number.isFinite(n) && n > 0 ? undefined : `run_invocation_timeout must be a number of seconds > 0, got '${String(value)}'`;
+      return Number.isFinite(n) && n > 0 ? undefined : `${CONFIG_FIELDS[key].snake} must be a number of seconds > 0, got '${String(value)}'`;
     }
     case "loggingLevel":
       return (LOGGING_LEVELS as readonly string[]).includes(String(value).toUpperCase()) ? undefined : `logging_level must be one of ${LOGGING_LEVELS.join(", ")}, got '${String(value)}'`;

@@ -29,6 +29,9 @@ test("snake_case and camelCase configs are the same contract; parameters bind an
   assert.equal(resolved.runMaxTry, 2);
   assert.equal(resolved.appendRowFileName, "parallel_run_step.txt");
   assert.equal(resolved.runInvocationTimeout, 60);
+  assert.equal(resolved.initTimeout, 300);
+  const bound = ParallelRunConfig.parse({ entry_script: "s.ts", error_threshold: 1, output_action: "append_row", init_timeout: { param: "init" } });
+  assert.equal(resolveRunConfig(bound, resolveParameters([{ name: "init", type: "number", default: 2.5 }]), "file", "score").initTimeout, 2.5);
 });
 
 test("bad values are named with the field and the value", () => {
@@ -42,6 +45,7 @@ test("bad values are named with the field and the value", () => {
   assert.throws(() => resolve({ process_count_per_node: 0 }), /process_count_per_node must be a whole number >= 1/);
   assert.throws(() => resolve({ logging_level: "LOUD" }), /logging_level 'LOUD' is not one of WARNING, INFO, DEBUG/);
   assert.throws(() => resolve({ run_invocation_timeout: "soon" }), /run_invocation_timeout must be a number of seconds/);
+  assert.throws(() => resolve({ init_timeout: 0 }), /Step 'score': init_timeout must be a number of seconds > 0, got '0'/);
   assert.throws(() => resolveParameters([{ name: "bs", type: "int", default: 5 }], { bs: "abc" }), /Parameter 'bs' must be a whole number, got 'abc'/);
 });
 
