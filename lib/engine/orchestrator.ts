@@ -208,7 +208,7 @@ async function runStep(
   // model load) overlaps planning instead of adding to it.
   const relay = new DeferredSource();
   const agents = Array.from({ length: config.nodeCount }, (_, nodeId) =>
-    new LocalAgent({ nodeId, processCount: config.processCountPerNode, setup: agentSetup, environment: config.environmentVariables, runInvocationTimeoutSeconds: config.runInvocationTimeout }, relay),
+    new LocalAgent({ nodeId, processCount: config.processCountPerNode, setup: agentSetup, environment: config.environmentVariables, runInvocationTimeoutSeconds: config.runInvocationTimeout, initTimeoutSeconds: config.initTimeout, maxInitFailures: config.runMaxTry }, relay),
   );
   // When an identical earlier step may be reused, processes start only if it is not.
   const baseKey = reuseBaseKey({ config, inputs, sideInputs, entryHash: entry.hash, args, output: [outputDatastore, step.output.path ?? ""] });
