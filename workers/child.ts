@@ -4,11 +4,11 @@
  * one record to its own segment file and reports counts (and where the record is) to its agent
  * over IPC.
  */
-import { mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { openHandedDatastore } from "../lib/datastores/handed";
 import type { Datastore } from "../lib/datastores/types";
+import { ensureFolder, isStorageFailure, storageError } from "../lib/fs/durable-write";
 import { ProcessLog } from "../lib/engine/process-log";
 import {
   MAX_ITEM_ERRORS_PER_BATCH,
@@ -76,8 +76,14 @@ function describe(error: unknown): { error: string; stack?: string } {
 
 async function start(s: ChildSetup): Promise<void> {
   setup = s;
-  log = new ProcessLog(join(s.logDir, "user", "entry_script_log", String(s.nodeId), `${s.processId}.log.txt`), s.loggingLevel, `[node ${s.nodeId} process ${s.processId}]`);
-  mkdirSync(s.outputDir, { recursive: true });
+  try {
+    log = new ProcessLog(join(s.logDir, "user", "entry_script_log", String(s.nodeId), `${s.processId}.log.txt`), s.loggingLevel, `[node ${s.nodeId} process ${s.processId}]`);
+    ensureFolder(s.outputDir, s.outputDir, "output folder");
+  } catch (error) {
+    // Without a log or an output folder no mini-batch can be recorded: say why instead of dying.
+    send({ type: "init_failed", ...describe(error) });
+    return;
+  }
   const args: Record<string, string> = {};
   for (let i = 0; i < s.arguments.length; i++) {
     const a = s.arguments[i]!;
@@ -185,17 +191,35 @@ async function runMiniBatch(idx: number, attempt: number, items: ItemsSpec): Pro
     const { lines, columns } = setup.outputAction === "append_row" ? formatRows(results) : { lines: "", columns: null };
     const totalSeconds = (performance.now() - started) / 1000;
     const meta: PartMeta = { idx, attempt, itemCount, succeeded, failed, columns, itemErrors, runSeconds, totalSeconds };
+    if (failed > 0) log.warning(`mini-batch ${idx}: ${failed} of ${itemCount} items failed`);
+    // The log first: once the record is written the mini-batch is done, whatever follows.
+    log.flush();
     segment ??= new SegmentWriter(join(setup.segmentsDir, `${setup.nodeId}-${setup.processId}-${process.pid}.seg`));
     const location = segment.append(meta, lines);
-    if (failed > 0) log.warning(`mini-batch ${idx}: ${failed} of ${itemCount} items failed`);
-    log.flush();
     send({ type: "result", idx, attempt, status: "RUN_DONE", itemCount, succeeded, failed, runSeconds, totalSeconds, itemErrors, output: { ...location, columns } });
   } catch (error) {
-    const d = describe(error);
+    const totalSeconds = (performance.now() - started) / 1000;
+    send({ type: "result", idx, attempt, itemCount, succeeded: 0, failed: itemCount, runSeconds, totalSeconds, itemErrors, ...failureOf(error, idx, attempt) });
+  }
+}
+
+/**
+ * How a failed mini-batch is reported. A full disk or read-only folder (writing the segment, the
+ * log, or the script's own files) is STORAGE_ERROR: the step stops with that sentence rather than
+ * retrying, and the mini-batch is not counted as done.
+ */
+function failureOf(error: unknown, idx: number, attempt: number): { status: "RUN_EXCEPTION" | "STORAGE_ERROR"; error: string; stack?: string } {
+  let storage = isStorageFailure(error) ? storageError(error, (error as NodeJS.ErrnoException).path ?? "a file") : undefined;
+  const d = storage ? { error: storage.message, stack: (error as Error).stack } : describe(error);
+  try {
     log.error(`run() failed on mini-batch ${idx} attempt ${attempt}: ${d.error}${d.stack ? `\n${d.stack}` : ""}`);
     log.flush();
-    send({ type: "result", idx, attempt, status: "RUN_EXCEPTION", itemCount, succeeded: 0, failed: itemCount, runSeconds, totalSeconds: (performance.now() - started) / 1000, ...d, itemErrors });
+  } catch (logError) {
+    // The log could not take the message: that (full disk...) is the failure to report.
+    storage ??= storageError(logError, "the process log");
+    return { status: "STORAGE_ERROR", error: storage.message, stack: d.stack };
   }
+  return { status: storage ? "STORAGE_ERROR" : "RUN_EXCEPTION", ...d };
 }
 
 async function stop(): Promise<void> {
@@ -204,8 +228,13 @@ async function stop(): Promise<void> {
   } catch (error) {
     log?.error(`shutdown() failed: ${describe(error).error}`);
   }
-  log?.close();
-  segment?.close();
+  try {
+    log?.close();
+    segment?.close();
+  } catch (error) {
+    // Every record was already reported whole; a log line lost at exit is told on stderr.
+    process.stderr.write(`${describe(error).error}\n`);
+  }
   send({ type: "shutdown_done" });
   process.disconnect?.();
 }

@@ -5,6 +5,7 @@ import { PassThrough, Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { randomBytes } from "node:crypto";
 import { AppError, invalid, notFound } from "../errors";
+import { fsyncFile, fsyncFolder, isStorageFailure, storageError } from "../fs/durable-write";
 import { insideRoot, walkSorted } from "./local-walk";
 import { checkRange, normalizeDatastorePath, quotePath } from "./paths";
 import { compileListPattern, type ListPattern } from "./pattern";
@@ -162,10 +163,13 @@ export class LocalDatastore implements Datastore {
       this.contained(path, abs);
       if (typeof data === "string" || Buffer.isBuffer(data)) await writeFile(temp, data);
       else await pipeline(data, createWriteStream(temp));
+      // On disk before it gets its name: a crash never leaves an empty or partial file named so.
+      fsyncFile(temp);
       await rename(temp, abs);
+      fsyncFolder(dirname(abs));
     } catch (error) {
       await rm(temp, { force: true });
-      throw fileError(path, error);
+      throw isStorageFailure(error) || errnoCode(error) === "EACCES" ? storageError(error, quotePath(path), `folder ${quotePath(dirname(normalizeDatastorePath(path)))}`) : fileError(path, error);
     }
   }
 

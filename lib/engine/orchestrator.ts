@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { Db } from "../db/client";
@@ -11,14 +11,15 @@ import { DeferredSource, LocalAgent } from "./agent";
 import { resolveEntry } from "./entry";
 import { noEvents, type RunEventSink, type WorkerProcessState } from "./events";
 import { resolveInput, type StepOutputRef } from "./inputs";
-import { mergeRecords, scanSegments, type RecordLocation } from "./segments";
+import { scanSegments } from "./segments";
+import { finishedFromSegment, outputFailureSentence, prepareStepFolders, uploadWhole, writeAppendRowOutput, type OutputRecord, type StepOutputTarget } from "./step-output";
 import { writeMiniBatchUpdates, updateOf, type MiniBatchUpdate } from "./persist";
 import { LeaseKeeper, LeaseLostError, RunLease } from "./lease";
 import { fingerprintInputs, planStep } from "./plan";
 import { hasReuseCandidate, reuseBaseKey, tryReuse } from "./reuse";
 import { StepDatastores } from "./step-datastores";
 import type { ItemsSpec } from "./protocol";
-import { StepReports } from "./reports";
+import { StepReports, type FinishedMiniBatch } from "./reports";
 import { resolveRunConfig, type ParameterValues } from "./resolve";
 import { StepExecutor, type MiniBatchState, type StepOutcome } from "./step-executor";
 
@@ -141,7 +142,6 @@ async function runStep(
   const stepDir = join(run.runDir, step.name);
   const logDir = join(stepDir, "logs");
   const segmentsDir = join(stepDir, "segments");
-  mkdirSync(logDir, { recursive: true });
 
   const stores = new StepDatastores(db);
   const loadDatastore = (name: string) => stores.load(name);
@@ -162,6 +162,9 @@ async function runStep(
     registerOutput(config, config.columns ?? false);
     return { status: stepRun.status as "completed", sentence: stepRun.statusReason ?? "" };
   }
+  // A read-only or missing output or log folder fails the step now, saying which and why.
+  const target: StepOutputTarget = { store: outputStore, datastore: outputDatastore, path: outputPath, local: outputLocal };
+  prepareStepFolders(logDir, target);
 
   const inputs = await Promise.all(step.inputs.map((ref) => resolveInput(db, ref, params, upstream)));
   const sideInputs = await Promise.all(step.sideInputs.map((ref) => resolveInput(db, ref, params, upstream)));
@@ -245,9 +248,9 @@ async function runStep(
           const sentence = `Reused the output of run ${reused.runId} (identical step, inputs and code: allow_reuse).`;
           await lease.commit((tx) => tx.stepRun.update({
             where: { id: stepRunId },
-            data: { status: "reused", reuseKey: reused.reuseKey, reusedFromStepId: reused.id, statusReason: sentence, endedAt: new Date(), totalItems: reused.totalItems, totalMiniBatches: reused.totalMiniBatches, succeededItems: reused.succeededItems, failedItems: reused.failedItems, succeededMiniBatches: reused.succeededMiniBatches, failedMiniBatches: reused.failedMiniBatches, config: JSON.stringify({ ...config, columns: reused.columns }) },
+            data: { status: "reused", reuseKey: reused.reuseKey, reusedFromStepId: reused.id, statusReason: sentence, endedAt: new Date(), totalItems: reused.totalItems, totalMiniBatches: reused.totalMiniBatches, succeededItems: reused.succeededItems, failedItems: reused.failedItems, succeededMiniBatches: reused.succeededMiniBatches, failedMiniBatches: reused.failedMiniBatches, config: JSON.stringify({ ...config, columns: reused.columns, outputBytes: reused.outputBytes }) },
           }));
-          if (config.outputAction === "append_row" && outputStore.kind !== "local") await outputStore.write(`${outputPath}/${config.appendRowFileName}`, (await import("node:fs")).createReadStream(join(outputLocal, config.appendRowFileName)));
+          if (config.outputAction === "append_row" && outputStore.kind !== "local") await uploadWhole(target, config.appendRowFileName, join(outputLocal, config.appendRowFileName));
           registerOutput(config, reused.columns);
           new StepReports(logDir).finish(sentence);
           events.publish({ type: "step_status", runId: run.id, step: step.name, status: "reused", reason: sentence });
@@ -263,9 +266,11 @@ async function runStep(
     const updates: MiniBatchUpdate[] = [];
     // Outputs already written (earlier sessions of this step): one record per mini-batch.
     const written = scanSegments(segmentsDir);
-    const outputs = new Map<number, { location: RecordLocation; columns: string[] | null; rows: number }>();
+    const outputs = new Map<number, OutputRecord>();
     for (const [idx, record] of written) outputs.set(idx, { location: record, columns: record.meta.columns, rows: record.meta.succeeded });
-    const toState = (row: { id: string; idx: number; items: string; itemCount: number; attempts?: number; status?: string; succeededItems?: number; failedItems?: number; lastError?: string | null }): MiniBatchState => {
+    // Mini-batches finished in earlier sessions: the attempt report gets a row for any it lacks.
+    const finishedBefore: FinishedMiniBatch[] = [];
+    const toState = (row: { id: string; idx: number; items: string; itemCount: number; attempts?: number; status?: string; succeededItems?: number; failedItems?: number; lastError?: string | null; elapsedMs?: number | null; endedAt?: Date | null }): MiniBatchState => {
       const state: MiniBatchState = {
         id: row.id,
         idx: row.idx,
@@ -277,17 +282,24 @@ async function runStep(
         failed: row.failedItems ?? 0,
         lastError: row.lastError ?? undefined,
       };
-      if (state.status !== "succeeded" && state.status !== "failed") {
+      const record = written.get(row.idx);
+      if (state.status === "succeeded" && !record) {
+        // Recorded as done but its output record is gone (a crash of the machine before the
+        // segment reached the disk): it runs again rather than leave its rows out.
+        state.status = "pending";
+      } else if (state.status === "succeeded") {
+        finishedBefore.push({ idx: state.idx, attempt: state.attempts, itemCount: state.itemCount, succeeded: state.succeeded, failed: state.failed, totalSeconds: (row.elapsedMs ?? 0) / 1000, endedAt: row.endedAt ?? new Date() });
+      } else if (state.status !== "failed" && record) {
         // Finished before a crash but not yet recorded: its complete output record is the proof.
-        const meta = written.get(row.idx)?.meta;
-        if (meta) {
-          state.status = "succeeded";
-          state.succeeded = meta.succeeded;
-          state.failed = meta.failed;
-          state.itemCount = meta.itemCount;
-          state.attempts = Math.max(state.attempts, meta.attempt);
-          updates.push(updateOf(state, meta.totalSeconds, new Date()));
-        }
+        const meta = record.meta;
+        state.status = "succeeded";
+        state.succeeded = meta.succeeded;
+        state.failed = meta.failed;
+        state.itemCount = meta.itemCount;
+        state.attempts = Math.max(state.attempts, meta.attempt);
+        const endedAt = new Date();
+        updates.push(updateOf(state, meta.totalSeconds, endedAt));
+        finishedBefore.push(finishedFromSegment(record, endedAt));
       }
       states.push(state);
       return state;
@@ -295,8 +307,12 @@ async function runStep(
     if (!needsPlan) for (const row of await db.miniBatch.findMany({ where: { stepRunId }, orderBy: { idx: "asc" } })) toState(row);
 
     const reports = new StepReports(logDir);
+    reports.recordFinished(finishedBefore);
+    // A worker could not write its output (full disk): nothing more is merged or written.
+    let storageStopped = false;
     const executor = new StepExecutor(config, needsPlan ? [] : states, {
       attempt(record) {
+        if (record.result.status === "STORAGE_ERROR") storageStopped = true;
         reports.attempt(record);
         const out = record.result.output;
         if (out && record.result.status === "RUN_DONE") outputs.set(record.result.idx, { location: out, columns: out.columns, rows: record.result.succeeded });
@@ -322,6 +338,7 @@ async function runStep(
         events.publish({ type: "process", runId: run.id, step: step.name, event });
       },
     }, { planning: needsPlan });
+    reports.onFailure = (error) => executor.fail(`The step stopped because its attempt report could not be written: ${error.message}; free space and resume the run.`);
 
     const started = Date.now();
     const startItems = executor.snapshot().succeededItems + executor.snapshot().failedItems;
@@ -391,32 +408,53 @@ async function runStep(
     await keeper.flushNow();
 
     const c = outcome.counters;
-    let columns = false;
-    if (config.outputAction === "append_row") {
-      const records = states.filter((s) => s.status === "succeeded" && outputs.has(s.idx)).map((s) => outputs.get(s.idx)!);
-      const file = join(outputLocal, config.appendRowFileName);
-      const merged = mergeRecords(records, file);
-      columns = merged.columns !== null;
-      if (outputStore.kind !== "local") await outputStore.write(`${outputPath}/${config.appendRowFileName}`, (await import("node:fs")).createReadStream(file));
-    }
+    const { output, status, failure } = await writeOutput();
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const summary = `${c.succeededItems} of ${c.totalItems} items succeeded and ${c.failedItems} failed in ${c.totalMiniBatches} mini-batches (${c.failedMiniBatches} failed, ${c.retries} retries) in ${seconds} s`;
     const sentence =
-      outcome.status === "completed"
+      status === "completed"
         ? `Completed: ${summary}.`
-        : outcome.status === "cancelled"
-          ? `Cancelled: ${summary}. ${outcome.reason}`
-          : `${outcome.reason} ${summary}.`;
-    reports.finish(sentence);
+        : status === "cancelled"
+          ? `Cancelled: ${summary}. ${outcome.status === "completed" ? "" : outcome.reason}`
+          : `${failure ?? (outcome.status === "completed" ? "" : outcome.reason)} ${summary}.`;
+    const reportFailure = finishReports(sentence);
+    const finalStatus = reportFailure ? "failed" : status;
+    const finalSentence = reportFailure ? `${sentence} ${reportFailure}` : sentence;
+    const columns = output?.columns ?? false;
     await lease.commit((tx) =>
       tx.stepRun.update({
         where: { id: stepRunId },
-        data: { status: outcome.status, statusReason: sentence, endedAt: outcome.status === "cancelled" ? null : new Date(), config: JSON.stringify({ ...config, columns }) },
+        data: { status: finalStatus, statusReason: finalSentence, endedAt: finalStatus === "cancelled" ? null : new Date(), config: JSON.stringify({ ...config, columns, ...(output ? { outputBytes: output.bytes, outputRows: output.rows } : {}) }) },
       }),
     );
     registerOutput(config, columns);
-    events.publish({ type: "step_status", runId: run.id, step: step.name, status: outcome.status, reason: sentence });
-    return { status: outcome.status, sentence };
+    events.publish({ type: "step_status", runId: run.id, step: step.name, status: finalStatus, reason: finalSentence });
+    return { status: finalStatus, sentence: finalSentence };
+
+    /**
+     * The append_row file, whole or not at all. A step stopped by a storage failure merges
+     * nothing (the disk is still full); any other failure to write the output fails the step with
+     * the sentence, and resume writes it once there is room.
+     */
+    async function writeOutput(): Promise<{ output?: Awaited<ReturnType<typeof writeAppendRowOutput>>; status: StepResult["status"]; failure?: string }> {
+      const status = outcome.status;
+      if (config.outputAction !== "append_row" || reports.failure || storageStopped) return { status };
+      try {
+        return { output: await writeAppendRowOutput(states, outputs, target, config.appendRowFileName), status };
+      } catch (error) {
+        return { status: "failed", failure: `${outcome.status === "failed" ? `${outcome.reason} ` : ""}${outputFailureSentence(error)}` };
+      }
+    }
+
+    /** job_result.txt, job_error.txt and the attempt report: undefined when written, else why not. */
+    function finishReports(sentence: string): string | undefined {
+      try {
+        reports.finish(sentence);
+        return undefined;
+      } catch (error) {
+        return `The step's reports could not be written: ${errorMessage(error)}; free space and resume the run.`;
+      }
+    }
   }
 }
 

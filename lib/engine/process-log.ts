@@ -1,5 +1,6 @@
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, openSync } from "node:fs";
 import { dirname } from "node:path";
+import { appendFully, ensureFolder, storageError } from "../fs/durable-write";
 import type { LoggingLevel } from "../contracts/parallel-run-config";
 import type { EntryLogger, LogLevel } from "../sdk/entry-script";
 
@@ -16,12 +17,16 @@ export class ProcessLog implements EntryLogger {
   private readonly min: number;
 
   constructor(
-    file: string,
+    private readonly file: string,
     level: LoggingLevel,
     private readonly prefix: string,
   ) {
-    mkdirSync(dirname(file), { recursive: true });
-    this.fd = openSync(file, "a");
+    ensureFolder(dirname(file), dirname(file), "log folder");
+    try {
+      this.fd = openSync(file, "a");
+    } catch (error) {
+      throw storageError(error, file, `log folder ${dirname(file)}`);
+    }
     this.min = rank[level];
   }
 
@@ -36,10 +41,12 @@ export class ProcessLog implements EntryLogger {
   warning = (m: string) => this.write("WARNING", m);
   error = (m: string) => this.write("ERROR", m);
 
+  /** Writes the buffered lines whole, or throws a StorageError naming the log (full disk...). */
   flush(): void {
     if (!this.buffer) return;
-    writeSync(this.fd, this.buffer);
+    const text = this.buffer;
     this.buffer = "";
+    appendFully(this.fd, text, this.file);
   }
 
   close(): void {

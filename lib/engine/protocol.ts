@@ -56,7 +56,12 @@ export type ParentMessage =
   | { type: "run"; idx: number; attempt: number; items: ItemsSpec }
   | { type: "shutdown" };
 
-export type RunStatus = "RUN_DONE" | "RUN_EXCEPTION" | "RUN_TIMEOUT" | "PROCESS_DIED" | "RESULT_COUNT_ERROR";
+/**
+ * STORAGE_ERROR: the worker could not write the mini-batch's output or log (full disk, read-only
+ * folder). Not the script's fault and not helped by a retry: the step stops, the mini-batch stays
+ * unfinished, and resume runs it once there is room.
+ */
+export type RunStatus = "RUN_DONE" | "RUN_EXCEPTION" | "RUN_TIMEOUT" | "PROCESS_DIED" | "RESULT_COUNT_ERROR" | "STORAGE_ERROR";
 
 export interface ItemError {
   item: string;

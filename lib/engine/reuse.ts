@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Db } from "../db/client";
 import type { ResolvedRunConfig } from "../contracts/parallel-run-config";
+import { writeFileDurably, writeFully } from "../fs/durable-write";
 import type { ResolvedInput } from "./inputs";
 
 /**
@@ -54,12 +55,25 @@ export async function tryReuse(db: Db, stepRunId: string, baseKey: string, finge
   const key = `${baseKey}:${await fingerprint()}`;
   const previous = candidates.find((c) => c.reuseKey === key);
   if (!previous) return undefined;
-  const prevConfig = JSON.parse(previous.config) as ResolvedRunConfig & { columns?: boolean };
+  const prevConfig = JSON.parse(previous.config) as ResolvedRunConfig & { columns?: boolean; outputBytes?: number };
   if (config.outputAction === "append_row") {
     const source = join(previous.outputDir, config.appendRowFileName);
     if (!existsSync(source)) return undefined;
-    mkdirSync(outputLocal, { recursive: true });
-    if (source !== join(outputLocal, config.appendRowFileName)) copyFileSync(source, join(outputLocal, config.appendRowFileName));
+    // An earlier output that is not whole (changed since it was written) is not reused.
+    if (prevConfig.outputBytes !== undefined && statSync(source).size !== prevConfig.outputBytes) return undefined;
+    const target = join(outputLocal, config.appendRowFileName);
+    // Copied under a temporary name and renamed when whole: a full disk leaves no partial copy.
+    if (source !== target) writeFileDurably(target, target, (fd) => copyInto(source, fd), "output folder");
   }
-  return { ...previous, columns: prevConfig.columns ?? false };
+  return { ...previous, columns: prevConfig.columns ?? false, outputBytes: prevConfig.outputBytes };
+}
+
+function copyInto(source: string, out: number): void {
+  const fd = openSync(source, "r");
+  try {
+    const buffer = Buffer.alloc(1 << 20);
+    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) writeFully(out, buffer, 0, n);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -1,5 +1,6 @@
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readdirSync, readSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { ensureFolder, storageError, writeFileDurably, writeFully } from "../fs/durable-write";
 import type { PartMeta } from "./protocol";
 
 /**
@@ -26,19 +27,39 @@ const MAGIC = "#PRS ";
 export class SegmentWriter {
   private readonly fd: number;
   private position: number;
+  /** Set when a failed append left bytes that could not be cut off: no record may follow them. */
+  private torn?: Error;
 
   constructor(readonly file: string) {
-    mkdirSync(dirname(file), { recursive: true });
-    this.fd = openSync(file, "a");
-    this.position = fstatSync(this.fd).size;
+    ensureFolder(dirname(file), dirname(file), "segment folder");
+    try {
+      this.fd = openSync(file, "a");
+      this.position = fstatSync(this.fd).size;
+    } catch (error) {
+      throw storageError(error, file, `segment folder ${dirname(file)}`);
+    }
   }
 
+  /**
+   * Appends one record whole, or throws a StorageError (full disk...) after cutting the partial
+   * record off again, so the records before it and after it (once there is room) stay readable.
+   */
   append(meta: PartMeta, rows: string): RecordLocation {
+    if (this.torn) throw this.torn;
     const body = Buffer.from(rows, "utf8");
     const header = Buffer.from(`${MAGIC}${JSON.stringify({ ...meta, bytes: body.length })}\n`, "utf8");
     const record = Buffer.concat([header, body]);
-    let written = 0;
-    while (written < record.length) written += writeSync(this.fd, record, written, record.length - written);
+    try {
+      writeFully(this.fd, record);
+    } catch (error) {
+      const failure = storageError(error, this.file, `segment folder ${dirname(this.file)}`);
+      try {
+        ftruncateSync(this.fd, this.position);
+      } catch {
+        this.torn = failure;
+      }
+      throw failure;
+    }
     const location = { file: this.file, offset: this.position + header.length, length: body.length };
     this.position += record.length;
     return location;
@@ -91,10 +112,18 @@ export interface MergeResult {
 /**
  * Writes the append_row file: the records of `indexes` in that order, with a CSV header when the
  * rows are structured. Streams through a bounded buffer, so outputs of any size fit in memory.
+ * The file is written under a temporary name, fsynced and renamed only when whole: a full disk
+ * throws a StorageError naming `display` and never leaves a truncated file under the final name.
  */
-export function mergeRecords(records: { location: RecordLocation; columns: string[] | null; rows: number }[], outFile: string): MergeResult {
-  mkdirSync(dirname(outFile), { recursive: true });
-  const out = openSync(`${outFile}.tmp`, "w");
+export function mergeRecords(
+  records: { location: RecordLocation; columns: string[] | null; rows: number }[],
+  outFile: string,
+  display = outFile,
+): MergeResult {
+  return writeFileDurably(outFile, display, (out) => copyRecords(records, out), "output folder");
+}
+
+function copyRecords(records: { location: RecordLocation; columns: string[] | null; rows: number }[], out: number): MergeResult {
   const fds = new Map<string, number>();
   let buffer = Buffer.alloc(1 << 20);
   let used = 0;
@@ -102,37 +131,45 @@ export function mergeRecords(records: { location: RecordLocation; columns: strin
   let rows = 0;
   let columns: string[] | null = null;
   const flush = () => {
-    if (used) bytes += writeSync(out, buffer, 0, used);
+    writeFully(out, buffer, 0, used);
+    bytes += used;
     used = 0;
   };
-  const push = (chunk: Buffer) => {
-    if (used + chunk.length > buffer.length) flush();
-    if (chunk.length > buffer.length) buffer = Buffer.alloc(chunk.length);
-    chunk.copy(buffer, used);
-    used += chunk.length;
+  const reserve = (length: number) => {
+    if (used + length > buffer.length) flush();
+    if (length > buffer.length) buffer = Buffer.alloc(length);
   };
   try {
     for (const r of records) {
       if (columns === null && r.columns) {
         columns = r.columns;
-        push(Buffer.from(`${r.columns.join(",")}\n`));
+        const header = Buffer.from(`${r.columns.join(",")}\n`);
+        reserve(header.length);
+        used += header.copy(buffer, used);
       }
       let fd = fds.get(r.location.file);
       if (fd === undefined) {
         fd = openSync(r.location.file, "r");
         fds.set(r.location.file, fd);
       }
-      if (used + r.location.length > buffer.length) flush();
-      if (r.location.length > buffer.length) buffer = Buffer.alloc(r.location.length);
-      readSync(fd, buffer, used, r.location.length, r.location.offset);
+      reserve(r.location.length);
+      readFully(fd, buffer, used, r.location.length, r.location.offset, r.location.file);
       used += r.location.length;
       rows += r.rows;
     }
     flush();
   } finally {
-    closeSync(out);
     for (const fd of fds.values()) closeSync(fd);
   }
-  renameSync(`${outFile}.tmp`, outFile);
   return { rows, columns, bytes };
+}
+
+/** Reads exactly `length` bytes: a segment file shorter than its index says is an error, not a short output. */
+function readFully(fd: number, buffer: Buffer, offset: number, length: number, position: number, file: string): void {
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, buffer, offset + done, length - done, position + done);
+    if (n === 0) throw new Error(`segment file ${file} ends before the record at byte ${position} (${length} bytes): it was truncated after it was written`);
+    done += n;
+  }
 }

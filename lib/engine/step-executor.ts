@@ -188,6 +188,7 @@ export class StepExecutor implements WorkSource {
     this.counters.runningMiniBatches--;
     const finishedAt = new Date();
     if (result.itemCount > 0) mb.itemCount = result.itemCount;
+    if (result.status === "STORAGE_ERROR") return this.storageFailure(mb, result, where, finishedAt);
     if (result.status === "RUN_DONE") {
       mb.status = "succeeded";
       mb.succeeded = result.succeeded;
@@ -213,6 +214,22 @@ export class StepExecutor implements WorkSource {
       if (willRetry) this.wakeAgents();
     }
     this.checkEnd();
+  }
+
+  /**
+   * The output or log could not be written (full disk, read-only folder): no retry helps, so the
+   * step stops with that sentence; the mini-batch stays unfinished for resume.
+   */
+  private storageFailure(mb: MiniBatchState, result: MiniBatchResult, where: ProcessRef, finishedAt: Date): void {
+    mb.status = "pending";
+    mb.lastError = result.error;
+    this.sink.attempt({ miniBatch: mb, result: { ...result, succeeded: 0, failed: 0 }, where, willRetry: false, finishedAt });
+    this.fail(`The step stopped because an output could not be written: ${result.error}; free space (or make the folder writable) and resume the run.`);
+  }
+
+  /** Stops the step as failed from outside (an output or report that cannot be written). */
+  fail(reason: string): void {
+    void this.end({ status: "failed", reason, counters: this.counters }, true);
   }
 
   processEvent(event: ProcessEvent): void {

@@ -2,7 +2,7 @@ import { createReadStream, existsSync, statSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
 import type { Db } from "../db/client";
-import { invalid, notFound } from "../errors";
+import { conflict, invalid, notFound } from "../errors";
 import { getRun } from "./runs";
 
 /**
@@ -19,12 +19,21 @@ async function stepOf(db: Db, runId: string, stepName?: string) {
 
 export async function outputFile(db: Db, runId: string, stepName?: string) {
   const { run, step } = await stepOf(db, runId, stepName);
-  const config = JSON.parse(step.config) as { outputAction?: string; appendRowFileName?: string; columns?: boolean };
+  const config = JSON.parse(step.config) as { outputAction?: string; appendRowFileName?: string; columns?: boolean; outputBytes?: number };
   if (config.outputAction !== "append_row") throw invalid(`Step '${step.stepName}' uses output_action ${config.outputAction}: its script writes its own files to ${step.outputDir}`);
   const fileName = config.appendRowFileName ?? "parallel_run_step.txt";
   const path = join(/*turbopackIgnore: true*/ step.outputDir, fileName);
-  if (!existsSync(path)) throw notFound(`The output of step '${step.stepName}' is not written yet (run ${run.status})`);
-  return { path, fileName, step: step.stepName, hasHeader: config.columns === true, size: statSync(path).size };
+  // The engine records the size of the output it wrote whole; a file by that name that this
+  // step did not finish writing (an earlier run's, or one changed since) is not served as its output.
+  const finished = step.status === "completed" || step.status === "reused" || config.outputBytes !== undefined;
+  if (!finished || !existsSync(path)) {
+    throw notFound(`The output of step '${step.stepName}' is not written${step.statusReason && step.status === "failed" ? `: ${step.statusReason}` : ` yet (run ${run.status})`}`);
+  }
+  const size = statSync(path).size;
+  if (config.outputBytes !== undefined && size !== config.outputBytes) {
+    throw conflict(`The output file of step '${step.stepName}' (${path}) has ${size} bytes but the run wrote ${config.outputBytes}: it was changed or cut short after the run, so it is not served`);
+  }
+  return { path, fileName, step: step.stepName, hasHeader: config.columns === true, size };
 }
 
 /** A file as a web stream, read in chunks; the download of millions of rows stays small in memory. */
