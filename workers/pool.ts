@@ -42,7 +42,8 @@ export async function runWorkerPool(ctx: AppContext, options: WorkerPoolOptions 
     log(`run ${runId}: started`);
     try {
       const result = await executeRun({ db: ctx.db, provider: ctx.provider, workerId, events, leaseMs, log }, runId, { epoch });
-      log(`run ${runId}: ${result.status}: ${result.reason}`);
+      // A lost lease was logged by the orchestrator itself.
+      if (result.status !== "lost") log(`run ${runId}: ${result.status}: ${result.reason}`);
     } catch (error) {
       log(`run ${runId}: ${errorMessage(error)}`);
     } finally {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { executeRun } from "../../lib/engine/orchestrator";
 import { scanSegments } from "../../lib/engine/segments";
 import { publishPipeline } from "../../lib/services/pipelines";
 import { submitRun } from "../../lib/services/runs";
@@ -76,5 +77,49 @@ describe("run lease (fencing)", () => {
     const files = rows.map((r) => r.split(",")[0]);
     assert.equal(rows.length, ITEMS);
     assert.equal(new Set(files).size, ITEMS, "no item is output twice");
+  });
+
+  /** Runs `pipeline` in this process while the StepRun table is away (flushes fail) until `until` resolves. */
+  async function runWithFailingFlushes(pipeline: string, leaseMs: number, until: (log: string[], runId: string) => Promise<void>) {
+    const script = makeEntryScript(ctx, `${pipeline}.mjs`, slowScript(150));
+    await publishPipeline(ctx.db, makePipeline(pipeline, script, "many", { config: { mini_batch_size: 2 } }));
+    const run = await submitRun(ctx.db, ctx.env.dataDir, { pipeline });
+    const log: string[] = [];
+    const executing = executeRun({ db: ctx.db, provider: ctx.provider, workerId: "flaky", flushIntervalMs: 100, leaseMs, log: (l) => log.push(l) }, run.id);
+    await waitUntil("a few mini-batches done", () => scanSegments(join(run.runDir, "score-items", "segments")).size >= 4);
+    await ctx.db.$executeRawUnsafe(`ALTER TABLE "StepRun" RENAME TO "StepRunAway"`);
+    try {
+      await until(log, run.id);
+    } finally {
+      await ctx.db.$executeRawUnsafe(`ALTER TABLE "StepRunAway" RENAME TO "StepRun"`);
+    }
+    return { run, log, result: await executing };
+  }
+
+  test("a failing flush is logged and retried: the run completes with every mini-batch recorded", async () => {
+    const { run, log, result } = await runWithFailingFlushes("flaky-flush", 15_000, (log) =>
+      waitUntil("two failed flushes logged", () => log.filter((l) => l.includes("progress and heartbeat not written")).length >= 2),
+    );
+    assert.equal(result.status, "completed", result.reason);
+    assert.match(log.join("\n"), new RegExp(`run ${run.id}: progress and heartbeat not written \\(try 1, .*no such table: main\\.StepRun`));
+    const step = await ctx.db.stepRun.findFirstOrThrow({ where: { runId: run.id } });
+    assert.equal(await ctx.db.miniBatch.count({ where: { stepRunId: step.id, status: "succeeded" } }), ITEMS / 2, "no mini-batch state was dropped with a failed flush");
+    assert.equal(step.succeededItems, ITEMS);
+  });
+
+  test("an orchestrator that cannot renew its lease for half of it stops without writing results; a takeover completes the run", async () => {
+    const { run, result } = await runWithFailingFlushes("lease-give-up", 2000, (log, runId) =>
+      waitUntil("the orchestrator to give up its lease", () => log.some((l) => l.startsWith(`lost the lease on run ${runId}`))),
+    );
+    assert.equal(result.status, "lost");
+    assert.match(result.reason, new RegExp(`lost the lease on run ${run.id} to whichever pool claims it next \\(no heartbeat written for`));
+    assert.equal((await ctx.db.pipelineRun.findUniqueOrThrow({ where: { id: run.id } })).status, "running", "no final status written");
+
+    const resumed = await executeRun({ db: ctx.db, provider: ctx.provider, workerId: "takeover", flushIntervalMs: 100 }, run.id);
+    assert.equal(resumed.status, "completed", resumed.reason);
+    const step = await ctx.db.stepRun.findFirstOrThrow({ where: { runId: run.id } });
+    const files = outputRows(join(step.outputDir, "parallel_run_step.txt")).map((r) => r.split(",")[0]);
+    assert.equal(files.length, ITEMS);
+    assert.equal(new Set(files).size, ITEMS);
   });
 });
