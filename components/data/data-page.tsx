@@ -5,6 +5,7 @@ import { useId, useState, type FormEvent, type ReactNode } from "react";
 import type { DatasetPreviewJson, DatastoreJson, ModelJson } from "@/lib/contracts/designer-api";
 import { api, errorText } from "@/components/pipelines/api";
 import { keys, useDatasets, useDatastores, useModels } from "@/components/pipelines/queries";
+import { DeleteControl, useDeleteNotice } from "./delete-control";
 import { ModelSignatureTable } from "./model-signature";
 
 const input = "mt-1 w-full rounded border border-slate-300 px-2 py-1 text-sm";
@@ -72,13 +73,16 @@ function Datastores() {
     },
   });
   const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }));
+  const { notice, onDeleted } = useDeleteNotice();
   return (
     <Section title="Datastores">
+      {notice}
       <ul className="space-y-1 text-sm">
         {data?.datastores.map((d) => (
           <li key={d.id}>
             <span className="font-medium">{d.name}</span> · {d.kind} · {d.kind === "local" ? String(d.config.root) : `container ${String(d.config.container)}`}
             {d.hasSecret ? " · secret set (write-only)" : ""}
+            {d.name === "workspace" ? null : <DeleteControl what={`datastore ${d.name}`} url={`/api/datastores/${encodeURIComponent(d.name)}`} queryKey={keys.datastores} onDeleted={onDeleted} />}
           </li>
         ))}
       </ul>
@@ -152,8 +156,10 @@ function Datasets() {
     mutationFn: () => api<{ name: string; version: number }>("/api/datasets", { method: "POST", json: { ...body(), name: form.name, description: form.description || undefined } }),
     onSuccess: () => void client.invalidateQueries({ queryKey: keys.datasets }),
   });
+  const { notice, onDeleted } = useDeleteNotice();
   return (
     <Section title="Datasets">
+      {notice}
       <ul className="space-y-1 text-sm">
         {data?.datasets.map((d) => (
           <li key={d.id}>
@@ -161,6 +167,7 @@ function Datasets() {
               {d.name}:{d.version}
             </span>{" "}
             · {d.kind} · {d.datastore}: {d.paths.join(" ")}
+            <DeleteControl what={`dataset ${d.name}:${d.version}`} url={`/api/datasets/${encodeURIComponent(d.name)}?version=${d.version}`} queryKey={keys.datasets} onDeleted={onDeleted} />
           </li>
         ))}
       </ul>
@@ -295,8 +302,10 @@ function Models() {
     },
     onSuccess: () => void client.invalidateQueries({ queryKey: keys.models }),
   });
+  const { notice, onDeleted } = useDeleteNotice();
   return (
     <Section title="Models">
+      {notice}
       <ul className="space-y-3 text-sm">
         {data?.models.map((m) => (
           <li key={m.id}>
@@ -304,6 +313,7 @@ function Models() {
               {m.name}:{m.version}
             </span>{" "}
             · {(m.sizeBytes / 1024).toFixed(0)} KB {m.description ? `· ${m.description}` : ""}
+            <DeleteControl what={`model ${m.name}:${m.version}`} url={`/api/models/${encodeURIComponent(m.name)}?version=${m.version}`} queryKey={keys.models} onDeleted={onDeleted} />
             <ModelSignatureTable signature={m.signature} caption={`Signature of ${m.name}`} />
           </li>
         ))}

@@ -1,0 +1,64 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { api, errorText } from "@/components/pipelines/api";
+
+const button = "rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-100 disabled:opacity-50";
+
+export interface DeleteOutcomeJson {
+  deleted: string[];
+  archived: string[];
+  message: string;
+}
+
+/**
+ * A Delete button with an in-page confirmation. A refusal (409: a pipeline version or an
+ * unfinished run still uses it) is shown as the server worded it, naming who uses it.
+ */
+export function DeleteControl({ what, url, queryKey, onDeleted }: { what: string; url: string; queryKey: readonly string[]; onDeleted: (message: string) => void }) {
+  const client = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const remove = useMutation({
+    mutationFn: () => api<DeleteOutcomeJson>(url, { method: "DELETE" }),
+    onSuccess: (outcome) => {
+      setConfirming(false);
+      onDeleted(outcome.message);
+      void client.invalidateQueries({ queryKey });
+    },
+  });
+  if (!confirming) {
+    return (
+      <button type="button" className={`ml-2 ${button}`} aria-label={`Delete ${what}`} onClick={() => setConfirming(true)}>
+        Delete
+      </button>
+    );
+  }
+  return (
+    <span role="alertdialog" aria-label={`Delete ${what}?`} className="ml-2 inline-flex flex-wrap items-center gap-1">
+      <span>Delete {what}? If finished runs used it, it is archived instead: hidden here, kept in their history.</span>
+      <button type="button" className={button} onClick={() => remove.mutate()} disabled={remove.isPending}>
+        Confirm delete
+      </button>
+      <button type="button" className={button} onClick={() => (remove.reset(), setConfirming(false))}>
+        Cancel
+      </button>
+      {remove.error ? (
+        <span role="alert" className="text-red-700">
+          {errorText(remove.error)}
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
+/** The last delete's outcome for a section ("deleted dataset 'mnist:1'"). */
+export function useDeleteNotice() {
+  const [notice, setNotice] = useState("");
+  const view = notice ? (
+    <p role="status" className="text-sm text-slate-700">
+      {notice[0]!.toUpperCase() + notice.slice(1)}
+    </p>
+  ) : null;
+  return { notice: view, onDeleted: setNotice };
+}
