@@ -27,7 +27,6 @@ function openLog(file: string): number {
   return openSync(file, "a");
 }
 
-
 export interface Assignment {
   idx: number;
   attempt: number;
@@ -221,9 +220,7 @@ export class LocalAgent {
     slot.spawnedAt = Date.now();
     child.on("message", (message: ChildMessage) => this.onMessage(slot, child, message));
     child.on("exit", (code, signal) => this.onExit(slot, child, code, signal));
-    child.on("error", () => {
-      /* reported through exit */
-    });
+    child.on("error", () => {}); // reported through "exit"
     this.send(slot, { type: "setup", setup: { ...setup, nodeId, processId: slot.processId } });
   }
 
@@ -240,6 +237,8 @@ export class LocalAgent {
     if (slot.child !== child) return;
     switch (message.type) {
       case "ready":
+        // Too late: init_timeout already stopped it.
+        if (slot.stopping) return;
         slot.ready = true;
         slot.initFailures = 0;
         slot.killsBeforeReady = 0;
