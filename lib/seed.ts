@@ -51,7 +51,9 @@ export async function ensureSample(ctx: AppContext, log: (line: string) => void 
   const root = String(store.config.root);
   const modelPath = join(ctx.env.dataDir, "assets", "mnist.onnx");
   await ensureMnistAssets({ modelPath, imagesDir: join(root, "mnist"), labelsPath: join(root, "mnist_labels.csv"), log });
-  if (!(await ctx.db.model.findUnique({ where: { name: "mnist" } }))) {
+  // A name whose versions were all deleted (archived ones included) is registered again.
+  const live = { name: "mnist", versions: { some: { archivedAt: null } } };
+  if (!(await ctx.db.model.findFirst({ where: live }))) {
     await registerModel(ctx.db, join(ctx.env.dataDir, "models"), {
       name: "mnist",
       file: modelPath,
@@ -60,7 +62,7 @@ export async function ensureSample(ctx: AppContext, log: (line: string) => void 
     });
     log("registered model mnist");
   }
-  if (!(await ctx.db.dataset.findUnique({ where: { name: "mnist" } }))) {
+  if (!(await ctx.db.dataset.findFirst({ where: live }))) {
     await registerDataset(ctx.db, { name: "mnist", kind: "file", datastore: DEFAULT_DATASTORE, paths: ["mnist/"], description: "MNIST test images (10,000 PNG files)" });
     log("registered dataset mnist");
   }
