@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import { AppError } from "../errors";
@@ -108,7 +108,23 @@ export function ensureFolder(dir: string, display: string, role = "folder"): voi
   try {
     mkdirSync(dir, { recursive: true });
   } catch (error) {
-    throw folderError(error, `${role} ${display}`);
+    throw folderError(realMkdirCause(dir, error), `${role} ${display}`);
+  }
+}
+
+/**
+ * A recursive mkdir reports ENOENT for a folder it could not create on a read-only file system:
+ * creating the first missing folder alone gives the real cause (EROFS, EACCES, ENOTDIR).
+ */
+function realMkdirCause(dir: string, error: unknown): unknown {
+  if ((error as NodeJS.ErrnoException).code !== "ENOENT") return error;
+  let missing = dir;
+  while (dirname(missing) !== missing && !existsSync(dirname(missing))) missing = dirname(missing);
+  try {
+    mkdirSync(missing);
+    return error;
+  } catch (cause) {
+    return (cause as NodeJS.ErrnoException).code === "EEXIST" ? error : cause;
   }
 }
 
