@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { LeaseLostError, RunLease } from "../../lib/engine/lease";
 import { executeRun } from "../../lib/engine/orchestrator";
 import { scanSegments } from "../../lib/engine/segments";
 import { publishPipeline } from "../../lib/services/pipelines";
-import { submitRun } from "../../lib/services/runs";
-import { makeEntryScript, makeItemsContext, type TestContext } from "../support/context";
+import { claimNextRun, submitRun } from "../../lib/services/runs";
+import { makeEntryScript, makeItemsContext, makeTestContext, postgresUnavailable, type TestContext } from "../support/context";
 import { makePipeline } from "../support/factories";
 import { outputRows, sleep, slowScript, startWorkerPool, waitUntil, type WorkerPoolProcess } from "../support/workers";
 
@@ -123,3 +124,37 @@ describe("run lease (fencing)", () => {
     assert.equal(new Set(files).size, ITEMS);
   });
 });
+
+for (const provider of ["sqlite", "postgresql"] as const) {
+  describe(`lease fencing on ${provider}`, () => {
+    let ctx: TestContext | undefined;
+    let skip: string | false = false;
+    before(async () => {
+      skip = provider === "postgresql" ? await postgresUnavailable() : false;
+      if (!skip) ctx = await makeTestContext(provider);
+    });
+    after(async () => ctx?.cleanup());
+
+    test("after another claim, the stale holder's writes are refused whole and the new holder's writes commit", async (t) => {
+      if (skip || !ctx) return t.skip(skip || "no database");
+      await publishPipeline(ctx.db, makePipeline("fenced", "/tmp/none.mjs", "none"));
+      const { db } = ctx;
+      const run = await db.pipelineRun.create({
+        data: { id: "run_fenced", pipelineId: (await db.pipeline.findFirstOrThrow()).id, pipelineVersionId: (await db.pipelineVersion.findFirstOrThrow()).id, experimentName: "e", parameters: "{}", status: "queued", runDir: "/tmp/none" },
+      });
+      const claim = (await claimNextRun(db, "pool-a"))!;
+      assert.deepEqual(claim, { runId: run.id, epoch: 1 });
+      const stale = new RunLease(db, run.id, "pool-a", claim.epoch);
+      await stale.commit((tx) => tx.pipelineRun.update({ where: { id: run.id }, data: { statusReason: "written by a" } }));
+      const current = await RunLease.acquire(db, run.id, "pool-b");
+      assert.equal(current.epoch, 2);
+      await assert.rejects(
+        stale.commit((tx) => tx.pipelineRun.update({ where: { id: run.id }, data: { statusReason: "late write by a" } })),
+        (error: unknown) => error instanceof LeaseLostError && /lost the lease on run run_fenced to pool-b \(claim 2\)/.test(error.message),
+      );
+      assert.ok(stale.lost, "the stale holder knows");
+      await current.commit((tx) => tx.pipelineRun.update({ where: { id: run.id }, data: { statusReason: "written by b" } }));
+      assert.equal((await db.pipelineRun.findUniqueOrThrow({ where: { id: run.id } })).statusReason, "written by b");
+    });
+  });
+}
