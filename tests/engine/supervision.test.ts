@@ -47,9 +47,10 @@ describe("supervision", () => {
       [
         { name: "steady", command: process.execPath, args: ["-e", "setInterval(() => {}, 1000)"] },
         { name: "crashing", command: process.execPath, args: ["-e", "setTimeout(() => process.exit(3), 20)"] },
-        { name: "long-lived", command: process.execPath, args: ["-e", "setTimeout(() => process.exit(1), 3500)"] },
+        { name: "long-lived", command: process.execPath, args: ["-e", "setTimeout(() => process.exit(1), 6500)"] },
       ],
-      { minBackoffMs: 100, maxBackoffMs: 400, stableAfterMs: 3000, graceMs: 2000 },
+      // Generous: a crashing child must never look stable, even when a loaded machine starts it slowly.
+      { minBackoffMs: 100, maxBackoffMs: 400, stableAfterMs: 6000, graceMs: 2000 },
     );
     try {
       const steady = supervisor.child("steady")!;
