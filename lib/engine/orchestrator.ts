@@ -389,9 +389,10 @@ async function runStep(
       if (needsPlan) {
         // Mini-batches run as soon as they are planned, while the rest of the input is listed.
         try {
-          const plan = await planStep(db, deps.provider, stepRunId, inputs, open, config.miniBatchSize, config.partitionKeys, join(stepDir, "plan"), (rows) =>
-            executor.add(rows.map(toState)),
-          );
+          const plan = await planStep(db, deps.provider, stepRunId, inputs, open, config.miniBatchSize, config.partitionKeys, join(stepDir, "plan"), (rows) => {
+            if (lease.lost) throw lease.lost; // another pool plans this step now
+            executor.add(rows.map(toState));
+          });
           await lease.commit((tx) => tx.stepRun.update({ where: { id: stepRunId }, data: { reuseKey: `${baseKey}:${plan.fingerprint}`, totalMiniBatches: plan.miniBatches, totalItems: plan.items } }));
           executor.planningDone();
         } catch (error) {

@@ -29,9 +29,10 @@ describe("concurrent runs per worker pool", () => {
   const statusOf = async (runId: string) => (await ctx.db.pipelineRun.findUniqueOrThrow({ where: { id: runId } })).status;
 
   test("the limit defaults to the machine's cores and is set by PRS_MAX_CONCURRENT_RUNS", () => {
-    assert.equal(loadEnv({}).maxConcurrentRuns, availableParallelism());
-    assert.equal(loadEnv({ PRS_MAX_CONCURRENT_RUNS: "3" }).maxConcurrentRuns, 3);
-    assert.throws(() => loadEnv({ PRS_MAX_CONCURRENT_RUNS: "0" }), /PRS_MAX_CONCURRENT_RUNS/);
+    const env = (vars: Record<string, string>) => ({ NODE_ENV: "test", ...vars }) as NodeJS.ProcessEnv;
+    assert.equal(loadEnv(env({})).maxConcurrentRuns, availableParallelism());
+    assert.equal(loadEnv(env({ PRS_MAX_CONCURRENT_RUNS: "3" })).maxConcurrentRuns, 3);
+    assert.throws(() => loadEnv(env({ PRS_MAX_CONCURRENT_RUNS: "0" })), /PRS_MAX_CONCURRENT_RUNS/);
   });
 
   test("a stuck run does not hold up a later submission; the limit holds back runs beyond it", async () => {
