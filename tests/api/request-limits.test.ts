@@ -58,13 +58,13 @@ function generated(prefix: string, total: number, suffix = "") {
 
 /** A one-node ONNX model (Relu over [N,2] floats): small, valid, loads in onnxruntime. */
 const tinyModel = () =>
-  encodeModel({
+  new Uint8Array(encodeModel({
     name: "tiny",
     inputs: [{ name: "x", type: "float32", shape: ["n", 2] }],
     outputs: [{ name: "y", type: "float32", shape: ["n", 2] }],
     initializers: [],
     nodes: [node("Relu", ["x"], ["y"])],
-  });
+  }));
 
 describe("request size limits and content types", () => {
   before(async () => {
