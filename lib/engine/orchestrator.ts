@@ -12,7 +12,7 @@ import { resolveEntry } from "./entry";
 import { noEvents, type RunEventSink, type WorkerProcessState } from "./events";
 import { resolveInput, type StepOutputRef } from "./inputs";
 import { scanSegments } from "./segments";
-import { finishedFromSegment, outputFailureSentence, prepareStepFolders, uploadWhole, writeAppendRowOutput, type OutputRecord, type StepOutputTarget } from "./step-output";
+import { finishedFromSegment, prepareStepFolders, uploadWhole, writeStepOutput, type OutputRecord, type StepOutputTarget } from "./step-output";
 import { writeMiniBatchUpdates, updateOf, type MiniBatchUpdate } from "./persist";
 import { LeaseKeeper, LeaseLostError, RunLease } from "./lease";
 import { fingerprintInputs, planStep } from "./plan";
@@ -409,7 +409,9 @@ async function runStep(
     await keeper.flushNow();
 
     const c = outcome.counters;
-    const { output, status, failure } = await writeOutput();
+    // A step stopped by a storage failure merges nothing: the disk is still full.
+    const skipMerge = config.outputAction !== "append_row" || reports.failure !== undefined || storageStopped;
+    const { output, status, failure } = skipMerge ? { status: outcome.status } : await writeStepOutput(outcome, states, outputs, target, config.appendRowFileName);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const summary = `${c.succeededItems} of ${c.totalItems} items succeeded and ${c.failedItems} failed in ${c.totalMiniBatches} mini-batches (${c.failedMiniBatches} failed, ${c.retries} retries) in ${seconds} s`;
     const sentence =
@@ -418,7 +420,7 @@ async function runStep(
         : status === "cancelled"
           ? `Cancelled: ${summary}. ${outcome.status === "completed" ? "" : outcome.reason}`
           : `${failure ?? (outcome.status === "completed" ? "" : outcome.reason)} ${summary}.`;
-    const reportFailure = finishReports(sentence);
+    const reportFailure = reports.finishOrExplain(sentence);
     const finalStatus = reportFailure ? "failed" : status;
     const finalSentence = reportFailure ? `${sentence} ${reportFailure}` : sentence;
     const columns = output?.columns ?? false;
@@ -431,31 +433,6 @@ async function runStep(
     registerOutput(config, columns);
     events.publish({ type: "step_status", runId: run.id, step: step.name, status: finalStatus, reason: finalSentence });
     return { status: finalStatus, sentence: finalSentence };
-
-    /**
-     * The append_row file, whole or not at all. A step stopped by a storage failure merges
-     * nothing (the disk is still full); any other failure to write the output fails the step with
-     * the sentence, and resume writes it once there is room.
-     */
-    async function writeOutput(): Promise<{ output?: Awaited<ReturnType<typeof writeAppendRowOutput>>; status: StepResult["status"]; failure?: string }> {
-      const status = outcome.status;
-      if (config.outputAction !== "append_row" || reports.failure || storageStopped) return { status };
-      try {
-        return { output: await writeAppendRowOutput(states, outputs, target, config.appendRowFileName), status };
-      } catch (error) {
-        return { status: "failed", failure: `${outcome.status === "failed" ? `${outcome.reason} ` : ""}${outputFailureSentence(error)}` };
-      }
-    }
-
-    /** job_result.txt, job_error.txt and the attempt report: undefined when written, else why not. */
-    function finishReports(sentence: string): string | undefined {
-      try {
-        reports.finish(sentence);
-        return undefined;
-      } catch (error) {
-        return `The step's reports could not be written: ${errorMessage(error)}; free space and resume the run.`;
-      }
-    }
   }
 }
 

@@ -147,6 +147,16 @@ export class StepReports {
     writeTextDurably(join(this.logDir, "job_error.txt"), text || "No errors.\n");
     if (this.failure) throw this.failure;
   }
+
+  /** finish(), returning why it could not be done (a sentence) instead of throwing. */
+  finishOrExplain(sentence: string): string | undefined {
+    try {
+      this.finish(sentence);
+      return undefined;
+    } catch (error) {
+      return `The step's reports could not be written: ${error instanceof Error ? error.message : String(error)}; free space and resume the run.`;
+    }
+  }
 }
 
 function attemptRow(

@@ -223,6 +223,8 @@ export class StepExecutor implements WorkSource {
   private storageFailure(mb: MiniBatchState, result: MiniBatchResult, where: ProcessRef, finishedAt: Date): void {
     mb.status = "pending";
     mb.lastError = result.error;
+    // Not the script's fault: the try does not count against run_max_try.
+    mb.attempts = Math.max(0, mb.attempts - 1);
     this.sink.attempt({ miniBatch: mb, result: { ...result, succeeded: 0, failed: 0 }, where, willRetry: false, finishedAt });
     this.fail(`The step stopped because an output could not be written: ${result.error}; free space (or make the folder writable) and resume the run.`);
   }

@@ -6,7 +6,7 @@ import { ensureWritableFolder, StorageError, storageError } from "../fs/durable-
 import type { PartMeta } from "./protocol";
 import type { FinishedMiniBatch } from "./reports";
 import { mergeRecords, type RecordLocation, type SegmentRecord } from "./segments";
-import type { MiniBatchState } from "./step-executor";
+import type { MiniBatchState, StepOutcome } from "./step-executor";
 
 /**
  * A step's output and its folders, written so that a full disk, a quota or a read-only folder
@@ -91,6 +91,25 @@ export async function uploadWhole(target: StepOutputTarget, fileName: string, fi
 export function outputFailureSentence(error: unknown): string {
   const message = error instanceof StorageError ? error.message : storageError(error, "the output").message;
   return `The output could not be written: ${message}; free space (or fix the folder) and resume the run.`;
+}
+
+/**
+ * Writes the step's append_row file at the end of a step, whole or not at all: when it cannot
+ * be written the step fails with the sentence (after the outcome's own reason, if it failed),
+ * and resume writes it once there is room.
+ */
+export async function writeStepOutput(
+  outcome: StepOutcome,
+  states: MiniBatchState[],
+  outputs: Map<number, OutputRecord>,
+  target: StepOutputTarget,
+  fileName: string,
+): Promise<{ output?: WrittenOutput; status: StepOutcome["status"]; failure?: string }> {
+  try {
+    return { output: await writeAppendRowOutput(states, outputs, target, fileName), status: outcome.status };
+  } catch (error) {
+    return { status: "failed", failure: `${outcome.status === "failed" ? `${outcome.reason} ` : ""}${outputFailureSentence(error)}` };
+  }
 }
 
 /** A finished mini-batch as the attempt report records it, from its segment record (after a crash). */
