@@ -108,7 +108,8 @@ export function ensureFolder(dir: string, display: string, role = "folder"): voi
   try {
     mkdirSync(dir, { recursive: true });
   } catch (error) {
-    throw folderError(realMkdirCause(dir, error), `${role} ${display}`);
+    const cause = realMkdirCause(dir, error);
+    if (cause !== undefined) throw folderError(cause, `${role} ${display}`);
   }
 }
 
@@ -122,9 +123,15 @@ function realMkdirCause(dir: string, error: unknown): unknown {
   while (dirname(missing) !== missing && !existsSync(dirname(missing))) missing = dirname(missing);
   try {
     mkdirSync(missing);
-    return error;
   } catch (cause) {
-    return (cause as NodeJS.ErrnoException).code === "EEXIST" ? error : cause;
+    if ((cause as NodeJS.ErrnoException).code !== "EEXIST") return cause;
+  }
+  // A parent appeared or was removed meanwhile: one more try decides.
+  try {
+    mkdirSync(dir, { recursive: true });
+    return undefined;
+  } catch (again) {
+    return again;
   }
 }
 
