@@ -8,7 +8,7 @@ import { publishPipeline } from "../../lib/services/pipelines";
 import { claimNextRun, submitRun } from "../../lib/services/runs";
 import { makeEntryScript, makeItemsContext, makeTestContext, postgresUnavailable, type TestContext } from "../support/context";
 import { makePipeline } from "../support/factories";
-import { outputRows, sleep, slowScript, startWorkerPool, waitUntil, type WorkerPoolProcess } from "../support/workers";
+import { outputRows, renameSqliteTable, sleep, slowScript, startWorkerPool, waitUntil, type WorkerPoolProcess } from "../support/workers";
 
 const ITEMS = 80;
 /** Short lease so the takeover happens in seconds; the mechanism is the same at 15 s. */
@@ -88,11 +88,11 @@ describe("run lease (fencing)", () => {
     const log: string[] = [];
     const executing = executeRun({ db: ctx.db, provider: ctx.provider, workerId: "flaky", flushIntervalMs: 100, leaseMs, log: (l) => log.push(l) }, run.id);
     await waitUntil("a few mini-batches done", () => scanSegments(join(run.runDir, "score-items", "segments")).size >= 4);
-    await ctx.db.$executeRawUnsafe(`ALTER TABLE "StepRun" RENAME TO "StepRunAway"`);
+    await renameSqliteTable(ctx.env.databaseUrl, "StepRun", "StepRunAway");
     try {
       await until(log, run.id);
     } finally {
-      await ctx.db.$executeRawUnsafe(`ALTER TABLE "StepRunAway" RENAME TO "StepRun"`);
+      await renameSqliteTable(ctx.env.databaseUrl, "StepRunAway", "StepRun");
     }
     return { run, log, result: await executing };
   }

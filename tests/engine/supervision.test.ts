@@ -9,7 +9,7 @@ import { submitRun } from "../../lib/services/runs";
 import { supervise } from "../../scripts/supervise.mjs";
 import { makeEntryScript, makeItemsContext, type TestContext } from "../support/context";
 import { makePipeline } from "../support/factories";
-import { outputRows, sleep, slowScript, startWorkerPool, testEnv, waitUntil } from "../support/workers";
+import { outputRows, renameSqliteTable, sleep, slowScript, startWorkerPool, testEnv, waitUntil } from "../support/workers";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -129,9 +129,9 @@ describe("supervision", () => {
       try {
         await waitUntil("the pool to poll", () => pool.output().includes("polling for runs"));
         // The runs table disappears for a while: every claim fails.
-        await ctx.db.$executeRawUnsafe(`ALTER TABLE "PipelineRun" RENAME TO "PipelineRunAway"`);
+        await renameSqliteTable(ctx.env.databaseUrl, "PipelineRun", "PipelineRunAway");
         await waitUntil("two failed claims logged", () => (pool.output().match(/claiming a run failed/g) ?? []).length >= 2);
-        await ctx.db.$executeRawUnsafe(`ALTER TABLE "PipelineRunAway" RENAME TO "PipelineRun"`);
+        await renameSqliteTable(ctx.env.databaseUrl, "PipelineRunAway", "PipelineRun");
         assert.ok(pool.alive(), "the pool survived the errors");
         assert.match(pool.output(), /claiming a run failed \(try 1\), retrying in [\d.]+ s: .*no such table: main\.PipelineRun/);
 

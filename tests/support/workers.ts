@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createClient } from "@libsql/client";
 import type { TestContext } from "./context";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -67,4 +68,18 @@ export async function run(batch, ctx) {
   await new Promise((r) => setTimeout(r, ${ms}));
   return batch.map((p) => ({ file: ctx.relativePath(p), value: readFileSync(p, "utf8") }));
 }`;
+}
+
+/**
+ * Renames a table of a SQLite database on a connection of its own (as another process would):
+ * every statement on it then fails with "no such table" until it is renamed back.
+ */
+export async function renameSqliteTable(databaseUrl: string, from: string, to: string): Promise<void> {
+  const client = createClient({ url: databaseUrl });
+  try {
+    await client.execute("PRAGMA busy_timeout = 10000");
+    await client.execute(`ALTER TABLE "${from}" RENAME TO "${to}"`);
+  } finally {
+    client.close();
+  }
 }
