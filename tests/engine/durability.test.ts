@@ -2,8 +2,10 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { appendFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { after, before, describe, test } from "node:test";
 import { ContainerClient } from "@azure/storage-blob";
+import { openDatastore } from "../../lib/datastores/index";
 import { executeRun } from "../../lib/engine/orchestrator";
 import { scanSegments } from "../../lib/engine/segments";
 import { registerDatastore } from "../../lib/services/datastores";
@@ -238,5 +240,20 @@ describe("outputs on Azure Blob storage (Azurite)", () => {
     const resumed = await execute(ctx, run.id);
     assert.equal(resumed.status, "completed", resumed.reason);
     assertEveryItemOnce((await container.getBlobClient("results/out.csv").downloadToBuffer()).toString("utf8"));
+  });
+
+  test("an upload whose source breaks after some blocks were staged commits no blob", async () => {
+    const ds = openDatastore("azure-blob", { container: "outputs", auth: "connection-string" }, { connectionString: azurite.connectionString });
+    let sent = 0;
+    const source = new Readable({
+      read() {
+        // 6 MB in 1 MB chunks (one 4 MB block staged), then the source fails.
+        if (sent === 6) return this.destroy(new Error("the local output could not be read"));
+        sent++;
+        this.push(Buffer.alloc(1 << 20, 65));
+      },
+    });
+    await assert.rejects(ds.write("results/broken.csv", source), /could not be read/);
+    assert.equal(await ds.stat("results/broken.csv"), undefined, "no partial blob");
   });
 });
