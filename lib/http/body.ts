@@ -21,10 +21,13 @@ export function mediaType(req: Request): string {
   return (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
 }
 
-/** Refuses a body whose declared Content-Length is over the limit before reading any of it. */
-function checkDeclaredLength(req: Request, limit: number, what: string): void {
+/**
+ * Refuses a body whose declared Content-Length is over the limit before reading any of it;
+ * `overhead` allows for the multipart framing around the files.
+ */
+function checkDeclaredLength(req: Request, limit: number, what: string, overhead = 0): void {
   const declared = Number(req.headers.get("content-length") ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge(`${what} is ${megabytes(declared)}; at most ${megabytes(limit)} is accepted`);
+  if (Number.isFinite(declared) && declared > limit + overhead) throw tooLarge(`${what} is ${megabytes(declared)}; at most ${megabytes(limit)} is accepted`);
 }
 
 /** JSON routes take application/json (or a +json type); a request without a type is read as JSON too. */
@@ -86,7 +89,7 @@ export async function readMultipart(req: Request, dir: string, limits: Multipart
   if (mediaType(req) !== "multipart/form-data") {
     throw unsupportedMediaType(`${limits.what} is sent as multipart/form-data, not '${mediaType(req).slice(0, 100) || "a body without Content-Type"}'`);
   }
-  checkDeclaredLength(req, limits.maxTotalBytes + 1024 * 1024, limits.what);
+  checkDeclaredLength(req, limits.maxTotalBytes, limits.what, 1024 * 1024);
   if (!req.body) throw invalid(`${limits.what} has no body`);
   let parser: busboy.Busboy;
   try {
