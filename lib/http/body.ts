@@ -57,6 +57,42 @@ export async function readTextCapped(req: Request, limit = MAX_JSON_BYTES, what 
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/**
+ * NUL characters are refused everywhere: PostgreSQL cannot store them in text and file system
+ * calls throw on them, so they would surface as 500s.
+ */
+export function rejectNulInRequest(req: Request, params: Record<string, string>): void {
+  for (const [name, value] of Object.entries(params)) if (typeof value === "string" && value.includes("\u0000")) throw invalid(`The ${name} in the URL contains a NUL character`);
+  for (const [name, value] of new URL(req.url).searchParams) if (value.includes("\u0000") || name.includes("\u0000")) throw invalid(`Query parameter '${name.replace(/\u0000/g, "\\0").slice(0, 64)}' contains a NUL character`);
+}
+
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * The same for a parsed JSON body (naming the first field holding a NUL character), and a cap on
+ * nesting: JSON.parse takes 1 MB of "[[[[…" but the code walking it afterwards would overflow
+ * the stack. Iterative, so the check itself cannot.
+ */
+export function checkParsedJson(body: unknown): void {
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value: body, path: "body", depth: 0 }];
+  while (stack.length) {
+    const { value, path, depth } = stack.pop()!;
+    if (typeof value === "string") {
+      if (value.includes("\u0000")) throw invalid(`${path} contains a NUL character (\\u0000), which cannot be stored`);
+      continue;
+    }
+    if (value === null || typeof value !== "object") continue;
+    if (depth >= MAX_JSON_DEPTH) throw invalid(`The request body is nested more than ${MAX_JSON_DEPTH} levels deep`);
+    if (Array.isArray(value)) value.forEach((v, i) => stack.push({ value: v, path: `${path}[${i}]`, depth: depth + 1 }));
+    else {
+      for (const [key, v] of Object.entries(value)) {
+        if (key.includes("\u0000")) throw invalid(`${path} has a key with a NUL character (\\u0000)`);
+        stack.push({ value: v, path: `${path}.${key.slice(0, 64)}`, depth: depth + 1 });
+      }
+    }
+  }
+}
+
 export interface UploadedPart {
   /** The form field ("file", "files"). */
   field: string;
@@ -125,9 +161,14 @@ function collectParts(source: Readable, parser: busboy.Busboy, dir: string, limi
     const over = (message: string) => fail(tooLarge(`${limits.what}: ${message}`));
     parser.on("field", (name, value, info) => {
       if (info.valueTruncated || info.nameTruncated) over(`field '${name.slice(0, 64)}' is longer than ${limits.maxFieldBytes ?? 64 * 1024} bytes`);
+      else if (value.includes("\u0000")) fail(invalid(`${limits.what}: field '${name.slice(0, 64)}' contains a NUL character`));
       else fields.set(name, value);
     });
     parser.on("file", (field, stream, info) => {
+      if (info.filename?.includes("\u0000")) {
+        stream.resume();
+        return fail(invalid(`${limits.what}: a file name contains a NUL character`));
+      }
       const part: UploadedPart = { field, fileName: info.filename ?? "", path: join(dir, `part-${files.length}`), size: 0 };
       files.push(part);
       open.add(stream);

@@ -89,7 +89,11 @@ export interface RawBody {
 
 /** Bodies that are not what a route expects at all. */
 export function rawBody(rng: Rng, boundary: string): RawBody {
-  switch (Math.floor(rng() * 11)) {
+  switch (Math.floor(rng() * 13)) {
+    case 11:
+      return { body: `${"[".repeat(400_000)}${"]".repeat(400_000)}`, contentType: "application/json", label: "JSON nested 400,000 levels" };
+    case 12:
+      return { body: `${'{"canvas":'.repeat(5000)}1${"}".repeat(5000)}`, contentType: "application/json", label: "objects nested 5,000 levels" };
     case 0:
       return { body: "{not json", contentType: "application/json", label: "invalid JSON" };
     case 1:
