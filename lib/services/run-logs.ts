@@ -166,7 +166,14 @@ export async function logArchive(db: Db, runId: string): Promise<ReadableStream<
 }
 
 async function addEntry(pack: Pack, file: { real: string; name: string; size: number; mtime: Date }): Promise<void> {
-  const handle = await openRegular(file.real);
+  let handle: FileHandle;
+  try {
+    handle = await openRegular(file.real);
+  } catch (error) {
+    // Removed since it was listed (the run was deleted meanwhile): nothing of it was written yet.
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw error;
+  }
   try {
     await new Promise<void>((resolveEntry, reject) => {
       const entry = pack.entry({ name: file.name, size: file.size, mtime: file.mtime, mode: 0o644, type: "file" }, (error) => (error ? reject(error) : resolveEntry()));
