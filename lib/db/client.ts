@@ -1,10 +1,8 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import { PrismaLibSql } from "@prisma/adapter-libsql";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import { PrismaClient as PgClient } from "./generated/postgresql/client";
-import { providerOf, sqlitePath } from "./provider";
+import { providerOf } from "./provider";
+import { SharedFileLibSql } from "./sqlite-adapter";
 
 /**
  * Both generated clients share one model API (they come from prisma/models.prisma); services are
@@ -23,10 +21,5 @@ export async function createDb(databaseUrl: string): Promise<Db> {
     const client = new PgClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 8 }), transactionOptions });
     return client as unknown as Db;
   }
-  mkdirSync(dirname(sqlitePath(databaseUrl)), { recursive: true });
-  const client = new SqliteClient({ adapter: new PrismaLibSql({ url: databaseUrl }), transactionOptions });
-  // Web server, worker pool and CLI share the file: wait for locks rather than fail.
-  await client.$queryRawUnsafe("PRAGMA busy_timeout = 10000");
-  await client.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
-  return client;
+  return new SqliteClient({ adapter: new SharedFileLibSql({ url: databaseUrl }), transactionOptions });
 }
