@@ -9,6 +9,7 @@ export type ErrorCode =
   | "too_large"
   | "unsupported_media_type"
   | "unavailable"
+  | "configuration"
   | "script_error"
   | "internal";
 
@@ -29,6 +30,8 @@ export const notFound = (message: string) => new AppError("not_found", message);
 export const conflict = (message: string) => new AppError("conflict", message);
 export const tooLarge = (message: string) => new AppError("too_large", message);
 export const unsupportedMediaType = (message: string) => new AppError("unsupported_media_type", message);
+/** The process's settings (DATABASE_URL, ...) are wrong: nothing works until they are fixed. */
+export const misconfigured = (message: string) => new AppError("configuration", message);
 
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
@@ -49,6 +52,7 @@ export function httpStatus(code: ErrorCode): number {
     case "unsupported_media_type":
       return 415;
     case "unavailable":
+    case "configuration":
       return 503;
     default:
       return 500;

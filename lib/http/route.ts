@@ -2,8 +2,12 @@ import { NextResponse } from "next/server";
 import type { z } from "zod";
 import { formatIssues } from "../contracts/format";
 import { AppError, errorMessage, httpStatus, invalid } from "../errors";
+import { databaseUnavailable, isDbUnavailable } from "../db/retry";
 import { appContext, type AppContext } from "../server/context";
 import { MAX_JSON_BYTES, readTextCapped, checkParsedJson, rejectNulInRequest, requireJson } from "./body";
+
+/** What a 503 tells clients to wait before trying again. */
+const RETRY_AFTER_SECONDS = 2;
 
 /**
  * Route handler wrapper: gives the handler the app context, parses a JSON body with a zod schema
@@ -17,8 +21,15 @@ export function route<T>(handler: (ctx: AppContext, req: Request, params: Record
       const ctx = await appContext();
       const result = await handler(ctx, req, params);
       return result instanceof Response ? result : NextResponse.json(result);
-    } catch (error) {
-      if (error instanceof AppError) return NextResponse.json({ error: error.message, code: error.code, details: error.details }, { status: httpStatus(error.code) });
+    } catch (caught) {
+      // A database that stays locked or cannot be reached is a 503 the client can retry, not a 500.
+      const error = !(caught instanceof AppError) && isDbUnavailable(caught) ? databaseUnavailable(caught) : caught;
+      if (error !== caught) console.error(caught);
+      if (error instanceof AppError) {
+        const status = httpStatus(error.code);
+        const headers = status === 503 ? { "Retry-After": String(RETRY_AFTER_SECONDS) } : undefined;
+        return NextResponse.json({ error: error.message, code: error.code, details: error.details }, { status, headers });
+      }
       console.error(error);
       return NextResponse.json({ error: "Internal error: see the server log" }, { status: 500 });
     }

@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import { allocatingVersion } from "../db/retry";
 import { TabularOptions } from "../datasets/tabular/options";
 import { AppError, invalid, notFound } from "../errors";
 import { LocalDatastore } from "../datastores/local";
@@ -43,12 +44,16 @@ export async function registerDataset(db: Db, input: RegisterDatasetInput): Prom
     if (!parsed.success) throw invalid(`Tabular options of '${input.name}': ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
     options = parsed.data;
   }
-  return db.$transaction(async (tx) => {
-    let dataset = await tx.dataset.findUnique({ where: { name: input.name } });
-    if (dataset && dataset.kind !== input.kind) {
+  return allocatingVersion(`Dataset '${input.name}'`, () => db.$transaction(async (tx) => {
+    // The upsert's update locks the dataset row: concurrent registrations of a name take turns.
+    const dataset = await tx.dataset.upsert({
+      where: { name: input.name },
+      create: { id: newId("dset"), name: input.name, kind: input.kind, description: input.description },
+      update: { name: input.name },
+    });
+    if (dataset.kind !== input.kind) {
       throw invalid(`Dataset '${input.name}' is a ${dataset.kind} dataset; a new version must be too`);
     }
-    dataset ??= await tx.dataset.create({ data: { id: newId("dset"), name: input.name, kind: input.kind, description: input.description } });
     const last = await tx.datasetVersion.findFirst({ where: { datasetId: dataset.id }, orderBy: { version: "desc" } });
     const row = await tx.datasetVersion.create({
       data: {
@@ -61,7 +66,7 @@ export async function registerDataset(db: Db, input: RegisterDatasetInput): Prom
       },
     });
     return { id: row.id, name: dataset.name, kind: input.kind, version: row.version, datastore: store.name, paths: input.paths, options, description: dataset.description ?? undefined, createdAt: row.createdAt };
-  });
+  }));
 }
 
 /**

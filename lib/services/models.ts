@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { copyFileSync, createReadStream, existsSync, mkdirSync, statSync } from "node:fs";
+import { copyFileSync, createReadStream, existsSync, linkSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { pipeline } from "node:stream/promises";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { Db } from "../db/client";
+import { allocatingVersion } from "../db/retry";
 import { invalid, notFound } from "../errors";
 import { newId } from "../ids";
 import { parseVersionedName } from "../contracts/common";
@@ -59,29 +60,41 @@ export async function registerModel(db: Db, modelsDir: string, input: RegisterMo
   await pipeline(createReadStream(input.file), hash);
   const sha256 = hash.digest("hex");
   const sizeBytes = statSync(input.file).size;
-  return db.$transaction(async (tx) => {
-    const model = (await tx.model.findUnique({ where: { name: input.name } })) ?? (await tx.model.create({ data: { id: newId("mdl"), name: input.name } }));
-    const last = await tx.modelVersion.findFirst({ where: { modelId: model.id }, orderBy: { version: "desc" } });
-    const version = (last?.version ?? 0) + 1;
-    const dir = join(modelsDir, input.name, String(version));
-    mkdirSync(dir, { recursive: true });
-    const filePath = join(dir, basename(input.file).endsWith(".onnx") ? basename(input.file) : "model.onnx");
-    copyFileSync(input.file, filePath);
-    const row = await tx.modelVersion.create({
-      data: {
-        id: newId("mdv"),
-        modelId: model.id,
-        version,
-        description: input.description,
-        tags: JSON.stringify(input.tags ?? {}),
-        filePath,
-        sha256,
-        sizeBytes,
-        signature: JSON.stringify(signature),
-      },
-    });
-    return view(model.name, row);
-  });
+  // Copied before the transaction, which then only links it into place: no long write lock.
+  const staging = join(modelsDir, input.name, `.upload-${newId("mdv")}.onnx`);
+  mkdirSync(dirname(staging), { recursive: true });
+  copyFileSync(input.file, staging);
+  try {
+    return await allocatingVersion(`Model '${input.name}'`, () => db.$transaction(async (tx) => {
+      // The upsert's update locks the model row: concurrent registrations of a name take turns.
+      const model = await tx.model.upsert({ where: { name: input.name }, create: { id: newId("mdl"), name: input.name }, update: { name: input.name } });
+      const last = await tx.modelVersion.findFirst({ where: { modelId: model.id }, orderBy: { version: "desc" } });
+      const version = (last?.version ?? 0) + 1;
+      const filePath = join(modelsDir, input.name, String(version), basename(input.file).endsWith(".onnx") ? basename(input.file) : "model.onnx");
+      const row = await tx.modelVersion.create({ data: versionRow(model.id, version, filePath) });
+      // A file left by a try that did not commit is replaced.
+      mkdirSync(dirname(filePath), { recursive: true });
+      rmSync(filePath, { force: true });
+      linkSync(staging, filePath);
+      return view(model.name, row);
+    }));
+  } finally {
+    rmSync(staging, { force: true });
+  }
+
+  function versionRow(modelId: string, version: number, filePath: string) {
+    return {
+      id: newId("mdv"),
+      modelId,
+      version,
+      description: input.description,
+      tags: JSON.stringify(input.tags ?? {}),
+      filePath,
+      sha256,
+      sizeBytes,
+      signature: JSON.stringify(signature),
+    };
+  }
 }
 
 /** "mnist" (latest) or "mnist:2". */

@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import { allocatingVersion } from "../db/retry";
 import { PipelineDefinition } from "../contracts/pipeline";
 import { parseOrThrow } from "../contracts/format";
 import { invalid, notFound } from "../errors";
@@ -29,10 +30,13 @@ export function validateDefinition(input: unknown): PipelineDefinition {
 export async function publishPipeline(db: Db, input: unknown): Promise<PipelineVersionView & { created: boolean }> {
   const def = validateDefinition(input);
   const json = JSON.stringify(def);
-  return db.$transaction(async (tx) => {
-    const pipeline =
-      (await tx.pipeline.findUnique({ where: { name: def.name } })) ??
-      (await tx.pipeline.create({ data: { id: newId("pl"), name: def.name, description: def.description } }));
+  return allocatingVersion(`Pipeline '${def.name}'`, () => db.$transaction(async (tx) => {
+    // The upsert's update locks the pipeline row: concurrent publications of a name take turns.
+    const pipeline = await tx.pipeline.upsert({
+      where: { name: def.name },
+      create: { id: newId("pl"), name: def.name, description: def.description },
+      update: { name: def.name },
+    });
     const last = await tx.pipelineVersion.findFirst({ where: { pipelineId: pipeline.id }, orderBy: { version: "desc" } });
     if (last && last.definition === json) {
       return { pipelineId: pipeline.id, versionId: last.id, name: pipeline.name, version: last.version, definition: def, createdAt: last.createdAt, created: false };
@@ -41,7 +45,7 @@ export async function publishPipeline(db: Db, input: unknown): Promise<PipelineV
       data: { id: newId("plv"), pipelineId: pipeline.id, version: (last?.version ?? 0) + 1, definition: json },
     });
     return { pipelineId: pipeline.id, versionId: row.id, name: pipeline.name, version: row.version, definition: def, createdAt: row.createdAt, created: true };
-  });
+  }));
 }
 
 export async function getPipelineVersion(db: Db, name: string, version?: number): Promise<PipelineVersionView> {
