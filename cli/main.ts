@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { pipeline as pipe } from "node:stream/promises";
 import YAML from "yaml";
 import { AppError, errorMessage, invalid } from "../lib/errors";
+import { databaseUnavailable, isDbUnavailable } from "../lib/db/retry";
 import { appContext } from "../lib/server/context";
 import { ensureSample } from "../lib/seed";
 import { listDatastores, registerDatastore } from "../lib/services/datastores";
@@ -19,8 +20,8 @@ import { pairs, parse, required } from "./args";
 import { watchRun } from "./progress";
 import { DELETE_HELP, deleteCommand } from "./registry-commands";
 
-/** Exit codes: 0 success, 1 run failed, 2 invalid input, 3 not found, 4 conflict, 5 cancelled, 70 internal. */
-const EXIT = { ok: 0, failed: 1, invalid_input: 2, not_found: 3, conflict: 4, cancelled: 5, internal: 70 } as const;
+/** Exit codes: 0 success, 1 run failed, 2 invalid input, 3 not found, 4 conflict, 5 cancelled, 6 configuration, 7 database unavailable, 70 internal. */
+const EXIT = { ok: 0, failed: 1, invalid_input: 2, not_found: 3, conflict: 4, cancelled: 5, configuration: 6, unavailable: 7, internal: 70 } as const;
 
 const HELP = `prs: Parallel Run Studio command line
 
@@ -47,7 +48,8 @@ ${DELETE_HELP}
   prs worker                                    run the worker pool (npm start runs it with the web server)
 
 With --wait and no worker pool running, the run is executed by this command.
-Exit codes: 0 success, 1 run failed, 2 invalid input, 3 not found, 4 conflict, 5 cancelled.`;
+Exit codes: 0 success, 1 run failed, 2 invalid input, 3 not found, 4 conflict, 5 cancelled,
+6 configuration (DATABASE_URL, environment), 7 database unavailable (try again).`;
 
 const print = (line = "") => process.stdout.write(`${line}\n`);
 
@@ -397,7 +399,8 @@ async function testScript(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2))
   .then((code) => process.exit(code))
-  .catch((error: unknown) => {
+  .catch((caught: unknown) => {
+    const error = !(caught instanceof AppError) && isDbUnavailable(caught) ? databaseUnavailable(caught) : caught;
     if (error instanceof AppError) {
       process.stderr.write(`error: ${error.message}\n`);
       process.exit(EXIT[error.code as keyof typeof EXIT] ?? EXIT.internal);

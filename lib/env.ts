@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { misconfigured } from "./errors";
 
 /**
  * The process environment, validated once. Modules take settings as arguments; only entry points
@@ -34,13 +35,13 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
   const parsed = EnvSchema.safeParse(source);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new Error(`Invalid environment: ${problems}`);
+    throw misconfigured(`Invalid environment: ${problems}.`);
   }
   const env = parsed.data;
   const dataDir = resolve(env.PRS_DATA_DIR);
   return {
     dataDir,
-    databaseUrl: env.DATABASE_URL ?? `file:${resolve(dataDir, "studio.db")}`,
+    databaseUrl: env.DATABASE_URL ?? defaultDatabaseUrl(dataDir),
     host: env.HOST,
     port: env.PORT,
     redisUrl: env.REDIS_URL,
@@ -48,4 +49,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     maxConcurrentRuns: env.PRS_MAX_CONCURRENT_RUNS ?? availableParallelism(),
     leaseMs: env.PRS_LEASE_MS,
   };
+}
+
+/** The SQLite database in the data folder, used when DATABASE_URL is not set. */
+export function defaultDatabaseUrl(dataDir: string): string {
+  return `file:${resolve(dataDir, "studio.db")}`;
 }

@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createClient } from "@libsql/client";
 import pg from "pg";
-import { providerOf, sqlitePath, type DbProvider } from "./provider";
+import { providerOf, type DbProvider } from "./provider";
 
 const prismaDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "prisma");
 
@@ -86,7 +86,6 @@ const PG_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 )`;
 
 async function sqliteRunner(databaseUrl: string): Promise<Runner> {
-  mkdirSync(dirname(sqlitePath(databaseUrl)), { recursive: true });
   const client = createClient({ url: databaseUrl });
   await client.execute("PRAGMA busy_timeout = 10000");
   // WAL lets the web server read while the worker pool writes; the setting lives in the file.
@@ -111,7 +110,8 @@ async function sqliteRunner(databaseUrl: string): Promise<Runner> {
 }
 
 async function pgRunner(databaseUrl: string): Promise<Runner> {
-  const client = new pg.Client({ connectionString: databaseUrl });
+  // A server that does not answer is reported, not waited for forever.
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 15_000 });
   await client.connect();
   return {
     exec: async (sql) => void (await client.query(sql)),

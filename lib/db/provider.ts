@@ -1,9 +1,11 @@
+import { misconfigured } from "../errors";
+
 export type DbProvider = "sqlite" | "postgresql";
 
 export function providerOf(databaseUrl: string): DbProvider {
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) return "postgresql";
   if (databaseUrl.startsWith("file:")) return "sqlite";
-  throw new Error(`DATABASE_URL must be a file: (SQLite) or postgresql:// URL, got "${databaseUrl.split(":")[0]}:..."`);
+  throw misconfigured(`DATABASE_URL must be a SQLite file: URL or a postgresql:// URL, not "${databaseUrl.split(":")[0]}:…".`);
 }
 
 /** Absolute path of a SQLite file: URL. */

@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import { withDbRetry } from "../db/retry";
 import type { RunEvent, RunEventSink } from "./events";
 
 export interface RunEventRow {
@@ -80,7 +81,8 @@ export class DbEventSink implements RunEventSink {
       if (!rows.length) return;
       this.lastInsert = Date.now();
       try {
-        await insertRunEvents(this.db, rows);
+        // A failed insert stored nothing, so trying it again cannot duplicate events.
+        await withDbRetry(() => insertRunEvents(this.db, rows), { attempts: 3 });
       } catch (error) {
         // Watchers miss these events; the run itself must not fail because of them.
         this.options.onError?.(error);

@@ -1,7 +1,9 @@
+import { mkdirSync } from "node:fs";
 import { createDb, type Db } from "../db/client";
+import { checkSqliteLocation, openingError } from "../db/config-errors";
 import { migrate } from "../db/migrate";
 import { providerOf, type DbProvider } from "../db/provider";
-import { loadEnv, type AppEnv } from "../env";
+import { defaultDatabaseUrl, loadEnv, type AppEnv } from "../env";
 
 export interface AppContext {
   env: AppEnv;
@@ -11,13 +13,28 @@ export interface AppContext {
 
 let shared: Promise<AppContext> | undefined;
 
-/** One database client per process (server, worker pool, CLI); migrations applied on first use. */
+/**
+ * One database client per process (server, worker pool, CLI); migrations applied on first use.
+ * A failure is not kept: the next call tries again (the database may have been started since).
+ */
 export function appContext(): Promise<AppContext> {
-  shared ??= (async () => {
-    const env = loadEnv();
-    await migrate(env.databaseUrl);
-    const db = await createDb(env.databaseUrl);
-    return { env, db, provider: providerOf(env.databaseUrl) };
-  })();
+  shared ??= open().catch((error: unknown) => {
+    shared = undefined;
+    throw error;
+  });
   return shared;
+}
+
+async function open(): Promise<AppContext> {
+  const env = loadEnv();
+  const provider = providerOf(env.databaseUrl);
+  // Only the default location is created; a DATABASE_URL given explicitly must point somewhere real.
+  if (env.databaseUrl === defaultDatabaseUrl(env.dataDir)) mkdirSync(env.dataDir, { recursive: true });
+  checkSqliteLocation(env.databaseUrl);
+  try {
+    await migrate(env.databaseUrl);
+  } catch (error) {
+    throw openingError(env.databaseUrl, error) ?? error;
+  }
+  return { env, db: await createDb(env.databaseUrl), provider };
 }
