@@ -2,12 +2,17 @@ import { AppError, conflict, errorMessage } from "../errors";
 import { isSqliteBusy } from "./sqlite-adapter";
 
 /**
- * Prisma codes of failures that a later try can get past: P1008 (SQLite still locked after the
- * adapter's waits), P2034 (write conflict or deadlock), P2028 (a transaction could not start in time).
+ * Failures that trying again at once can get past: P2034 (write conflict or deadlock), PostgreSQL's
+ * serialization failure, deadlock and lock not available.
  */
-const TRANSIENT_PRISMA = new Set(["P1008", "P2034", "P2028"]);
-/** PostgreSQL: serialization failure, deadlock, lock not available. */
+const TRANSIENT_PRISMA = new Set(["P2034"]);
 const TRANSIENT_PG = new Set(["40001", "40P01", "55P03"]);
+/**
+ * Failures after the waits already done: P1008 (SQLite still locked after the adapter's
+ * SQLITE_BUSY_WAIT_MS, or a socket timeout), P2028 (a transaction could not start within maxWait).
+ * Trying again here would multiply those waits: they are reported as unavailable.
+ */
+const WAITED_PRISMA = new Set(["P1008", "P2028"]);
 /** The server cannot be reached or dropped the connection; too many connections. */
 const UNREACHABLE_PRISMA = new Set(["P1001", "P1002", "P1017", "P2037"]);
 const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "EPIPE", "57P01", "57P02", "57P03", "53300"]);
@@ -23,9 +28,11 @@ export function isTransientDbError(error: unknown): boolean {
   return isSqliteBusy(error) || (code !== undefined && (TRANSIENT_PRISMA.has(code) || TRANSIENT_PG.has(code)));
 }
 
+const isWaitedOut = (error: unknown) => WAITED_PRISMA.has(codeOf(error) ?? "");
+
 /** The database is busy beyond the waits, or cannot be reached: the request may succeed later. */
 export function isDbUnavailable(error: unknown): boolean {
-  if (isTransientDbError(error)) return true;
+  if (isTransientDbError(error) || isWaitedOut(error)) return true;
   const code = codeOf(error);
   if (code !== undefined && (UNREACHABLE_PRISMA.has(code) || UNREACHABLE_CODES.has(code))) return true;
   return error instanceof AggregateError && error.errors.some(isDbUnavailable);
@@ -39,7 +46,11 @@ export function isUniqueViolation(error: unknown): boolean {
 
 /** The AppError ("unavailable", HTTP 503) for a database that is busy or unreachable. */
 export function databaseUnavailable(error: unknown): AppError {
-  const cause = isTransientDbError(error) ? "it stayed locked or in conflict with other writers" : `it cannot be reached (${firstLine(errorMessage(error))})`;
+  const cause = isWaitedOut(error)
+    ? "it stayed locked by other writers"
+    : isTransientDbError(error)
+      ? "writes kept conflicting with other writers"
+      : `it cannot be reached (${firstLine(errorMessage(error))})`;
   return new AppError("unavailable", `The database is unavailable: ${cause}; try again in a few seconds.`);
 }
 
