@@ -14,9 +14,10 @@ const RETRY_AFTER_SECONDS = 2;
  * when one is given, and maps errors to statuses with a clear message ({ error }).
  */
 export function route<T>(handler: (ctx: AppContext, req: Request, params: Record<string, string>) => Promise<T>) {
-  return async (req: Request, context: { params: Promise<Record<string, string>> }) => {
+  return async (req: Request, context?: { params?: Promise<Record<string, string> | undefined> }) => {
     try {
-      const params = await context.params;
+      // Next gives routes without dynamic segments no params at all.
+      const params = (await context?.params) ?? {};
       rejectNulInRequest(req, params);
       const ctx = await appContext();
       const result = await handler(ctx, req, params);
