@@ -292,7 +292,9 @@ async function soak(provider: string): Promise<boolean> {
   const f: Figures = { requests: 0, status4xx: 0, status5xx: 0, networkErrors: 0, fiveHundreds: [], submitted: 0, cancels: 0, resumes: 0, workerKills: 0, poolKills: 0, peakServerRss: 0, peakPoolRss: 0 };
   try {
     console.log(`[${provider}] starting the product on ${base} (data ${dataDir})`);
-    await waitForHealth(product, 15 * 60_000);
+    await waitForHealth(product, 15 * 60_000).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}; its last lines:\n    ${logTail.join("\n    ")}`);
+    });
     const started = Date.now();
     const until = started + minutes * 60_000;
     const runIds: string[] = [];
