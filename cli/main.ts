@@ -5,7 +5,7 @@ import YAML from "yaml";
 import { AppError, errorMessage, invalid } from "../lib/errors";
 import { databaseUnavailable, isDbUnavailable } from "../lib/db/retry";
 import { appContext } from "../lib/server/context";
-import { ensureSample } from "../lib/seed";
+import { ensureSample } from "../samples/seed";
 import { listDatastores, registerDatastore } from "../lib/services/datastores";
 import { listDatasets, registerDataset } from "../lib/services/datasets";
 import { listModels, registerModel } from "../lib/services/models";

@@ -14,7 +14,7 @@ import { build } from "esbuild";
 import { createDb } from "../lib/db/client";
 import { migrate } from "../lib/db/migrate";
 import { executeRun } from "../lib/engine/orchestrator";
-import { ensureMnistAssets } from "../lib/mnist/assets";
+import { ensureMnistAssets } from "../samples/mnist/assets";
 import { ensureDefaultDatastore, registerDatastore } from "../lib/services/datastores";
 import { registerDataset } from "../lib/services/datasets";
 import { registerModel } from "../lib/services/models";

@@ -8,10 +8,10 @@ import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Tensor } from "onnxruntime-node";
 import { errorMessage } from "../lib/errors";
-import { loadMnist } from "../lib/mnist/idx";
-import { argmax } from "../lib/mnist/mlp";
-import { trainMnistModel } from "../lib/mnist/model-file";
-import { MNIST_INPUT, MNIST_OUTPUT } from "../lib/mnist/onnx-export";
+import { loadMnist } from "../samples/mnist/idx";
+import { argmax } from "../samples/mnist/mlp";
+import { trainMnistModel } from "../samples/mnist/model-file";
+import { MNIST_INPUT, MNIST_OUTPUT } from "../samples/mnist/onnx-export";
 import { loadModel } from "../lib/onnx/session";
 
 async function main(): Promise<void> {

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { loadMnist } from "../../lib/mnist/idx";
+import { loadMnist } from "../../samples/mnist/idx";
 import { registerDataset } from "../../lib/services/datasets";
 import { makeEntryScript, makeTestContext, makeTextFiles, type TestContext } from "../support/context";
 import { makeFileDataset, makePipeline, runPipeline } from "../support/factories";

@@ -3,7 +3,7 @@ import { PNG } from "pngjs";
 import { decodeImage } from "../../../lib/image/decode";
 import { preprocessInto } from "../../../lib/image/preprocess";
 import { encodePng } from "../../../lib/image/png-encode";
-import { loadMnist } from "../../../lib/mnist/idx";
+import { loadMnist } from "../../../samples/mnist/idx";
 
 /** Prints decode speed for MNIST digits as 28x28 gray PNGs (figures, no timed assertion). */
 test("speed: decoding 28x28 grayscale PNGs", (t) => {

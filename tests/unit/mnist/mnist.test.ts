@@ -6,11 +6,11 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { Tensor } from "onnxruntime-node";
 import { decodeImage } from "../../../lib/image/decode";
-import { ensureMnistAssets } from "../../../lib/mnist/assets";
-import { loadMnist, type MnistSet } from "../../../lib/mnist/idx";
-import { argmax } from "../../../lib/mnist/mlp";
-import { trainMnistModel } from "../../../lib/mnist/model-file";
-import { MNIST_INPUT, MNIST_OUTPUT } from "../../../lib/mnist/onnx-export";
+import { ensureMnistAssets } from "../../../samples/mnist/assets";
+import { loadMnist, type MnistSet } from "../../../samples/mnist/idx";
+import { argmax } from "../../../samples/mnist/mlp";
+import { trainMnistModel } from "../../../samples/mnist/model-file";
+import { MNIST_INPUT, MNIST_OUTPUT } from "../../../samples/mnist/onnx-export";
 import { loadModel } from "../../../lib/onnx/session";
 import { cachedModelPath, storeModel } from "./trained-model";
 

@@ -5,10 +5,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { trainMnistModel } from "../../../lib/mnist/model-file";
+import { trainMnistModel } from "../../../samples/mnist/model-file";
 
 /** Sources whose change changes the trained bytes: the cache key includes their content. */
-const SOURCES = ["lib/mnist/train.ts", "lib/mnist/mlp.ts", "lib/mnist/random.ts", "lib/mnist/onnx-export.ts", "lib/onnx/write.ts"];
+const SOURCES = ["samples/mnist/train.ts", "samples/mnist/mlp.ts", "samples/mnist/random.ts", "samples/mnist/onnx-export.ts", "lib/onnx/write.ts"];
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 export interface CachedModel {

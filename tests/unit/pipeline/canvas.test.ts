@@ -5,7 +5,7 @@ import { PipelineDefinition } from "../../../lib/contracts/pipeline";
 import { canvasToDefinition, definitionToCanvas } from "../../../lib/pipeline/canvas";
 import { autoLayout } from "../../../lib/pipeline/layout";
 import { designerProblems } from "../../../lib/pipeline/validate";
-import { samplePipelineDefinition } from "../../../lib/seed";
+import { samplePipelineDefinition } from "../../../samples/seed";
 import { edge, makeDatasetNode, makeLinearCanvas, makeModelNode, makeOutputNode, makeStepNode } from "./fixtures";
 
 test("the tutorial pipeline survives definition -> canvas -> definition unchanged", () => {

@@ -3,7 +3,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import jpeg from "jpeg-js";
 import { encodePng } from "../../../lib/image/png-encode";
-import type { MnistSet } from "../../../lib/mnist/idx";
+import type { MnistSet } from "../../../samples/mnist/idx";
 import type { ResolvedImageClassifierSettings } from "../../../lib/scorers/types";
 
 export type DigitFormat = "png" | "rgb-png" | "jpeg";

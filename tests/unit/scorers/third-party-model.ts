@@ -1,5 +1,5 @@
-import type { Mlp } from "../../../lib/mnist/mlp";
-import { mlpInitializers, mlpNodes } from "../../../lib/mnist/onnx-export";
+import type { Mlp } from "../../../samples/mnist/mlp";
+import { mlpInitializers, mlpNodes } from "../../../samples/mnist/onnx-export";
 import { floatTensor, int64Tensor, node, type GraphSpec } from "../../../lib/onnx/write";
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { invalid } from "../errors";
+import { invalid } from "../../lib/errors";
 
 /** MNIST images as stored: `count` images of rows x cols bytes (0 white background .. 255 ink). */
 export interface MnistSet {

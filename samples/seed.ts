@@ -1,9 +1,9 @@
 import { join } from "node:path";
-import type { AppContext } from "./server/context";
-import { ensureDefaultDatastore, DEFAULT_DATASTORE } from "./services/datastores";
-import { registerDataset } from "./services/datasets";
-import { registerModel } from "./services/models";
-import { publishPipeline } from "./services/pipelines";
+import type { AppContext } from "../lib/server/context";
+import { ensureDefaultDatastore, DEFAULT_DATASTORE } from "../lib/services/datastores";
+import { registerDataset } from "../lib/services/datasets";
+import { registerModel } from "../lib/services/models";
+import { publishPipeline } from "../lib/services/pipelines";
 import { ensureMnistAssets } from "./mnist/assets";
 
 export const SAMPLE_PIPELINE = "digit-identification";

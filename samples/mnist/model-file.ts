@@ -1,4 +1,4 @@
-import { writeModel, encodeModel } from "../onnx/write";
+import { writeModel, encodeModel } from "../../lib/onnx/write";
 import { loadMnist, type MnistSet } from "./idx";
 import { accuracy, type Mlp } from "./mlp";
 import { mlpGraph } from "./onnx-export";

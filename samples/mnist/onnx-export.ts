@@ -1,5 +1,5 @@
-import { readFloatInitializers } from "../onnx/read";
-import { floatTensor, node, type GraphSpec } from "../onnx/write";
+import { readFloatInitializers } from "../../lib/onnx/read";
+import { floatTensor, node, type GraphSpec } from "../../lib/onnx/write";
 import type { Mlp } from "./mlp";
 
 export const MNIST_INPUT = "image";

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { encodePng } from "../image/png-encode";
+import { encodePng } from "../../lib/image/png-encode";
 import type { MnistSet } from "./idx";
 
 export interface WriteImagesOptions {
