@@ -7,7 +7,7 @@ import {
 } from "../contracts/parallel-run-config";
 import type { PipelineDefinition, PipelineParameter } from "../contracts/pipeline";
 import { invalid } from "../errors";
-import { parseSize } from "../planning/size";
+import { parseSize } from "../pipeline/size";
 
 export type ParameterValues = Record<string, string | number | boolean>;
 

@@ -2,7 +2,7 @@ import { isParamRef, ResourceName, VersionedName } from "../contracts/common";
 import type { CanvasGraph, CanvasNode, CanvasNodeOf } from "../contracts/canvas";
 import { ImageClassifierSettings, LOGGING_LEVELS, ParallelRunConfig, TabularScorerSettings } from "../contracts/parallel-run-config";
 import { PipelineDefinition, StepName } from "../contracts/pipeline";
-import { parseSize } from "../planning/size";
+import { parseSize } from "./size";
 import { canvasParameters, canvasToDraftDefinition, cleanConfig, connectedModel, edgesFrom, edgesInto, nodeById, type DefinitionMeta } from "./canvas";
 import { CONFIG_FIELDS, type ConfigFieldKey } from "./config-fields";
 import { describeNode } from "./connections";

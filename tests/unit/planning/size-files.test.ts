@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { AppError } from "../../../lib/errors";
 import { planFiles } from "../../../lib/planning/files";
-import { parseSize } from "../../../lib/planning/size";
+import { parseSize } from "../../../lib/pipeline/size";
 import { syntheticListing } from "../../../lib/planning/synthetic";
 import { collect } from "./fixtures";
 
