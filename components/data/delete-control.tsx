@@ -3,8 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, errorText } from "@/components/pipelines/api";
-
-const button = "rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-100 disabled:opacity-50";
+import { Button } from "@/components/ui/button";
 
 export interface DeleteOutcomeJson {
   deleted: string[];
@@ -29,20 +28,26 @@ export function DeleteControl({ what, url, queryKey, onDeleted }: { what: string
   });
   if (!confirming) {
     return (
-      <button type="button" className={`ml-2 ${button}`} aria-label={`Delete ${what}`} onClick={() => setConfirming(true)}>
+      <Button size="sm" className="ml-2" aria-label={`Delete ${what}`} onClick={() => setConfirming(true)}>
         Delete
-      </button>
+      </Button>
     );
   }
   return (
     <span role="alertdialog" aria-label={`Delete ${what}?`} className="ml-2 inline-flex flex-wrap items-center gap-1">
       <span>Delete {what}? If finished runs used it, it is archived instead: hidden here, kept in their history.</span>
-      <button type="button" className={button} onClick={() => remove.mutate()} disabled={remove.isPending}>
+      <Button size="sm" variant="danger" onClick={() => remove.mutate()} disabled={remove.isPending}>
         Confirm delete
-      </button>
-      <button type="button" className={button} onClick={() => (remove.reset(), setConfirming(false))}>
+      </Button>
+      <Button
+        size="sm"
+        onClick={() => {
+          remove.reset();
+          setConfirming(false);
+        }}
+      >
         Cancel
-      </button>
+      </Button>
       {remove.error ? (
         <span role="alert" className="text-red-700">
           {errorText(remove.error)}

@@ -4,7 +4,7 @@ import type { ModelNodeData } from "@/lib/contracts/canvas";
 import { useModels } from "@/components/pipelines/queries";
 import { problemsFor, useDesigner } from "../../context";
 import { TextField } from "../../fields/fields";
-import { ModelSignatureTable } from "@/components/data/model-signature";
+import { ModelSignatureTable } from "@/components/data/models/model-signature";
 
 export function ModelPanel({ id, data }: { id: string; data: ModelNodeData }) {
   const ctx = useDesigner();
