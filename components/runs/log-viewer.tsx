@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
-import type { LogChunk, LogFileView } from "@/lib/services/run-files";
+import type { LogChunk, LogFileView } from "@/lib/contracts/run-api";
 import { fetchJson, runUrl } from "./api";
 import type { LogTarget } from "./failures-table";
 

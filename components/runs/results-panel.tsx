@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { OutputPreview, ValueCounts } from "@/lib/services/run-files";
+import type { OutputPreview, ValueCounts } from "@/lib/contracts/run-api";
 import { fetchJson, runUrl } from "./api";
 
 /** The append_row output of a step: first rows, counts per predicted value, CSV download. */

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { CanvasGraph } from "./canvas";
 import { boundedRecord, Description, LIMITS, PathText, ResourceName, ShortText } from "./common";
-import type { ModelSignature } from "../onnx/types";
 
 /** Requests and responses of the designer's and data pages' REST routes (browser and server share them). */
 
@@ -26,26 +25,28 @@ export const SubmitDraftRequest = z.object({
 });
 export const ImportDefinitionRequest = z.object({ text: z.string().min(1, "the file is empty").max(LIMITS.definitionText), format: z.enum(["json", "yaml"]).optional() });
 
-export interface PipelineSummaryJson {
-  id: string;
-  name: string;
-  description?: string;
-  latestVersion: number;
-  runs: number;
-  hasDraft: boolean;
-  updatedAt: string;
-}
+export const PipelineSummaryJson = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().optional(),
+  latestVersion: z.number(),
+  runs: z.number(),
+  hasDraft: z.boolean(),
+  updatedAt: z.string(),
+});
+export type PipelineSummaryJson = z.infer<typeof PipelineSummaryJson>;
 
-export interface PipelineDraftJson {
-  id: string;
-  name: string;
-  description?: string;
-  canvas: CanvasGraph;
-  revision: number;
-  latestVersion: number;
-  runs: number;
-  updatedAt: string;
-}
+export const PipelineDraftJson = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().optional(),
+  canvas: CanvasGraph,
+  revision: z.number(),
+  latestVersion: z.number(),
+  runs: z.number(),
+  updatedAt: z.string(),
+});
+export type PipelineDraftJson = z.infer<typeof PipelineDraftJson>;
 
 export const RegisterDatastoreRequest = z.discriminatedUnion("kind", [
   z.object({ name: z.string().min(1).max(LIMITS.name), kind: z.literal("local"), root: PathText.min(1, "give the folder the datastore points at") }),
@@ -62,14 +63,15 @@ export const RegisterDatastoreRequest = z.discriminatedUnion("kind", [
 ]);
 export type RegisterDatastoreRequest = z.infer<typeof RegisterDatastoreRequest>;
 
-export interface DatastoreJson {
-  id: string;
-  name: string;
-  kind: "local" | "azure-blob";
-  config: Record<string, unknown>;
-  hasSecret: boolean;
-  createdAt: string;
-}
+export const DatastoreJson = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(["local", "azure-blob"]),
+  config: z.record(z.string(), z.unknown()),
+  hasSecret: z.boolean(),
+  createdAt: z.string(),
+});
+export type DatastoreJson = z.infer<typeof DatastoreJson>;
 
 export const DatasetRequest = z.object({
   name: ResourceName,
@@ -85,42 +87,54 @@ export type DatasetRequest = z.infer<typeof DatasetRequest>;
 export const DatasetPreviewRequest = DatasetRequest.omit({ name: true, description: true });
 export type DatasetPreviewRequest = z.infer<typeof DatasetPreviewRequest>;
 
-export interface DatasetPreviewJson {
+export const DatasetPreviewJson = z.object({
   /** First matched files and how many matched in all (counting stops at `limit`). */
-  files: { path: string; size: number }[];
-  matched: number;
-  more: boolean;
+  files: z.array(z.object({ path: z.string(), size: z.number() })),
+  matched: z.number(),
+  more: z.boolean(),
   /** Tabular datasets: the first rows of the first file. */
-  columns?: string[];
-  rows?: string[][];
-}
+  columns: z.array(z.string()).optional(),
+  rows: z.array(z.array(z.string())).optional(),
+});
+export type DatasetPreviewJson = z.infer<typeof DatasetPreviewJson>;
 
-export interface DatasetJson {
-  id: string;
-  name: string;
-  kind: "file" | "tabular";
-  version: number;
-  datastore: string;
-  paths: string[];
-  description?: string;
-  createdAt: string;
-}
+export const DatasetJson = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(["file", "tabular"]),
+  version: z.number(),
+  datastore: z.string(),
+  paths: z.array(z.string()),
+  description: z.string().optional(),
+  createdAt: z.string(),
+});
+export type DatasetJson = z.infer<typeof DatasetJson>;
 
-export interface ModelJson {
-  id: string;
-  name: string;
-  version: number;
-  description?: string;
-  tags: Record<string, string>;
-  sizeBytes: number;
-  sha256: string;
-  signature: ModelSignature;
-  createdAt: string;
-}
+/** One model input or output as the runtime reports it; symbolic dimensions ("N") are strings. */
+const TensorInfoJson = z.object({ name: z.string(), type: z.string(), shape: z.array(z.union([z.number(), z.string()])) });
+export const ModelSignatureJson = z.object({ inputs: z.array(TensorInfoJson), outputs: z.array(TensorInfoJson) });
 
-export interface ProblemJson {
-  nodeId?: string;
-  field?: string;
-  message: string;
-  severity: "error" | "warning";
-}
+export const ModelJson = z.object({
+  id: z.string(),
+  name: z.string(),
+  version: z.number(),
+  description: z.string().optional(),
+  tags: z.record(z.string(), z.string()),
+  sizeBytes: z.number(),
+  sha256: z.string(),
+  signature: ModelSignatureJson,
+  createdAt: z.string(),
+});
+export type ModelJson = z.infer<typeof ModelJson>;
+
+export const ProblemJson = z.object({
+  nodeId: z.string().optional(),
+  field: z.string().optional(),
+  message: z.string(),
+  severity: z.enum(["error", "warning"]),
+});
+export type ProblemJson = z.infer<typeof ProblemJson>;
+
+/** What a delete of a datastore, dataset or model did (archived: only finished runs still refer to it). */
+export const DeleteOutcomeJson = z.object({ deleted: z.array(z.string()), archived: z.array(z.string()), message: z.string() });
+export type DeleteOutcomeJson = z.infer<typeof DeleteOutcomeJson>;

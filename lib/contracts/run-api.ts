@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { boundedRecord, LIMITS, PathText, ShortText } from "./common";
+import { RunStatus } from "./statuses";
 
 /** Requests and responses of /api/runs, shared by the browser and the route handlers. */
 
@@ -20,7 +21,7 @@ export const RunSummary = z.object({
   id: z.string(),
   experimentName: z.string(),
   pipeline: z.string(),
-  status: z.string(),
+  status: RunStatus,
   statusReason: z.string().nullable(),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
@@ -34,7 +35,7 @@ export type RunSummary = z.infer<typeof RunSummary>;
 export const RunListQuery = z.object({
   experiment: ShortText.optional(),
   pipeline: ShortText.optional(),
-  status: ShortText.optional(),
+  status: RunStatus.optional(),
   take: z.coerce.number().int().min(1).max(500).optional(),
 });
 
@@ -48,3 +49,36 @@ export const SubmissionOptions = z.object({
   experiments: z.array(z.string()),
 });
 export type SubmissionOptions = z.infer<typeof SubmissionOptions>;
+
+export const SubmittedRun = z.object({ id: z.string(), experimentName: z.string(), status: RunStatus });
+
+/** What cancel and resume leave the run in. */
+export const RunStatusJson = z.object({ id: z.string(), status: RunStatus });
+
+export const RetryFailedJson = z.object({
+  runId: z.string(),
+  miniBatches: z.number(),
+  steps: z.array(z.string()),
+  /** Downstream steps planned again because they read a retried step's output. */
+  replannedSteps: z.array(z.string()),
+});
+
+export const LogFileView = z.object({ step: z.string(), path: z.string(), sizeBytes: z.number() });
+export type LogFileView = z.infer<typeof LogFileView>;
+
+export const LogChunk = z.object({ text: z.string(), offset: z.number(), nextOffset: z.number(), sizeBytes: z.number() });
+export type LogChunk = z.infer<typeof LogChunk>;
+
+/** The first rows of a step's append_row output. */
+export const OutputPreview = z.object({ step: z.string(), fileName: z.string(), columns: z.array(z.string()), rows: z.array(z.array(z.string())), sizeBytes: z.number() });
+export type OutputPreview = z.infer<typeof OutputPreview>;
+
+export const ValueCounts = z.object({
+  step: z.string(),
+  column: z.string(),
+  counts: z.array(z.object({ value: z.string(), count: z.number() })),
+  rows: z.number(),
+  /** More distinct values than shown were found. */
+  truncated: z.boolean(),
+});
+export type ValueCounts = z.infer<typeof ValueCounts>;

@@ -21,6 +21,9 @@ export type PipelineDraftView = Omit<PipelineDraftJson, "updatedAt"> & { updated
 
 export type PipelineSummary = Omit<PipelineSummaryJson, "updatedAt"> & { updatedAt: Date };
 
+export const draftJson = (draft: PipelineDraftView): PipelineDraftJson => ({ ...draft, updatedAt: draft.updatedAt.toISOString() });
+export const summaryJson = (summary: PipelineSummary): PipelineSummaryJson => ({ ...summary, updatedAt: summary.updatedAt.toISOString() });
+
 const checkName = (name: string) => {
   const r = ResourceName.safeParse(name);
   if (!r.success) throw invalid(`Pipeline name '${name}' is not valid: ${r.error.issues[0]?.message ?? "see the naming rules"}`);

@@ -3,18 +3,15 @@ import { dirname } from "node:path";
 import type { Db } from "../db/client";
 import { AppError, conflict, notFound } from "../errors";
 import { parseVersionedName } from "../contracts/common";
-import { DEFAULT_DATASTORE } from "./datastores";
+import type { DeleteOutcomeJson } from "../contracts/designer-api";
+import { DEFAULT_DATASTORE } from "../catalog/datastores";
 import { pipelineUses, runUses, UNFINISHED_RUN_STATUSES, usedByMessage, type PipelineUse, type References, type RunUse } from "./registry-usage";
 
 /**
  * What a delete did. A thing nothing refers to is deleted; one that only finished runs refer to is
  * archived (it leaves the lists and pickers, the runs keep their history).
  */
-export interface DeleteOutcome {
-  deleted: string[];
-  archived: string[];
-  message: string;
-}
+export type DeleteOutcome = DeleteOutcomeJson;
 
 interface VersionRow {
   id: string;

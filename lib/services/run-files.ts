@@ -1,6 +1,8 @@
 import { createReadStream, existsSync, statSync } from "node:fs";
+import { hasStepOutput } from "../contracts/statuses";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
+import type { OutputPreview, ValueCounts } from "../contracts/run-api";
 import type { Db } from "../db/client";
 import { conflict, invalid, notFound } from "../errors";
 import { getRun } from "./runs";
@@ -25,7 +27,7 @@ export async function outputFile(db: Db, runId: string, stepName?: string) {
   const path = join(/*turbopackIgnore: true*/ step.outputDir, fileName);
   // The engine records the size of the output it wrote whole; a file by that name that this
   // step did not finish writing (an earlier run's, or one changed since) is not served as its output.
-  const finished = step.status === "completed" || step.status === "reused" || config.outputBytes !== undefined;
+  const finished = hasStepOutput(step.status) || config.outputBytes !== undefined;
   if (!finished || !existsSync(path)) {
     throw notFound(`The output of step '${step.stepName}' is not written${step.statusReason && step.status === "failed" ? `: ${step.statusReason}` : ` yet (run ${run.status})`}`);
   }
@@ -84,13 +86,6 @@ export function splitCsvLine(line: string): string[] {
   return out;
 }
 
-export interface OutputPreview {
-  step: string;
-  fileName: string;
-  columns: string[];
-  rows: string[][];
-  sizeBytes: number;
-}
 
 /** The first rows of the output (the tutorial's df.head(10)). */
 export async function previewOutput(db: Db, runId: string, stepName: string | undefined, count: number): Promise<OutputPreview> {
@@ -108,14 +103,6 @@ export async function previewOutput(db: Db, runId: string, stepName: string | un
   return { step: out.step, fileName: out.fileName, columns, rows: parsed.slice(0, count), sizeBytes: out.size };
 }
 
-export interface ValueCounts {
-  step: string;
-  column: string;
-  counts: { value: string; count: number }[];
-  rows: number;
-  /** More distinct values than shown were found. */
-  truncated: boolean;
-}
 
 const countCache = new Map<string, { mtimeMs: number; result: ValueCounts }>();
 
@@ -173,4 +160,4 @@ function plainValue(line: string, index: number): string {
 }
 
 // The step logs moved to run-logs.ts (regular files inside the log folder only); kept reachable from here.
-export { listLogFiles, logArchive, readLogChunk, type LogChunk, type LogFileView } from "./run-logs";
+export { listLogFiles, logArchive, readLogChunk } from "./run-logs";

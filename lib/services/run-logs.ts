@@ -4,6 +4,7 @@ import { join, relative, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { createGzip } from "node:zlib";
 import { pack as tarPack, type Pack } from "tar-stream";
+import type { LogChunk, LogFileView } from "../contracts/run-api";
 import type { Db } from "../db/client";
 import { insideRoot } from "../datastores/local-walk";
 import { invalid, notFound } from "../errors";
@@ -16,18 +17,6 @@ import { getRun } from "./runs";
  * archived.
  */
 
-export interface LogFileView {
-  step: string;
-  path: string;
-  sizeBytes: number;
-}
-
-export interface LogChunk {
-  text: string;
-  offset: number;
-  nextOffset: number;
-  sizeBytes: number;
-}
 
 const MAX_LOG_CHUNK = 256 * 1024;
 const MAX_LOG_PATH = 1024;
