@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { AppContext } from "../lib/server/context";
-import { ensureDefaultDatastore, DEFAULT_DATASTORE } from "../lib/services/datastores";
+import { DEFAULT_DATASTORE } from "../lib/catalog/datastores";
+import { ensureDefaultDatastore } from "../lib/services/datastores";
 import { registerDataset } from "../lib/services/datasets";
 import { registerModel } from "../lib/services/models";
 import { publishPipeline } from "../lib/services/pipelines";

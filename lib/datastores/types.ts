@@ -8,6 +8,13 @@ export interface DatastoreEntry {
 
 export type DatastoreKind = "local" | "azure-blob";
 
+/** What opens a datastore: its kind, settings and secret (handed to worker processes as is). */
+export interface DatastoreSpec {
+  kind: DatastoreKind;
+  config: unknown;
+  secret?: unknown;
+}
+
 export interface ListOptions {
   signal?: AbortSignal;
 }

@@ -5,7 +5,7 @@ import type { Db } from "../db/client";
 import type { ResolvedRunConfig } from "../contracts/parallel-run-config";
 import { isParamRef } from "../contracts/common";
 import { invalid } from "../errors";
-import { resolveModel } from "../services/models";
+import { resolveModel } from "../catalog/models";
 import type { ParameterValues } from "./resolve";
 import { scorerModule } from "./runtime";
 import { parseImageClassifierSettings, parseTabularScorerSettings } from "../scorers/settings";

@@ -3,8 +3,8 @@ import type { InputRef } from "../contracts/pipeline";
 import { isParamRef } from "../contracts/common";
 import { invalid } from "../errors";
 import type { TabularOptions } from "../datasets/tabular/options";
-import { resolveDataset } from "../services/datasets";
-import { DEFAULT_DATASTORE } from "../services/datastores";
+import { resolveDataset } from "../catalog/datasets";
+import { DEFAULT_DATASTORE } from "../catalog/datastores";
 import type { ParameterValues } from "./resolve";
 
 /** A step input made concrete: where its items are and how to read them. */

@@ -2,8 +2,8 @@ import type { Db } from "../db/client";
 import { openDatastore } from "../datastores/index";
 import type { Datastore } from "../datastores/types";
 import { AppError } from "../errors";
-import { specOf } from "../services/datastores";
-import type { DatastoreSpec } from "./protocol";
+import { specOf } from "../catalog/datastores";
+import type { DatastoreSpec } from "../datastores/types";
 
 /**
  * The datastores a step touches: loaded from the database once, opened once, and handed to the

@@ -1,6 +1,6 @@
 import type { Db } from "../db/client";
 import type { DatasetPreviewJson, DatasetPreviewRequest } from "../contracts/designer-api";
-import { openNamedDatastore } from "./datastores";
+import { openNamedDatastore } from "../catalog/datastores";
 
 const SHOWN_FILES = 20;
 const COUNT_LIMIT = 100_000;

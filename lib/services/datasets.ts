@@ -1,14 +1,12 @@
 import type { Db } from "../db/client";
 import { allocatingVersion } from "../db/retry";
 import { TabularOptions } from "../datasets/tabular/options";
-import { AppError, invalid, notFound } from "../errors";
+import { AppError, invalid } from "../errors";
 import { LocalDatastore } from "../datastores/local";
 import { compileListPattern } from "../datastores/pattern";
 import { newId } from "../ids";
-import { parseVersionedName } from "../contracts/common";
-import { openNamedDatastore } from "./datastores";
-
-export type DatasetKind = "file" | "tabular";
+import { resolveDataset, type DatasetKind, type DatasetVersionView } from "../catalog/datasets";
+import { openNamedDatastore } from "../catalog/datastores";
 
 export interface RegisterDatasetInput {
   name: string;
@@ -17,18 +15,6 @@ export interface RegisterDatasetInput {
   paths: string[];
   options?: unknown;
   description?: string;
-}
-
-export interface DatasetVersionView {
-  id: string;
-  name: string;
-  kind: DatasetKind;
-  version: number;
-  datastore: string;
-  paths: string[];
-  options?: TabularOptions;
-  description?: string;
-  createdAt: Date;
 }
 
 /** Registers a dataset, or a new version of it when the name exists. */
@@ -85,31 +71,6 @@ async function checkDatasetPaths(db: Db, name: string, datastore: string, paths:
     }
   }
   return row;
-}
-
-/** "mnist" (latest) or "mnist:2". */
-export async function resolveDataset(db: Db, ref: string): Promise<DatasetVersionView> {
-  const { name, version } = parseVersionedName(ref);
-  const dataset = await db.dataset.findUnique({ where: { name } });
-  if (!dataset) throw notFound(`Dataset '${name}' is not registered (see \`prs dataset list\`)`);
-  const row = await db.datasetVersion.findFirst({
-    where: { datasetId: dataset.id, ...(version ? { version } : { archivedAt: null }) },
-    orderBy: { version: "desc" },
-    include: { datastore: true },
-  });
-  if (!row) throw notFound(version ? `Dataset '${name}' has no version ${version}` : `Dataset '${name}' has no version left (all were deleted)`);
-  if (row.archivedAt) throw notFound(`Dataset '${name}:${version}' was deleted (archived: the runs that used it keep their history)`);
-  return {
-    id: row.id,
-    name: dataset.name,
-    kind: dataset.kind as DatasetKind,
-    version: row.version,
-    datastore: row.datastore.name,
-    paths: JSON.parse(row.paths) as string[],
-    options: row.options ? (JSON.parse(row.options) as TabularOptions) : undefined,
-    description: dataset.description ?? undefined,
-    createdAt: row.createdAt,
-  };
 }
 
 export async function listDatasets(db: Db): Promise<DatasetVersionView[]> {

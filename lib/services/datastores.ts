@@ -1,12 +1,9 @@
 import { join } from "node:path";
 import type { Db } from "../db/client";
-import { conflict, invalid, notFound } from "../errors";
+import { conflict, invalid } from "../errors";
 import { newId } from "../ids";
 import { openDatastore } from "../datastores/index";
-import type { Datastore } from "../datastores/types";
-import type { DatastoreSpec } from "../engine/protocol";
-
-export const DEFAULT_DATASTORE = "workspace";
+import { DEFAULT_DATASTORE, type DatastoreRow } from "../catalog/datastores";
 
 export interface DatastoreView {
   id: string;
@@ -17,8 +14,6 @@ export interface DatastoreView {
   createdAt: Date;
 }
 
-type DatastoreRow = { id: string; name: string; kind: string; config: string; secret: string | null; createdAt: Date };
-
 /** What may leave the server: never the secret, only whether one is set. */
 export function viewOf(row: DatastoreRow): DatastoreView {
   return {
@@ -28,14 +23,6 @@ export function viewOf(row: DatastoreRow): DatastoreView {
     config: JSON.parse(row.config) as Record<string, unknown>,
     hasSecret: row.secret !== null,
     createdAt: row.createdAt,
-  };
-}
-
-export function specOf(row: DatastoreRow): DatastoreSpec {
-  return {
-    kind: row.kind as DatastoreSpec["kind"],
-    config: JSON.parse(row.config) as unknown,
-    secret: row.secret ? (JSON.parse(row.secret) as unknown) : undefined,
   };
 }
 
@@ -71,19 +58,7 @@ export async function listDatastores(db: Db): Promise<DatastoreView[]> {
   return (await db.datastore.findMany({ where: { archivedAt: null }, orderBy: { name: "asc" } })).map(viewOf);
 }
 
-export async function getDatastoreRow(db: Db, name: string): Promise<DatastoreRow> {
-  const row = await db.datastore.findUnique({ where: { name } });
-  if (!row) throw notFound(`Datastore '${name}' is not registered (see \`prs datastore list\`)`);
-  return row;
-}
-
-export async function openNamedDatastore(db: Db, name: string): Promise<{ row: DatastoreRow; ds: Datastore }> {
-  const row = await getDatastoreRow(db, name);
-  const spec = specOf(row);
-  return { row, ds: openDatastore(spec.kind, spec.config, spec.secret) };
-}
-
-/** The embedded default: a local folder under the data directory, used for outputs. */
+/** The default datastore, created on first start as a local folder under the data directory. */
 export async function ensureDefaultDatastore(db: Db, dataDir: string): Promise<DatastoreView> {
   const existing = await db.datastore.findUnique({ where: { name: DEFAULT_DATASTORE } });
   if (existing) return viewOf(existing);

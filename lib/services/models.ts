@@ -4,11 +4,10 @@ import { pipeline } from "node:stream/promises";
 import { basename, dirname, join } from "node:path";
 import type { Db } from "../db/client";
 import { allocatingVersion } from "../db/retry";
-import { invalid, notFound } from "../errors";
+import { invalid } from "../errors";
 import { newId } from "../ids";
-import { parseVersionedName } from "../contracts/common";
 import { inspectModel } from "../onnx/inspect";
-import type { ModelSignature } from "../onnx/types";
+import { modelVersionView, resolveModel, type ModelVersionView } from "../catalog/models";
 
 export interface RegisterModelInput {
   name: string;
@@ -16,34 +15,6 @@ export interface RegisterModelInput {
   description?: string;
   tags?: Record<string, string>;
 }
-
-export interface ModelVersionView {
-  id: string;
-  name: string;
-  version: number;
-  description?: string;
-  tags: Record<string, string>;
-  filePath: string;
-  sha256: string;
-  sizeBytes: number;
-  signature: ModelSignature;
-  createdAt: Date;
-}
-
-type Row = { id: string; version: number; description: string | null; tags: string; filePath: string; sha256: string; sizeBytes: number; signature: string; createdAt: Date };
-
-const view = (name: string, row: Row): ModelVersionView => ({
-  id: row.id,
-  name,
-  version: row.version,
-  description: row.description ?? undefined,
-  tags: JSON.parse(row.tags) as Record<string, string>,
-  filePath: row.filePath,
-  sha256: row.sha256,
-  sizeBytes: row.sizeBytes,
-  signature: JSON.parse(row.signature) as ModelSignature,
-  createdAt: row.createdAt,
-});
 
 /**
  * Registers an ONNX file as the next version of a model. The file is loaded in onnxruntime first:
@@ -76,7 +47,7 @@ export async function registerModel(db: Db, modelsDir: string, input: RegisterMo
       mkdirSync(dirname(filePath), { recursive: true });
       rmSync(filePath, { force: true });
       linkSync(staging, filePath);
-      return view(model.name, row);
+      return modelVersionView(model.name, row);
     }));
   } finally {
     rmSync(staging, { force: true });
@@ -95,17 +66,6 @@ export async function registerModel(db: Db, modelsDir: string, input: RegisterMo
       signature: JSON.stringify(signature),
     };
   }
-}
-
-/** "mnist" (latest) or "mnist:2". */
-export async function resolveModel(db: Db, ref: string): Promise<ModelVersionView> {
-  const { name, version } = parseVersionedName(ref);
-  const model = await db.model.findUnique({ where: { name } });
-  if (!model) throw notFound(`Model '${name}' is not registered (see \`prs model list\`)`);
-  const row = await db.modelVersion.findFirst({ where: { modelId: model.id, ...(version ? { version } : { archivedAt: null }) }, orderBy: { version: "desc" } });
-  if (!row) throw notFound(version ? `Model '${name}' has no version ${version}` : `Model '${name}' has no version left (all were deleted)`);
-  if (row.archivedAt) throw notFound(`Model '${name}:${version}' was deleted (archived: the runs that used it keep their history)`);
-  return view(model.name, row);
 }
 
 export async function listModels(db: Db): Promise<ModelVersionView[]> {

@@ -1,6 +1,7 @@
 import { DatasetRequest, type DatasetJson } from "@/lib/contracts/designer-api";
 import { parseBody, route } from "@/lib/http/route";
-import { listDatasets, registerDataset, type DatasetVersionView } from "@/lib/services/datasets";
+import type { DatasetVersionView } from "@/lib/catalog/datasets";
+import { listDatasets, registerDataset } from "@/lib/services/datasets";
 
 export const dynamic = "force-dynamic";
 

@@ -4,7 +4,8 @@ import type { ModelJson } from "@/lib/contracts/designer-api";
 import { AppError, errorMessage, invalid } from "@/lib/errors";
 import { readMultipart, type UploadedPart } from "@/lib/http/body";
 import { route } from "@/lib/http/route";
-import { listModels, registerModel, type ModelVersionView } from "@/lib/services/models";
+import type { ModelVersionView } from "@/lib/catalog/models";
+import { listModels, registerModel } from "@/lib/services/models";
 
 export const dynamic = "force-dynamic";
 

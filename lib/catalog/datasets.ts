@@ -1,0 +1,43 @@
+import type { Db } from "../db/client";
+import type { TabularOptions } from "../datasets/tabular/options";
+import { notFound } from "../errors";
+import { parseVersionedName } from "../contracts/common";
+
+export type DatasetKind = "file" | "tabular";
+
+export interface DatasetVersionView {
+  id: string;
+  name: string;
+  kind: DatasetKind;
+  version: number;
+  datastore: string;
+  paths: string[];
+  options?: TabularOptions;
+  description?: string;
+  createdAt: Date;
+}
+
+/** "mnist" (latest) or "mnist:2". */
+export async function resolveDataset(db: Db, ref: string): Promise<DatasetVersionView> {
+  const { name, version } = parseVersionedName(ref);
+  const dataset = await db.dataset.findUnique({ where: { name } });
+  if (!dataset) throw notFound(`Dataset '${name}' is not registered (see \`prs dataset list\`)`);
+  const row = await db.datasetVersion.findFirst({
+    where: { datasetId: dataset.id, ...(version ? { version } : { archivedAt: null }) },
+    orderBy: { version: "desc" },
+    include: { datastore: true },
+  });
+  if (!row) throw notFound(version ? `Dataset '${name}' has no version ${version}` : `Dataset '${name}' has no version left (all were deleted)`);
+  if (row.archivedAt) throw notFound(`Dataset '${name}:${version}' was deleted (archived: the runs that used it keep their history)`);
+  return {
+    id: row.id,
+    name: dataset.name,
+    kind: dataset.kind as DatasetKind,
+    version: row.version,
+    datastore: row.datastore.name,
+    paths: JSON.parse(row.paths) as string[],
+    options: row.options ? (JSON.parse(row.options) as TabularOptions) : undefined,
+    description: dataset.description ?? undefined,
+    createdAt: row.createdAt,
+  };
+}

@@ -1,0 +1,29 @@
+import type { Db } from "../db/client";
+import { openDatastore } from "../datastores/index";
+import type { Datastore, DatastoreSpec } from "../datastores/types";
+import { notFound } from "../errors";
+
+/** The embedded default: a local folder under the data directory, used for outputs. */
+export const DEFAULT_DATASTORE = "workspace";
+
+export type DatastoreRow = { id: string; name: string; kind: string; config: string; secret: string | null; createdAt: Date };
+
+export function specOf(row: DatastoreRow): DatastoreSpec {
+  return {
+    kind: row.kind as DatastoreSpec["kind"],
+    config: JSON.parse(row.config) as unknown,
+    secret: row.secret ? (JSON.parse(row.secret) as unknown) : undefined,
+  };
+}
+
+export async function getDatastoreRow(db: Db, name: string): Promise<DatastoreRow> {
+  const row = await db.datastore.findUnique({ where: { name } });
+  if (!row) throw notFound(`Datastore '${name}' is not registered (see \`prs datastore list\`)`);
+  return row;
+}
+
+export async function openNamedDatastore(db: Db, name: string): Promise<{ row: DatastoreRow; ds: Datastore }> {
+  const row = await getDatastoreRow(db, name);
+  const spec = specOf(row);
+  return { row, ds: openDatastore(spec.kind, spec.config, spec.secret) };
+}
