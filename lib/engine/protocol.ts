@@ -4,12 +4,9 @@
  * logs, the script's own outputs).
  */
 import type { LoggingLevel } from "../contracts/parallel-run-config";
+import type { DatastoreSpec } from "../datastores/types";
 
-export interface DatastoreSpec {
-  kind: "local" | "azure-blob";
-  config: unknown;
-  secret?: unknown;
-}
+export type { DatastoreSpec };
 
 export interface FileItems {
   kind: "files";
