@@ -1,6 +1,5 @@
 import type { Db } from "../lib/db/client";
-
-const TERMINAL = new Set(["completed", "failed", "cancelled"]);
+import { isTerminalRunStatus, type RunStatus } from "../lib/contracts/statuses";
 
 function bar(fraction: number, width = 28): string {
   const filled = Math.round(Math.max(0, Math.min(1, fraction)) * width);
@@ -17,7 +16,7 @@ function duration(seconds: number): string {
  * Polls the run and draws a progress line per step: mini-batches, items, failures, items/s, ETA.
  * On a terminal the line is redrawn; otherwise a line is printed every few seconds.
  */
-export async function watchRun(db: Db, runId: string, out: NodeJS.WriteStream = process.stderr): Promise<string> {
+export async function watchRun(db: Db, runId: string, out: NodeJS.WriteStream = process.stderr): Promise<RunStatus> {
   const tty = out.isTTY;
   const samples: { t: number; done: number }[] = [];
   let lastPrint = 0;
@@ -36,12 +35,12 @@ export async function watchRun(db: Db, runId: string, out: NodeJS.WriteStream = 
       const finishedBatches = step.succeededMiniBatches + step.failedMiniBatches;
       const line = `${step.stepName} ${bar(step.totalItems ? done / step.totalItems : 0)} mini-batches ${finishedBatches}/${step.totalMiniBatches}  items ${done}/${step.totalItems}  failed ${step.failedItems}  ${rate.toFixed(0)} items/s  ETA ${duration(eta)}  [${step.status}]`;
       if (tty) out.write(`\r\x1b[2K${line}`);
-      else if (now - lastPrint > 2000 || TERMINAL.has(run.status)) {
+      else if (now - lastPrint > 2000 || isTerminalRunStatus(run.status)) {
         out.write(`${line}\n`);
         lastPrint = now;
       }
     }
-    if (TERMINAL.has(run.status)) {
+    if (isTerminalRunStatus(run.status)) {
       if (tty) out.write("\n");
       return run.status;
     }

@@ -1,3 +1,5 @@
+import type { RunStatus, StepStatus } from "@/lib/contracts/statuses";
+
 export function formatDuration(seconds: number | undefined): string {
   if (seconds === undefined || !Number.isFinite(seconds)) return "–";
   const s = Math.max(0, Math.round(seconds));
@@ -22,7 +24,7 @@ export function formatBytes(bytes: number | undefined): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-export const statusColor: Record<string, string> = {
+export const statusColor: Record<RunStatus | StepStatus, string> = {
   queued: "bg-slate-200 text-slate-800",
   running: "bg-blue-100 text-blue-800",
   planning: "bg-blue-100 text-blue-800",

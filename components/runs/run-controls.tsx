@@ -3,6 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import type { RunView, StepView } from "@/lib/contracts/run-events";
+import { isTerminalRunStatus } from "@/lib/contracts/statuses";
 import { fetchJson, runUrl } from "./api";
 import { SubmitButton } from "./submit-dialog";
 
@@ -32,7 +33,7 @@ export function RunControls({ run, steps, onChanged }: { run: RunView; steps: St
           Resume
         </button>
       )}
-      {(s === "completed" || s === "failed" || s === "cancelled") && failedMiniBatches > 0 && (
+      {isTerminalRunStatus(s) && failedMiniBatches > 0 && (
         <button type="button" className={button} disabled={action.isPending} onClick={() => action.mutate({ path: "/retry-failed" })}>
           Retry failed mini-batches
         </button>

@@ -48,7 +48,7 @@ export function RunGraph({ steps }: { steps: StepView[] }) {
             key={s.name}
             data-step={s.name}
             data-status={s.status}
-            className={`absolute rounded border border-slate-300 px-3 py-2 text-sm shadow-sm ${statusColor[s.status] ?? "bg-white"}`}
+            className={`absolute rounded border border-slate-300 px-3 py-2 text-sm shadow-sm ${statusColor[s.status]}`}
             style={{ left: p.x, top: p.y, width: W, height: H }}
           >
             <div className="font-medium">{s.name}</div>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { isTerminalRunStatus } from "@/lib/contracts/run-events";
+import { hasStepOutput, isActiveRunStatus, isTerminalRunStatus } from "@/lib/contracts/statuses";
 import { FailuresTable, type LogTarget } from "./failures-table";
 import { durationBetween, formatDuration, formatTime } from "./format";
 import { LogViewer } from "./log-viewer";
@@ -23,7 +23,7 @@ export function RunPage({ runId }: { runId: string }) {
     return <p className="text-slate-600">{connection === "closed" ? `Run ${runId} was not found.` : "Loading run…"}</p>;
   }
   const ended = isTerminalRunStatus(run.status);
-  const active = run.status === "running" || run.status === "cancelling";
+  const active = isActiveRunStatus(run.status);
   return (
     <div className="space-y-6">
       <header className="space-y-2">
@@ -63,7 +63,7 @@ export function RunPage({ runId }: { runId: string }) {
         ))}
       </div>
       {state.steps
-        .filter((s) => (s.status === "completed" || s.status === "reused") && s.outputAction !== "summary_only")
+        .filter((s) => hasStepOutput(s.status) && s.outputAction !== "summary_only")
         .map((s) => (
           <ResultsPanel key={s.name} runId={run.id} step={s.name} version={`${run.endedAt ?? ""}`} />
         ))}

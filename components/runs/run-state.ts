@@ -1,5 +1,5 @@
 import type { AttemptEvent, ProcessEvent, RunStreamEvent, RunView, StepView, ThroughputPoint, WorkerProcess } from "@/lib/contracts/run-events";
-import { isTerminalRunStatus } from "@/lib/contracts/run-events";
+import { isTerminalRunStatus } from "@/lib/contracts/statuses";
 
 /** What the run page shows, built from the snapshot and the events that follow it. */
 export interface RunState {

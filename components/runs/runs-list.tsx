@@ -3,12 +3,13 @@
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import type { RunSummary } from "@/lib/contracts/run-api";
+import { RunStatus } from "@/lib/contracts/statuses";
 import { fetchJson } from "./api";
 import { durationBetween, formatDuration, formatTime } from "./format";
 import { StatusBadge } from "./status-badge";
 import { SubmitButton } from "./submit-dialog";
 
-const STATUSES = ["", "queued", "running", "cancelling", "completed", "failed", "cancelled"];
+const STATUSES = ["", ...RunStatus.options];
 
 /** Runs grouped by experiment and pipeline, refreshed every 2 s so status changes show live. */
 export function RunsList({ pipelines }: { pipelines: string[] }) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AttemptStatus, RunStatus, StepStatus } from "./statuses";
 
 /**
  * What the server streams to a run's viewers (SSE `data:` of each message, keyed by `type`).
@@ -20,15 +21,17 @@ export const StepCounters = z.object({
 });
 export type StepCounters = z.infer<typeof StepCounters>;
 
-const ProcessRef = z.object({ nodeId: z.number(), processId: z.number(), pid: z.number().optional() });
+/** Which worker process: node (agent) number, process number on that node, its OS pid once started. */
+export const ProcessRef = z.object({ nodeId: z.number(), processId: z.number(), pid: z.number().optional() });
+export type ProcessRef = z.infer<typeof ProcessRef>;
 
 /** Milliseconds since the epoch when the worker published the event. */
 const at = z.number();
 
-export const RunStatusEvent = z.object({ type: z.literal("run_status"), runId: z.string(), status: z.string(), reason: z.string().optional(), at });
+export const RunStatusEvent = z.object({ type: z.literal("run_status"), runId: z.string(), status: RunStatus, reason: z.string().optional(), at });
 export type RunStatusEvent = z.infer<typeof RunStatusEvent>;
 
-export const StepStatusEvent = z.object({ type: z.literal("step_status"), runId: z.string(), step: z.string(), status: z.string(), reason: z.string().optional(), at });
+export const StepStatusEvent = z.object({ type: z.literal("step_status"), runId: z.string(), step: z.string(), status: StepStatus, reason: z.string().optional(), at });
 export type StepStatusEvent = z.infer<typeof StepStatusEvent>;
 
 export const ProgressEvent = z.object({
@@ -43,6 +46,7 @@ export const ProgressEvent = z.object({
 export type ProgressEvent = z.infer<typeof ProgressEvent>;
 
 export const ItemError = z.object({ item: z.string(), reason: z.string() });
+export type ItemError = z.infer<typeof ItemError>;
 
 /** A failed or retried try of a mini-batch (successful tries are not stored). */
 export const AttemptEvent = z.object({
@@ -51,7 +55,7 @@ export const AttemptEvent = z.object({
   step: z.string(),
   idx: z.number(),
   attempt: z.number(),
-  status: z.string(),
+  status: AttemptStatus,
   succeeded: z.number(),
   failed: z.number(),
   error: z.string().optional(),
@@ -71,6 +75,8 @@ export const ProcessLifecycle = z.discriminatedUnion("type", [
   z.object({ type: z.literal("process_init_failed"), where: ProcessRef, error: z.string(), retired: z.boolean() }),
   z.object({ type: z.literal("process_exited"), where: ProcessRef, code: z.number().nullable(), signal: z.string().nullable(), expected: z.boolean() }),
 ]);
+/** What happened to a worker process (started, failed its init(), exited). */
+export type ProcessLifecycle = z.infer<typeof ProcessLifecycle>;
 
 export const ProcessEvent = z.object({ type: z.literal("process"), runId: z.string(), step: z.string(), event: ProcessLifecycle, at });
 export type ProcessEvent = z.infer<typeof ProcessEvent>;
@@ -93,12 +99,18 @@ export type WorkersEvent = z.infer<typeof WorkersEvent>;
 export const StoredRunEvent = z.discriminatedUnion("type", [RunStatusEvent, StepStatusEvent, ProgressEvent, AttemptEvent, ProcessEvent, WorkersEvent]);
 export type StoredRunEvent = z.infer<typeof StoredRunEvent>;
 
+/** An event before its transport stamps `at` (each member of a union without its `at`). */
+export type Unstamped<T> = T extends unknown ? Omit<T, "at"> : never;
+
+/** What the engine publishes: a stored event without its time, which the transport adds. */
+export type RunEvent = Unstamped<StoredRunEvent>;
+
 export const RunView = z.object({
   id: z.string(),
   pipeline: z.string(),
   pipelineVersion: z.number(),
   experimentName: z.string(),
-  status: z.string(),
+  status: RunStatus,
   statusReason: z.string().nullable(),
   parameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   createdAt: z.string(),
@@ -111,7 +123,7 @@ export const StepView = z.object({
   name: z.string(),
   /** Steps whose output this step reads. */
   dependsOn: z.array(z.string()),
-  status: z.string(),
+  status: StepStatus,
   statusReason: z.string().nullable(),
   counters: StepCounters,
   itemsPerSecond: z.number(),
@@ -141,8 +153,3 @@ export type RunSnapshot = z.infer<typeof RunSnapshot>;
 
 export const RunStreamEvent = z.discriminatedUnion("type", [RunSnapshot, RunStatusEvent, StepStatusEvent, ProgressEvent, AttemptEvent, ProcessEvent, WorkersEvent]);
 export type RunStreamEvent = z.infer<typeof RunStreamEvent>;
-
-export const TERMINAL_RUN_STATUSES = ["completed", "failed", "cancelled"] as const;
-export function isTerminalRunStatus(status: string): boolean {
-  return (TERMINAL_RUN_STATUSES as readonly string[]).includes(status);
-}

@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { closeSync, fstatSync, mkdirSync, openSync, readSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { DEFAULT_INIT_TIMEOUT_SECONDS } from "../contracts/parallel-run-config";
+import type { ProcessLifecycle, ProcessRef } from "../contracts/run-events";
 import { DEFAULT_RESTART_POLICY, describeExit, killedFromOutside, restartDelayMs, type RestartPolicy } from "./restart-policy";
 import { workerRuntime } from "./runtime";
 import type { ChildMessage, ChildSetup, ItemsSpec, MiniBatchResult, ParentMessage } from "./protocol";
@@ -33,11 +34,7 @@ export interface Assignment {
   items: ItemsSpec;
 }
 
-export interface ProcessRef {
-  nodeId: number;
-  processId: number;
-  pid?: number;
-}
+export type { ProcessRef };
 
 /**
  * Where an agent gets its work and reports back. The step executor implements it in-process;
@@ -82,10 +79,8 @@ export class DeferredSource implements WorkSource {
   }
 }
 
-export type ProcessEvent =
-  | { type: "process_ready"; where: ProcessRef }
-  | { type: "process_init_failed"; where: ProcessRef; error: string; retired: boolean }
-  | { type: "process_exited"; where: ProcessRef; code: number | null; signal: string | null; expected: boolean };
+/** What happened to a worker process; the orchestrator relays it as a run event. */
+export type ProcessEvent = ProcessLifecycle;
 
 export interface AgentOptions {
   nodeId: number;

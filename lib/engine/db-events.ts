@@ -1,6 +1,8 @@
 import type { Db } from "../db/client";
 import { withDbRetry } from "../db/retry";
-import type { RunEvent, RunEventSink } from "./events";
+import { isTerminalRunStatus } from "../contracts/statuses";
+import type { RunEvent } from "../contracts/run-events";
+import type { RunEventSink } from "./events";
 
 export interface RunEventRow {
   runId: string;
@@ -122,7 +124,7 @@ export class DbEventSink implements RunEventSink {
         const itemErrors = event.itemErrors.slice(0, room);
         b.itemErrors += itemErrors.length;
         const omitted = event.itemErrors.length - itemErrors.length;
-        return { ...event, itemErrors, ...(omitted > 0 ? { itemErrorsOmitted: omitted } : {}) } as RunEvent;
+        return { ...event, itemErrors, ...(omitted > 0 ? { itemErrorsOmitted: omitted } : {}) };
       }
       case "process": {
         const b = this.budget(event.runId);
@@ -131,7 +133,7 @@ export class DbEventSink implements RunEventSink {
         return event;
       }
       case "run_status":
-        if (event.status === "completed" || event.status === "failed" || event.status === "cancelled") this.budgets.delete(event.runId);
+        if (isTerminalRunStatus(event.status)) this.budgets.delete(event.runId);
         return event;
       default:
         return event;

@@ -40,7 +40,7 @@ export async function writeMiniBatchUpdates(db: Pick<Db, "$executeRawUnsafe">, p
   const set = `"status" = v.status, "attempts" = v.attempts, "succeededItems" = v.ok, "failedItems" = v.bad, "lastError" = v.err, "elapsedMs" = v.ms, "endedAt" = v.ended`;
   if (provider === "postgresql") {
     await db.$executeRawUnsafe(
-      `UPDATE "MiniBatch" AS m SET ${set} FROM jsonb_to_recordset($1::jsonb) AS v(id text, status text, attempts int, ok int, bad int, err text, ms int, ended timestamp(3)) WHERE m."id" = v.id`,
+      `UPDATE "MiniBatch" AS m SET ${set} FROM jsonb_to_recordset($1::jsonb) AS v(id text, status "MiniBatchStatus", attempts int, ok int, bad int, err text, ms int, ended timestamp(3)) WHERE m."id" = v.id`,
       json,
     );
     return;

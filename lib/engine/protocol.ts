@@ -5,6 +5,8 @@
  */
 import type { LoggingLevel } from "../contracts/parallel-run-config";
 import type { DatastoreSpec } from "../datastores/types";
+import type { ItemError } from "../contracts/run-events";
+import type { AttemptStatus } from "../contracts/statuses";
 
 export type { DatastoreSpec };
 
@@ -53,22 +55,12 @@ export type ParentMessage =
   | { type: "run"; idx: number; attempt: number; items: ItemsSpec }
   | { type: "shutdown" };
 
-/**
- * STORAGE_ERROR: the worker could not write the mini-batch's output or log (full disk, read-only
- * folder). Not the script's fault and not helped by a retry: the step stops, the mini-batch stays
- * unfinished, and resume runs it once there is room.
- */
-export type RunStatus = "RUN_DONE" | "RUN_EXCEPTION" | "RUN_TIMEOUT" | "PROCESS_DIED" | "RESULT_COUNT_ERROR" | "STORAGE_ERROR";
-
-export interface ItemError {
-  item: string;
-  reason: string;
-}
+export type { ItemError };
 
 export interface MiniBatchResult {
   idx: number;
   attempt: number;
-  status: RunStatus;
+  status: AttemptStatus;
   itemCount: number;
   succeeded: number;
   failed: number;

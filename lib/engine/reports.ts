@@ -2,9 +2,10 @@ import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync } fr
 import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { appendFully, ensureFolder, storageError, StorageError, writeTextDurably } from "../fs/durable-write";
-import type { ProcessRef } from "./agent";
+import type { ProcessRef } from "../contracts/run-events";
 import { csvField } from "./rows";
-import type { AttemptRecord, StepCounters } from "./step-executor";
+import type { StepCounters } from "../contracts/run-events";
+import type { AttemptRecord } from "./step-executor";
 
 const ATTEMPTS_HEADER =
   "mini_batch_id,attempt,picked_count,node,process,pid,start_time,end_time,succeeded,failed,elapsed_seconds,run_method_seconds,status,error_message\n";

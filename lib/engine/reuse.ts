@@ -3,6 +3,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Db } from "../db/client";
 import type { ResolvedRunConfig } from "../contracts/parallel-run-config";
+import { STEP_STATUSES_WITH_OUTPUT } from "../contracts/statuses";
 import { writeFileDurably, writeFully } from "../fs/durable-write";
 import type { ResolvedInput } from "./inputs";
 
@@ -34,11 +35,10 @@ export function reuseBaseKey(parts: {
     .digest("hex");
 }
 
-const REUSABLE = ["completed", "reused"];
 
 /** Whether some finished step has this identity (its data may still differ). */
 export async function hasReuseCandidate(db: Db, baseKey: string): Promise<boolean> {
-  return (await db.stepRun.count({ where: { reuseKey: { startsWith: `${baseKey}:` }, status: { in: REUSABLE } } })) > 0;
+  return (await db.stepRun.count({ where: { reuseKey: { startsWith: `${baseKey}:` }, status: { in: [...STEP_STATUSES_WITH_OUTPUT] } } })) > 0;
 }
 
 /**
@@ -47,7 +47,7 @@ export async function hasReuseCandidate(db: Db, baseKey: string): Promise<boolea
  */
 export async function tryReuse(db: Db, stepRunId: string, baseKey: string, fingerprint: () => Promise<string>, config: ResolvedRunConfig, outputLocal: string) {
   const candidates = await db.stepRun.findMany({
-    where: { reuseKey: { startsWith: `${baseKey}:` }, status: { in: REUSABLE }, id: { not: stepRunId } },
+    where: { reuseKey: { startsWith: `${baseKey}:` }, status: { in: [...STEP_STATUSES_WITH_OUTPUT] }, id: { not: stepRunId } },
     orderBy: { endedAt: "desc" },
     take: 5,
   });

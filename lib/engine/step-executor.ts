@@ -1,9 +1,10 @@
 import type { ResolvedRunConfig } from "../contracts/parallel-run-config";
-import type { Assignment, ProcessEvent, ProcessRef, WorkSource } from "./agent";
+import type { ProcessRef, StepCounters } from "../contracts/run-events";
+import type { MiniBatchStatus } from "../contracts/statuses";
+import type { Assignment, ProcessEvent, WorkSource } from "./agent";
 import type { ItemsSpec, MiniBatchResult } from "./protocol";
 import { exceededThreshold } from "./thresholds";
 
-export type MiniBatchStatus = "pending" | "running" | "succeeded" | "failed";
 
 export interface MiniBatchState {
   id: string;
@@ -24,18 +25,6 @@ export interface AttemptRecord {
   /** Whether another try follows (false for success and for the last try). */
   willRetry: boolean;
   finishedAt: Date;
-}
-
-export interface StepCounters {
-  totalMiniBatches: number;
-  scheduledMiniBatches: number;
-  succeededMiniBatches: number;
-  failedMiniBatches: number;
-  runningMiniBatches: number;
-  totalItems: number;
-  succeededItems: number;
-  failedItems: number;
-  retries: number;
 }
 
 /** Receives what happens during a step: the orchestrator persists it and publishes progress. */

@@ -2,8 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { makeTestContext, type TestContext } from "../../support/context";
 import { DbEventSink } from "../../../lib/engine/db-events";
-import type { RunEvent } from "../../../lib/engine/events";
-import { StoredRunEvent } from "../../../lib/contracts/run-events";
+import { StoredRunEvent, type RunEvent } from "../../../lib/contracts/run-events";
 import { applyRunEvent, emptyRunState } from "../../../components/runs/run-state";
 import { buildSnapshot } from "../../../lib/services/run-events";
 

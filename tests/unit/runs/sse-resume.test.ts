@@ -32,7 +32,7 @@ test("a client reconnecting with Last-Event-ID gets every event once, in order",
   const total = 400;
   const writing = (async () => {
     for (let i = 1; i <= total; i++) {
-      sink.publish({ type: "step_status", runId, step: "score", status: `s${i}` });
+      sink.publish({ type: "step_status", runId, step: "score", status: "running", reason: `event ${i}` });
       if (i % 7 === 0) await new Promise((r) => setTimeout(r, 3));
     }
     await sink.close();

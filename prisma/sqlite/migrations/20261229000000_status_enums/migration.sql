@@ -1,0 +1,2 @@
+-- RunStatus, StepStatus and MiniBatchStatus become enums. SQLite stores a Prisma enum as TEXT,
+-- which these columns already are: nothing changes in the database, the client checks the values.
