@@ -1,6 +1,7 @@
 "use client";
 
 import type { ComponentType } from "react";
+import { Button } from "@/components/ui/button";
 import type { CanvasNode } from "@/lib/contracts/canvas";
 import { NODE_REGISTRY } from "./nodes/registry";
 
@@ -19,9 +20,9 @@ export function SidePanel({ node, onDelete }: { node: CanvasNode | undefined; on
     <aside aria-label={`${entry.label} settings`} className="space-y-3">
       <div className="flex items-center justify-between">
         <h2 className="font-semibold">{entry.label} settings</h2>
-        <button type="button" className="rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-red-50" onClick={() => onDelete(node.id)}>
+        <Button size="sm" variant="danger" onClick={() => onDelete(node.id)}>
           Delete node
-        </button>
+        </Button>
       </div>
       <Panel key={node.id} id={node.id} data={node.data} />
     </aside>

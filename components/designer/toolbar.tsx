@@ -3,6 +3,8 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { SubmitDialog } from "@/components/runs/submit-dialog";
+import { Button } from "@/components/ui/button";
+import { Notice as MessageBox } from "@/components/ui/notice";
 import type { CanvasGraph } from "@/lib/contracts/canvas";
 import type { PipelineDraftJson } from "@/lib/contracts/designer-api";
 import { canvasToDefinition } from "@/lib/pipeline/canvas";
@@ -17,8 +19,6 @@ export interface Notice {
   link?: { href: string; label: string };
 }
 
-const button = "rounded border border-slate-300 bg-white px-2 py-1 text-sm hover:bg-slate-100 disabled:cursor-not-allowed disabled:opacity-50";
-const primary = "rounded bg-blue-600 px-3 py-1 text-sm font-medium text-white hover:bg-blue-700 disabled:cursor-not-allowed disabled:opacity-50";
 
 const statusText = { saved: "All changes saved", dirty: "Unsaved changes", saving: "Saving…", conflict: "Not saved: changed elsewhere", error: "Not saved" } as const;
 
@@ -87,27 +87,27 @@ export function Toolbar(props: {
           {draft.latestVersion ? ` · latest version v${draft.latestVersion}` : ""}
         </span>
         <div className="ml-auto flex flex-wrap gap-1">
-          <button type="button" className={button} onClick={history.undo} disabled={!history.canUndo}>
+          <Button onClick={history.undo} disabled={!history.canUndo}>
             Undo
-          </button>
-          <button type="button" className={button} onClick={history.redo} disabled={!history.canRedo}>
+          </Button>
+          <Button onClick={history.redo} disabled={!history.canRedo}>
             Redo
-          </button>
-          <button type="button" className={button} onClick={props.onLayout}>
+          </Button>
+          <Button onClick={props.onLayout}>
             Auto-layout
-          </button>
-          <button type="button" className={button} onClick={props.onFit}>
+          </Button>
+          <Button onClick={props.onFit}>
             Fit view
-          </button>
-          <button type="button" className={button} onClick={() => exportAs("json")} disabled={blocking > 0} title={blockedTitle}>
+          </Button>
+          <Button onClick={() => exportAs("json")} disabled={blocking > 0} title={blockedTitle}>
             Export JSON
-          </button>
-          <button type="button" className={button} onClick={() => exportAs("yaml")} disabled={blocking > 0} title={blockedTitle}>
+          </Button>
+          <Button onClick={() => exportAs("yaml")} disabled={blocking > 0} title={blockedTitle}>
             Export YAML
-          </button>
-          <button type="button" className={button} onClick={() => fileInput.current?.click()}>
+          </Button>
+          <Button onClick={() => fileInput.current?.click()}>
             Import…
-          </button>
+          </Button>
           <input
             ref={fileInput}
             type="file"
@@ -120,36 +120,34 @@ export function Toolbar(props: {
               e.target.value = "";
             }}
           />
-          <button type="button" className={button} onClick={() => void saving.save()} disabled={saving.status === "saving" || saving.status === "conflict"}>
+          <Button onClick={() => void saving.save()} disabled={saving.status === "saving" || saving.status === "conflict"}>
             Save
-          </button>
-          <button type="button" className={button} onClick={() => publish.mutate(false)} disabled={blocking > 0 || publish.isPending} title={blockedTitle}>
+          </Button>
+          <Button onClick={() => publish.mutate(false)} disabled={blocking > 0 || publish.isPending} title={blockedTitle}>
             Publish
-          </button>
-          <button type="button" className={primary} onClick={() => publish.mutate(true)} disabled={blocking > 0 || publish.isPending} title={blockedTitle}>
+          </Button>
+          <Button variant="primary" onClick={() => publish.mutate(true)} disabled={blocking > 0 || publish.isPending} title={blockedTitle}>
             Submit run
-          </button>
+          </Button>
         </div>
       </div>
       <SubmitDialog pipeline={draft.name} version={submitVersion} open={submitVersion !== undefined} onClose={() => setSubmitVersion(undefined)} />
       {saving.conflict ? (
-        <div role="alert" className="flex flex-wrap items-center gap-2 rounded border border-amber-400 bg-amber-50 p-2 text-sm">
+        <MessageBox tone="warning">
           <span>{saving.conflict.message}</span>
-          <button type="button" className={button} onClick={props.onReload}>
+          <Button onClick={props.onReload}>
             Reload
-          </button>
-          <button type="button" className={button} onClick={() => void saving.overwrite()}>
+          </Button>
+          <Button onClick={() => void saving.overwrite()}>
             Keep my version
-          </button>
-        </div>
+          </Button>
+        </MessageBox>
       ) : null}
       {saving.error ? (
-        <p role="alert" className="rounded border border-red-300 bg-red-50 p-2 text-sm text-red-800">
-          Saving failed: {saving.error}
-        </p>
+        <MessageBox tone="error">Saving failed: {saving.error}</MessageBox>
       ) : null}
       {notice ? (
-        <div role={notice.kind === "error" ? "alert" : "status"} className={`flex items-center gap-2 rounded border p-2 text-sm ${notice.kind === "error" ? "border-red-300 bg-red-50 text-red-800" : "border-slate-200 bg-slate-50"}`}>
+        <MessageBox tone={notice.kind}>
           <span>{notice.text}</span>
           {notice.link ? (
             <a className="text-blue-700 underline" href={notice.link.href}>
@@ -159,7 +157,7 @@ export function Toolbar(props: {
           <button type="button" className="ml-auto text-xs" aria-label="Dismiss message" onClick={() => setNotice(undefined)}>
             ✕
           </button>
-        </div>
+        </MessageBox>
       ) : null}
     </div>
   );

@@ -15,7 +15,7 @@ const variants: Record<ButtonVariant, string> = {
 
 const sizes: Record<ButtonSize, string> = {
   sm: "px-2 py-0.5 text-xs",
-  md: "px-3 py-1 text-sm",
+  md: "px-2 py-1 text-sm",
   lg: "px-3 py-1.5 text-sm",
 };
 

@@ -8,7 +8,9 @@ import { CONFIG_DEFAULTS, CONFIG_FIELD_KEYS, CONFIG_FIELDS } from "@/lib/pipelin
 import { api, errorText } from "@/components/pipelines/api";
 import { useModels } from "@/components/pipelines/queries";
 import { problemsFor, useDesigner } from "../../context";
-import { BindableField, CheckboxField, SelectField, TextField, parseTyped, shownValue } from "../../fields/fields";
+import { Button } from "@/components/ui/button";
+import { CheckboxField } from "@/components/ui/field";
+import { BindableField, SelectField, TextField, parseTyped, shownValue } from "../../fields/fields";
 
 type Config = Record<string, unknown>;
 type Scorer = Record<string, unknown> & { kind?: string };
@@ -194,9 +196,8 @@ function EnvironmentVariables({ value, onChange }: { value: Record<string, strin
         <div key={k} className="flex items-center gap-1">
           <span className="w-32 truncate font-mono text-xs">{k}</span>
           <input aria-label={`Value of ${k}`} className="grow rounded border border-slate-300 px-1 py-0.5" value={v} onChange={(e) => onChange({ ...value, [k]: e.target.value })} />
-          <button
-            type="button"
-            className="rounded border border-slate-300 px-1 text-xs"
+          <Button
+            size="sm"
             aria-label={`Remove ${k}`}
             onClick={() => {
               const next = { ...value };
@@ -205,14 +206,13 @@ function EnvironmentVariables({ value, onChange }: { value: Record<string, strin
             }}
           >
             ✕
-          </button>
+          </Button>
         </div>
       ))}
       <div className="flex gap-1">
         <input aria-label="New environment variable name" className="grow rounded border border-slate-300 px-1 py-0.5" value={draftKey} placeholder="NAME" onChange={(e) => setDraftKey(e.target.value)} />
-        <button
-          type="button"
-          className="rounded border border-slate-300 px-2 text-xs disabled:opacity-50"
+        <Button
+          size="sm"
           disabled={!/^[A-Za-z_][A-Za-z0-9_]*$/.test(draftKey) || draftKey in value}
           onClick={() => {
             onChange({ ...value, [draftKey]: "" });
@@ -220,7 +220,7 @@ function EnvironmentVariables({ value, onChange }: { value: Record<string, strin
           }}
         >
           Add variable
-        </button>
+        </Button>
       </div>
     </div>
   );
@@ -244,14 +244,14 @@ function Arguments({ values, parameters, errors, onChange }: { values: FieldValu
               onChange={(next) => onChange(values.map((x, j) => (j === i ? ((next as FieldValue | undefined) ?? "") : x)))}
             />
           </div>
-          <button type="button" className="mb-1 rounded border border-slate-300 px-1 text-xs" aria-label={`Remove argument ${i + 1}`} onClick={() => onChange(values.filter((_, j) => j !== i))}>
+          <Button size="sm" className="mb-1" aria-label={`Remove argument ${i + 1}`} onClick={() => onChange(values.filter((_, j) => j !== i))}>
             ✕
-          </button>
+          </Button>
         </div>
       ))}
-      <button type="button" className="rounded border border-slate-300 px-2 py-0.5 text-xs" onClick={() => onChange([...values, ""])}>
+      <Button size="sm" onClick={() => onChange([...values, ""])}>
         Add argument
-      </button>
+      </Button>
     </fieldset>
   );
 }
