@@ -15,7 +15,7 @@ import { executeRun, newWorkerId } from "../lib/engine/orchestrator";
 import { DbEventSink } from "../lib/engine/db-events";
 import { testEntryScript } from "../lib/engine/local-test";
 import { runWorkerPool } from "../workers/pool";
-import { poolIsAlive } from "../lib/services/workers";
+import { poolIsAlive } from "../lib/engine/pool-heartbeat";
 import { pairs, parse, required } from "./args";
 import { watchRun } from "./progress";
 import { DELETE_HELP, deleteCommand } from "./registry-commands";

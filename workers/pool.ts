@@ -5,8 +5,8 @@ import { databaseErrorLine } from "../lib/engine/lease";
 import { executeRun, newWorkerId } from "../lib/engine/orchestrator";
 import { errorMessage } from "../lib/errors";
 import type { AppContext } from "../lib/server/context";
-import { claimNextRun, STALE_AFTER_MS } from "../lib/services/runs";
-import { HEARTBEAT_MS } from "../lib/services/workers";
+import { claimNextRun, STALE_AFTER_MS } from "../lib/engine/claim";
+import { HEARTBEAT_MS } from "../lib/engine/pool-heartbeat";
 
 export interface WorkerPoolOptions {
   log?: (line: string) => void;

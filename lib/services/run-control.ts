@@ -4,7 +4,8 @@ import type { Db } from "../db/client";
 import { PipelineDefinition } from "../contracts/pipeline";
 import { conflict } from "../errors";
 import { appendRunEvents } from "./run-events";
-import { cancelRun, getRun, resumeRun, STALE_AFTER_MS } from "./runs";
+import { STALE_AFTER_MS } from "../engine/claim";
+import { cancelRun, getRun, resumeRun } from "./runs";
 
 /** Cancel, telling the run's viewers at once (the orchestrator confirms with `cancelled`). */
 export async function cancelRunAndNotify(db: Db, runId: string) {

@@ -7,7 +7,8 @@ import { registerDatastore, listDatastores } from "../../lib/services/datastores
 import { resolveDataset } from "../../lib/catalog/datasets";
 import { registerDataset } from "../../lib/services/datasets";
 import { deletePipeline, getPipelineVersion, listPipelines, publishPipeline } from "../../lib/services/pipelines";
-import { cancelRun, claimNextRun, resumeRun, submitRun } from "../../lib/services/runs";
+import { claimNextRun } from "../../lib/engine/claim";
+import { cancelRun, resumeRun, submitRun } from "../../lib/services/runs";
 import { makeEntryScript, makeTestContext, makeTextFiles, postgresUnavailable, type TestContext } from "../support/context";
 import { makeFileDataset, makePipeline, runPipeline } from "../support/factories";
 

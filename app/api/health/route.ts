@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { appContext } from "@/lib/server/context";
-import { poolIsAlive } from "@/lib/services/workers";
+import { poolIsAlive } from "@/lib/engine/pool-heartbeat";
 
 export const dynamic = "force-dynamic";
 
