@@ -3,11 +3,12 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import type { PipelineDraftJson, PipelineSummaryJson } from "@/lib/contracts/designer-api";
+import { Button } from "@/components/ui/button";
+import { ErrorText, Notice } from "@/components/ui/notice";
+import { Cell, Row, Table } from "@/components/ui/table";
 import { api, errorText } from "./api";
 import { usePipelines } from "./queries";
 
-const button = "rounded border border-slate-300 bg-white px-2 py-1 text-sm hover:bg-slate-100 disabled:opacity-50";
-const primary = "rounded bg-blue-600 px-3 py-1 text-sm font-medium text-white hover:bg-blue-700 disabled:opacity-50";
 
 /** Pipelines: search, create, rename, duplicate, delete (with confirmation). */
 export function PipelineList() {
@@ -27,35 +28,17 @@ export function PipelineList() {
         </label>
       </div>
       <CreatePipeline onCreated={refresh} />
-      {message ? (
-        <p role="alert" className="rounded border border-red-300 bg-red-50 p-2 text-sm text-red-800">
-          {message}
-        </p>
-      ) : null}
-      {error ? <p role="alert">{errorText(error)}</p> : null}
+      {message ? <Notice tone="error">{message}</Notice> : null}
+      <ErrorText error={error} />
       {isLoading ? <p>Loading…</p> : null}
-      <table className="w-full rounded border border-slate-200 bg-white text-sm">
-        <caption className="sr-only">Pipelines</caption>
-        <thead className="bg-slate-100 text-left">
-          <tr>
-            <th className="p-2">Name</th>
-            <th className="p-2">Latest version</th>
-            <th className="p-2">Runs</th>
-            <th className="p-2">Updated</th>
-            <th className="p-2">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data?.pipelines.map((p) => <PipelineRow key={p.id} pipeline={p} onChanged={refresh} onError={setMessage} />)}
-          {data && data.pipelines.length === 0 ? (
-            <tr>
-              <td colSpan={5} className="p-4 text-slate-600">
-                {search ? `No pipeline matches '${search}'.` : "No pipelines yet: create one above."}
-              </td>
-            </tr>
-          ) : null}
-        </tbody>
-      </table>
+      <Table
+        label="Pipelines"
+        variant="framed"
+        columns={["Name", "Latest version", "Runs", "Updated", "Actions"]}
+        empty={data && data.pipelines.length === 0 ? (search ? `No pipeline matches '${search}'.` : "No pipelines yet: create one above.") : undefined}
+      >
+        {data?.pipelines.map((p) => <PipelineRow key={p.id} pipeline={p} onChanged={refresh} onError={setMessage} />)}
+      </Table>
     </div>
   );
 }
@@ -79,14 +62,10 @@ function CreatePipeline({ onCreated }: { onCreated: () => void }) {
         New pipeline name
         <input value={name} onChange={(e) => setName(e.target.value)} required className="mt-1 w-64 rounded border border-slate-300 px-2 py-1" placeholder="digit-identification-2" />
       </label>
-      <button type="submit" className={primary} disabled={create.isPending || !name.trim()}>
+      <Button type="submit" variant="primary" disabled={create.isPending || !name.trim()}>
         Create pipeline
-      </button>
-      {create.error ? (
-        <p role="alert" className="text-sm text-red-700">
-          {errorText(create.error)}
-        </p>
-      ) : null}
+      </Button>
+      <ErrorText error={create.error} />
     </form>
   );
 }
@@ -112,28 +91,28 @@ function PipelineRow({ pipeline: p, onChanged, onError }: { pipeline: PipelineSu
     setMode(m);
   };
   return (
-    <tr className="border-t border-slate-200 align-top">
-      <td className="p-2">
+    <Row>
+      <Cell>
         <a href={`/pipelines/${p.id}`} className="font-medium text-blue-700 hover:underline">
           {p.name}
         </a>
         {p.description ? <div className="text-slate-600">{p.description}</div> : null}
-      </td>
-      <td className="p-2">{p.latestVersion ? `v${p.latestVersion}` : "draft only"}</td>
-      <td className="p-2">{p.runs}</td>
-      <td className="p-2">{new Date(p.updatedAt).toLocaleString()}</td>
-      <td className="p-2">
+      </Cell>
+      <Cell>{p.latestVersion ? `v${p.latestVersion}` : "draft only"}</Cell>
+      <Cell>{p.runs}</Cell>
+      <Cell>{new Date(p.updatedAt).toLocaleString()}</Cell>
+      <Cell>
         {mode === "view" ? (
           <div className="flex gap-1">
-            <button type="button" className={button} onClick={() => start("rename")} aria-label={`Rename ${p.name}`}>
+            <Button onClick={() => start("rename")} aria-label={`Rename ${p.name}`}>
               Rename
-            </button>
-            <button type="button" className={button} onClick={() => start("duplicate")} aria-label={`Duplicate ${p.name}`}>
+            </Button>
+            <Button onClick={() => start("duplicate")} aria-label={`Duplicate ${p.name}`}>
               Duplicate
-            </button>
-            <button type="button" className={button} onClick={() => setMode("delete")} aria-label={`Delete ${p.name}`}>
+            </Button>
+            <Button onClick={() => setMode("delete")} aria-label={`Delete ${p.name}`}>
               Delete
-            </button>
+            </Button>
           </div>
         ) : mode === "delete" ? (
           <div role="alertdialog" aria-label={`Delete ${p.name}?`} className="space-y-1">
@@ -143,12 +122,12 @@ function PipelineRow({ pipeline: p, onChanged, onError }: { pipeline: PipelineSu
                 : `Delete ${p.name} and its ${p.latestVersion} published version${p.latestVersion === 1 ? "" : "s"}? This cannot be undone.`}
             </p>
             <div className="flex gap-1">
-              <button type="button" className={button} onClick={() => run.mutate("delete")} disabled={run.isPending}>
+              <Button variant="danger" onClick={() => run.mutate("delete")} disabled={run.isPending}>
                 Confirm delete
-              </button>
-              <button type="button" className={button} onClick={() => setMode("view")}>
+              </Button>
+              <Button onClick={() => setMode("view")}>
                 Cancel
-              </button>
+              </Button>
             </div>
           </div>
         ) : (
@@ -163,15 +142,15 @@ function PipelineRow({ pipeline: p, onChanged, onError }: { pipeline: PipelineSu
               {mode === "rename" ? `New name for ${p.name}` : `Name of the copy of ${p.name}`}
             </label>
             <input id={`name-${p.id}`} value={name} onChange={(e) => setName(e.target.value)} className="w-48 rounded border border-slate-300 px-2 py-1" autoFocus />
-            <button type="submit" className={button} disabled={run.isPending}>
+            <Button type="submit" disabled={run.isPending}>
               {mode === "rename" ? "Save name" : "Create copy"}
-            </button>
-            <button type="button" className={button} onClick={() => setMode("view")}>
+            </Button>
+            <Button onClick={() => setMode("view")}>
               Cancel
-            </button>
+            </Button>
           </form>
         )}
-      </td>
-    </tr>
+      </Cell>
+    </Row>
   );
 }
