@@ -1,13 +1,7 @@
-import { appContext } from "@/lib/server/context";
-import { listDatasets } from "@/lib/services/datasets";
-import { listModels } from "@/lib/services/models";
-import { listPipelines } from "@/lib/services/pipelines";
-import { listRuns } from "@/lib/services/runs";
+import type { OverviewData } from "@/lib/services/overview";
 
-/** Server component: what is registered and the latest runs. */
-export async function Overview() {
-  const { db } = await appContext();
-  const [pipelines, datasets, models, runs] = await Promise.all([listPipelines(db), listDatasets(db), listModels(db), listRuns(db, { take: 20 })]);
+/** What is registered and the latest runs (the page loads the data: this file stays free of server code). */
+export function Overview({ pipelines, datasets, models, runs }: OverviewData) {
   return (
     <div className="space-y-8">
       <Section title="Pipelines">
