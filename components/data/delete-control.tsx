@@ -2,24 +2,19 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { api, errorText } from "@/components/pipelines/api";
 import { Button } from "@/components/ui/button";
-
-export interface DeleteOutcomeJson {
-  deleted: string[];
-  archived: string[];
-  message: string;
-}
+import { errorText } from "@/lib/contracts/api/client";
+import type { DeleteOutcomeJson } from "@/lib/contracts/designer-api";
 
 /**
  * A Delete button with an in-page confirmation. A refusal (409: a pipeline version or an
  * unfinished run still uses it) is shown as the server worded it, naming who uses it.
  */
-export function DeleteControl({ what, url, queryKey, onDeleted }: { what: string; url: string; queryKey: readonly string[]; onDeleted: (message: string) => void }) {
+export function DeleteControl({ what, remove: send, queryKey, onDeleted }: { what: string; remove: () => Promise<DeleteOutcomeJson>; queryKey: readonly string[]; onDeleted: (message: string) => void }) {
   const client = useQueryClient();
   const [confirming, setConfirming] = useState(false);
   const remove = useMutation({
-    mutationFn: () => api<DeleteOutcomeJson>(url, { method: "DELETE" }),
+    mutationFn: send,
     onSuccess: (outcome) => {
       setConfirming(false);
       onDeleted(outcome.message);

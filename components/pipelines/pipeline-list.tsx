@@ -2,11 +2,11 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import type { PipelineDraftJson, PipelineSummaryJson } from "@/lib/contracts/designer-api";
+import { api, errorText } from "@/lib/contracts/api/client";
+import type { PipelineSummaryJson } from "@/lib/contracts/designer-api";
 import { Button } from "@/components/ui/button";
 import { ErrorText, Notice } from "@/components/ui/notice";
 import { Cell, Row, Table } from "@/components/ui/table";
-import { api, errorText } from "./api";
 import { usePipelines } from "./queries";
 
 
@@ -46,7 +46,7 @@ export function PipelineList() {
 function CreatePipeline({ onCreated }: { onCreated: () => void }) {
   const [name, setName] = useState("");
   const create = useMutation({
-    mutationFn: () => api<PipelineDraftJson>("/api/pipelines", { method: "POST", json: { name } }),
+    mutationFn: () => api.createPipeline({ body: { name } }),
     onSuccess: (p) => {
       onCreated();
       window.location.assign(`/pipelines/${p.id}`);
@@ -75,9 +75,10 @@ function PipelineRow({ pipeline: p, onChanged, onError }: { pipeline: PipelineSu
   const [name, setName] = useState(p.name);
   const run = useMutation({
     mutationFn: async (action: "rename" | "duplicate" | "delete") => {
-      if (action === "rename") return api(`/api/pipelines/${p.id}`, { method: "PATCH", json: { name } });
-      if (action === "duplicate") return api(`/api/pipelines/${p.id}/duplicate`, { method: "POST", json: { name } });
-      return api(`/api/pipelines/${p.id}`, { method: "DELETE" });
+      const params = { id: p.id };
+      if (action === "rename") return api.renamePipeline({ params, body: { name } });
+      if (action === "duplicate") return api.duplicatePipeline({ params, body: { name } });
+      return api.deletePipeline({ params });
     },
     onSuccess: () => {
       setMode("view");

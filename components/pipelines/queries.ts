@@ -1,8 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { DatasetJson, DatastoreJson, ModelJson, PipelineDraftJson, PipelineSummaryJson } from "@/lib/contracts/designer-api";
-import { api } from "./api";
+import { api } from "@/lib/contracts/api/client";
 
 /** Query keys and hooks shared by the pipelines, designer and data pages. */
 export const keys = {
@@ -14,9 +13,9 @@ export const keys = {
 };
 
 export const usePipelines = (search: string) =>
-  useQuery({ queryKey: keys.pipelines(search), queryFn: () => api<{ pipelines: PipelineSummaryJson[] }>(`/api/pipelines?search=${encodeURIComponent(search)}`) });
+  useQuery({ queryKey: keys.pipelines(search), queryFn: () => api.listPipelines({ query: { search } }) });
 export const usePipelineDraft = (id: string) =>
-  useQuery({ queryKey: keys.pipeline(id), queryFn: () => api<PipelineDraftJson>(`/api/pipelines/${id}`), staleTime: Infinity, refetchOnWindowFocus: false });
-export const useDatasets = () => useQuery({ queryKey: keys.datasets, queryFn: () => api<{ datasets: DatasetJson[] }>("/api/datasets") });
-export const useDatastores = () => useQuery({ queryKey: keys.datastores, queryFn: () => api<{ datastores: DatastoreJson[] }>("/api/datastores") });
-export const useModels = () => useQuery({ queryKey: keys.models, queryFn: () => api<{ models: ModelJson[] }>("/api/models") });
+  useQuery({ queryKey: keys.pipeline(id), queryFn: () => api.getPipeline({ params: { id } }), staleTime: Infinity, refetchOnWindowFocus: false });
+export const useDatasets = () => useQuery({ queryKey: keys.datasets, queryFn: () => api.listDatasets() });
+export const useDatastores = () => useQuery({ queryKey: keys.datastores, queryFn: () => api.listDatastores() });
+export const useModels = () => useQuery({ queryKey: keys.models, queryFn: () => api.listModels() });

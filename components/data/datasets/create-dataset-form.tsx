@@ -2,19 +2,19 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { api } from "@/components/pipelines/api";
 import { keys, useDatastores } from "@/components/pipelines/queries";
 import { Button } from "@/components/ui/button";
 import { CheckboxField, Field, inputClass } from "@/components/ui/field";
 import { ErrorText } from "@/components/ui/notice";
-import type { DatasetPreviewJson } from "@/lib/contracts/designer-api";
+import { api } from "@/lib/contracts/api/client";
+import type { DatasetPreviewRequest } from "@/lib/contracts/designer-api";
 import { DatasetPreview } from "./dataset-preview";
 
 const empty = { name: "", kind: "file" as "file" | "tabular", datastore: "workspace", paths: "", format: "csv" as "csv" | "jsonl" | "parquet", delimiter: ",", header: true, description: "" };
 type Form = typeof empty;
 
 /** What both preview and create send: where the files are and, for a table, how to read them. */
-const sourceBody = (form: Form) => ({
+const sourceBody = (form: Form): DatasetPreviewRequest => ({
   kind: form.kind,
   datastore: form.datastore,
   paths: form.paths
@@ -29,9 +29,9 @@ export function CreateDatasetForm() {
   const client = useQueryClient();
   const [form, setForm] = useState(empty);
   const set = (patch: Partial<Form>) => setForm((f) => ({ ...f, ...patch }));
-  const preview = useMutation({ mutationFn: () => api<DatasetPreviewJson>("/api/datasets/preview", { method: "POST", json: sourceBody(form) }) });
+  const preview = useMutation({ mutationFn: () => api.previewDataset({ body: sourceBody(form) }) });
   const create = useMutation({
-    mutationFn: () => api<{ name: string; version: number }>("/api/datasets", { method: "POST", json: { ...sourceBody(form), name: form.name, description: form.description || undefined } }),
+    mutationFn: () => api.registerDataset({ body: { ...sourceBody(form), name: form.name, description: form.description || undefined } }),
     onSuccess: () => void client.invalidateQueries({ queryKey: keys.datasets }),
   });
   return (

@@ -1,6 +1,7 @@
 "use client";
 
 import { keys, useDatasets } from "@/components/pipelines/queries";
+import { api } from "@/lib/contracts/api/client";
 import { DeleteControl, useDeleteNotice } from "../delete-control";
 
 /** Registered datasets, each version on its own line. */
@@ -17,7 +18,7 @@ export function DatasetList() {
               {d.name}:{d.version}
             </span>{" "}
             · {d.kind} · {d.datastore}: {d.paths.join(" ")}
-            <DeleteControl what={`dataset ${d.name}:${d.version}`} url={`/api/datasets/${encodeURIComponent(d.name)}?version=${d.version}`} queryKey={keys.datasets} onDeleted={onDeleted} />
+            <DeleteControl what={`dataset ${d.name}:${d.version}`} remove={() => api.deleteDataset({ params: { name: d.name }, query: { version: String(d.version) } })} queryKey={keys.datasets} onDeleted={onDeleted} />
           </li>
         ))}
       </ul>

@@ -2,18 +2,18 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { api } from "@/components/pipelines/api";
 import { keys } from "@/components/pipelines/queries";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import { ErrorText } from "@/components/ui/notice";
-import type { DatastoreJson } from "@/lib/contracts/designer-api";
+import { api } from "@/lib/contracts/api/client";
+import type { RegisterDatastoreRequest } from "@/lib/contracts/designer-api";
 
 type Auth = "connection-string" | "sas" | "account-key";
 const empty = { name: "", kind: "local" as "local" | "azure-blob", root: "", container: "", accountUrl: "", auth: "connection-string" as Auth, secret: "" };
 type Form = typeof empty;
 
-const requestBody = (form: Form) =>
+const requestBody = (form: Form): RegisterDatastoreRequest =>
   form.kind === "local"
     ? { name: form.name, kind: "local", root: form.root }
     : { name: form.name, kind: "azure-blob", container: form.container, accountUrl: form.accountUrl || undefined, auth: form.auth, secret: form.secret };
@@ -24,7 +24,7 @@ export function RegisterDatastoreForm() {
   const [form, setForm] = useState(empty);
   const set = (patch: Partial<Form>) => setForm((f) => ({ ...f, ...patch }));
   const register = useMutation({
-    mutationFn: () => api<DatastoreJson>("/api/datastores", { method: "POST", json: requestBody(form) }),
+    mutationFn: () => api.registerDatastore({ body: requestBody(form) }),
     onSuccess: () => {
       // The secret is write-only: clear it from the page as soon as it is stored.
       setForm((f) => ({ ...f, name: "", secret: "" }));

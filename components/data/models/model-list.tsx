@@ -1,6 +1,7 @@
 "use client";
 
 import { keys, useModels } from "@/components/pipelines/queries";
+import { api } from "@/lib/contracts/api/client";
 import { DeleteControl, useDeleteNotice } from "../delete-control";
 import { ModelSignatureTable } from "./model-signature";
 
@@ -18,7 +19,7 @@ export function ModelList() {
               {m.name}:{m.version}
             </span>{" "}
             · {(m.sizeBytes / 1024).toFixed(0)} KB {m.description ? `· ${m.description}` : ""}
-            <DeleteControl what={`model ${m.name}:${m.version}`} url={`/api/models/${encodeURIComponent(m.name)}?version=${m.version}`} queryKey={keys.models} onDeleted={onDeleted} />
+            <DeleteControl what={`model ${m.name}:${m.version}`} remove={() => api.deleteModel({ params: { name: m.name }, query: { version: String(m.version) } })} queryKey={keys.models} onDeleted={onDeleted} />
             <ModelSignatureTable signature={m.signature} caption={`Signature of ${m.name}`} />
           </li>
         ))}

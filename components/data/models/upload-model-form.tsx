@@ -2,12 +2,11 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { api } from "@/components/pipelines/api";
 import { keys } from "@/components/pipelines/queries";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import { ErrorText } from "@/components/ui/notice";
-import type { ModelJson } from "@/lib/contracts/designer-api";
+import { api } from "@/lib/contracts/api/client";
 import { ModelSignatureTable } from "./model-signature";
 
 /** Uploads an ONNX file as a new model version and shows the signature read from it. */
@@ -24,7 +23,7 @@ export function UploadModelForm() {
       if (file) form.set("file", file);
       form.set("description", description);
       form.set("tags", tags);
-      return api<ModelJson>("/api/models", { method: "POST", body: form });
+      return api.registerModel({ form });
     },
     onSuccess: () => void client.invalidateQueries({ queryKey: keys.models }),
   });
