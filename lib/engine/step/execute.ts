@@ -1,0 +1,180 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { DeferredSource, LocalAgent } from "../agent";
+import type { WorkerProcess } from "../../contracts/run-events";
+import { noEvents } from "../events";
+import { LeaseKeeper } from "../lease";
+import { updateOf, writeMiniBatchUpdates } from "../persist";
+import { StepReports } from "../reports";
+import { StepExecutor, type StepOutcome, type StepSink } from "../step-executor";
+import { logToStderr, type StepContext } from "./context";
+import type { StepMiniBatches } from "./mini-batches";
+import { planWhileRunning, type PlanningState } from "./plan";
+import type { ResolvedStep } from "./resolve";
+import type { ReusePolicy } from "./reuse";
+
+/** The step's worker processes: node_count agents fed through `relay` once the work is known. */
+export function createAgents(ctx: StepContext, resolved: ResolvedStep, relay: DeferredSource): LocalAgent[] {
+  const { run, step, paths } = ctx;
+  const { config, entry, target } = resolved;
+  const setup = {
+    runId: run.id,
+    stepName: step.name,
+    entryModule: entry.module,
+    entryLabel: entry.label,
+    settings: entry.settings,
+    loggingLevel: config.loggingLevel,
+    logDir: paths.logDir,
+    outputDir: target.local,
+    segmentsDir: paths.segmentsDir,
+    cacheDir: join(paths.stepDir, "cache", "items"),
+    sideInputs: resolved.sideInputPaths,
+    arguments: resolved.args,
+    datastores: resolved.stores.forWorkers(),
+    outputAction: config.outputAction,
+  };
+  return Array.from({ length: config.nodeCount }, (_, nodeId) =>
+    new LocalAgent({ nodeId, processCount: config.processCountPerNode, setup, environment: config.environmentVariables, runInvocationTimeoutSeconds: config.runInvocationTimeout, initTimeoutSeconds: config.initTimeout, maxInitFailures: config.runMaxTry }, relay),
+  );
+}
+
+/** How the step's mini-batches ran. */
+export interface Execution {
+  outcome: StepOutcome;
+  reports: StepReports;
+  /** A worker could not write its output (full disk): nothing more is merged or written. */
+  storageStopped: boolean;
+  /** When execution started (ms since epoch). */
+  started: number;
+}
+
+/**
+ * Runs the step's mini-batches on its agents (planning them meanwhile when needed) under a
+ * LeaseKeeper that writes progress and the heartbeat every interval; the last flush lands before
+ * this returns, so a holder that lost the lease stops here.
+ */
+export async function executeStep(
+  ctx: StepContext,
+  resolved: ResolvedStep,
+  agents: LocalAgent[],
+  relay: DeferredSource,
+  planning: PlanningState,
+  policy: ReusePolicy,
+  miniBatches: StepMiniBatches,
+): Promise<Execution> {
+  const { deps, lease } = ctx;
+  const reports = new StepReports(ctx.paths.logDir);
+  reports.recordFinished(miniBatches.finishedBefore);
+  const execution = { reports, storageStopped: false, started: 0 };
+  const executor = new StepExecutor(resolved.config, planning.needsPlan ? [] : miniBatches.states, stepSink(ctx, miniBatches, execution), { planning: planning.needsPlan });
+  reports.onFailure = (error) => executor.fail(`The step stopped because its attempt report could not be written: ${error.message}; free space and resume the run.`);
+  execution.started = Date.now();
+  const flush = progressFlush(ctx, planning.stepRunId, executor, miniBatches, agents, reports, execution.started);
+  const keeper = new LeaseKeeper(lease, flush, {
+    intervalMs: deps.flushIntervalMs ?? 500,
+    log: deps.log ?? logToStderr,
+    // A holder that cannot renew stops at once: its processes are killed, nothing more is written.
+    onLost: (error) => executor.cancel(error.message),
+  });
+  keeper.start();
+  let outcome: StepOutcome;
+  try {
+    const running = executor.run((source) => {
+      relay.attach(source);
+      return agents;
+    });
+    if (planning.needsPlan) await planWhileRunning(ctx, resolved, planning, policy, executor, miniBatches, running);
+    outcome = await running;
+  } finally {
+    await keeper.stop();
+  }
+  // Also the lease check right before the output is written: a holder that lost it stops here.
+  await keeper.flushNow();
+  return { ...execution, outcome };
+}
+
+/** Each finished attempt: into the report, the pending updates and the output records, and published. */
+function stepSink(ctx: StepContext, miniBatches: StepMiniBatches, execution: { reports: StepReports; storageStopped: boolean }): StepSink {
+  const { events, run, step } = ctx;
+  return {
+    attempt(record) {
+      const { result } = record;
+      if (result.status === "STORAGE_ERROR") execution.storageStopped = true;
+      execution.reports.attempt(record);
+      const out = result.output;
+      if (out && result.status === "RUN_DONE") miniBatches.outputs.set(result.idx, { location: out, columns: out.columns, rows: result.succeeded });
+      miniBatches.updates.push(updateOf(record.miniBatch, result.totalSeconds, record.finishedAt));
+      events.publish({
+        type: "attempt",
+        runId: run.id,
+        step: step.name,
+        idx: result.idx,
+        attempt: result.attempt,
+        status: result.status,
+        succeeded: result.succeeded,
+        failed: result.failed,
+        error: result.error,
+        itemErrors: result.itemErrors,
+        stack: result.stack,
+        itemCount: result.itemCount,
+        willRetry: record.willRetry,
+        where: record.where,
+      });
+    },
+    processEvent(event) {
+      events.publish({ type: "process", runId: run.id, step: step.name, event });
+    },
+  };
+}
+
+/**
+ * One flush of progress: mini-batch states, counters and the heartbeat commit together under the
+ * lease; then progress is published and reported, and a cancel asked for in the database is seen.
+ */
+function progressFlush(ctx: StepContext, stepRunId: string, executor: StepExecutor, miniBatches: StepMiniBatches, agents: LocalAgent[], reports: StepReports, started: number): () => Promise<void> {
+  const { deps, lease, events, run, step } = ctx;
+  const startItems = executor.snapshot().succeededItems + executor.snapshot().failedItems;
+  let cancelled = false;
+  return async () => {
+    const batch = miniBatches.updates.splice(0);
+    const c = executor.snapshot();
+    const runRow = await lease
+      .commit(async (tx) => {
+        await writeMiniBatchUpdates(tx, deps.provider, batch);
+        await tx.stepRun.update({
+          where: { id: stepRunId },
+          data: { succeededMiniBatches: c.succeededMiniBatches, failedMiniBatches: c.failedMiniBatches, succeededItems: c.succeededItems, failedItems: c.failedItems, retries: c.retries, totalItems: c.totalItems, totalMiniBatches: c.totalMiniBatches },
+        });
+        return tx.pipelineRun.findUniqueOrThrow({ where: { id: run.id }, select: { status: true } });
+      })
+      .catch((error: unknown) => {
+        miniBatches.updates.unshift(...batch); // written by the next flush
+        throw error;
+      });
+    const elapsed = (Date.now() - started) / 1000;
+    const processed = c.succeededItems + c.failedItems - startItems;
+    const rate = elapsed > 0 ? processed / elapsed : 0;
+    const remaining = c.totalItems - c.succeededItems - c.failedItems;
+    events.publish({ type: "progress", runId: run.id, step: step.name, counters: c, itemsPerSecond: rate, etaSeconds: rate > 0 ? remaining / rate : undefined });
+    reports.progress(c, rate);
+    if (events !== noEvents) events.publish({ type: "workers", runId: run.id, step: step.name, processes: workerStates(agents) });
+    if (runRow.status === "cancelling" && !cancelled) {
+      cancelled = true;
+      executor.cancel("The run was cancelled; resume runs the unfinished mini-batches.");
+    }
+  };
+}
+
+/** What each worker process is doing, with its resident memory (one small /proc read per process). */
+function workerStates(agents: LocalAgent[]): WorkerProcess[] {
+  return agents.flatMap((agent, nodeId) => agent.processStates().map((p) => ({ nodeId, ...p, rssBytes: p.pid ? residentBytes(p.pid) : undefined })));
+}
+
+function residentBytes(pid: number): number | undefined {
+  try {
+    const pages = Number(readFileSync(`/proc/${pid}/statm`, "utf8").split(" ")[1]);
+    return Number.isFinite(pages) ? pages * 4096 : undefined;
+  } catch {
+    return undefined;
+  }
+}
