@@ -5,12 +5,13 @@ import { invalid } from "../errors";
 import type { TabularOptions } from "../datasets/tabular/options";
 import { resolveDataset } from "../catalog/datasets";
 import { DEFAULT_DATASTORE } from "../catalog/datastores";
+import { isDatastorePath, outputDataKind, type DataKind } from "../pipeline/run-config-rules";
 import type { ParameterValues } from "./resolve";
 
 /** A step input made concrete: where its items are and how to read them. */
 export interface ResolvedInput {
   name: string;
-  kind: "file" | "tabular";
+  kind: DataKind;
   datastore: string;
   patterns: string[];
   options?: TabularOptions;
@@ -40,7 +41,7 @@ export async function resolveInput(
   if ("step" in ref) {
     const out = upstream.get(ref.step);
     if (!out) throw invalid(`input refers to step '${ref.step}', which has not produced an output`);
-    if (out.outputAction === "append_row") {
+    if (outputDataKind(out.outputAction) === "tabular") {
       return {
         name: ref.step,
         kind: "tabular",
@@ -67,7 +68,7 @@ export async function resolveInput(
   if (adHoc) {
     return { name, kind: "file", datastore: adHoc[1]!, patterns: [adHoc[2]!], identity: `path:${value}` };
   }
-  if (value.startsWith("datastore://")) {
+  if (isDatastorePath(value)) {
     throw invalid(`'${value}' is not a datastore path: use datastore://<datastore>/<path or glob>, e.g. datastore://${DEFAULT_DATASTORE}/mnist/0.png`);
   }
   const dataset = await resolveDataset(db, value);

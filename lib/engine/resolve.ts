@@ -7,7 +7,7 @@ import {
 } from "../contracts/parallel-run-config";
 import type { PipelineDefinition, PipelineParameter } from "../contracts/pipeline";
 import { invalid } from "../errors";
-import { parseSize } from "../pipeline/size";
+import { resolveMiniBatchSize, type DataKind } from "../pipeline/run-config-rules";
 
 export type ParameterValues = Record<string, string | number | boolean>;
 
@@ -65,7 +65,7 @@ export function bindValue<T>(value: T | ParamRef, params: ParameterValues, field
   return resolved;
 }
 
-export type DataKind = "file" | "tabular";
+export type { DataKind };
 
 const wholeNumber = (field: string, min: number) =>
   z.union([z.number(), z.string()]).transform((v, ctx) => {
@@ -99,16 +99,7 @@ export function resolveRunConfig(config: ParallelRunConfig, params: ParameterVal
   if (config.entryScript && config.scorer) throw invalid(`${where("parallel_run_config")} has both entry_script and scorer: choose one`);
 
   const rawSize = config.miniBatchSize === undefined ? undefined : b(config.miniBatchSize, "mini_batch_size");
-  let miniBatchSize: number;
-  if (dataKind === "file") {
-    const n = rawSize === undefined ? 10 : Number(String(rawSize).trim());
-    if (!Number.isInteger(n) || n < 1 || String(rawSize).trim() === "") {
-      throw invalid(`${where("mini_batch_size")} '${rawSize}' is not valid for a file dataset: give a whole number of files >= 1 (e.g. 10)`);
-    }
-    miniBatchSize = n;
-  } else {
-    miniBatchSize = rawSize === undefined ? 1024 * 1024 : parseSize(typeof rawSize === "boolean" ? String(rawSize) : rawSize);
-  }
+  const miniBatchSize = resolveMiniBatchSize(rawSize, dataKind, where("mini_batch_size"));
 
   const level = String(b(config.loggingLevel, "logging_level")).toUpperCase();
   if (!(LOGGING_LEVELS as readonly string[]).includes(level)) {

@@ -2,7 +2,7 @@ import { isParamRef, ResourceName, VersionedName } from "../contracts/common";
 import type { CanvasGraph, CanvasNode, CanvasNodeOf } from "../contracts/canvas";
 import { ImageClassifierSettings, LOGGING_LEVELS, ParallelRunConfig, TabularScorerSettings } from "../contracts/parallel-run-config";
 import { PipelineDefinition, StepName } from "../contracts/pipeline";
-import { parseSize } from "./size";
+import { isDatastorePath, miniBatchSizeProblem, outputDataKind, type DataKind } from "./run-config-rules";
 import { canvasParameters, canvasToDraftDefinition, cleanConfig, connectedModel, edgesFrom, edgesInto, nodeById, type DefinitionMeta } from "./canvas";
 import { CONFIG_FIELDS, type ConfigFieldKey } from "./config-fields";
 import { describeNode } from "./connections";
@@ -113,13 +113,14 @@ function nodeProblems(graph: CanvasGraph, node: CanvasNode, paramTypes: Map<stri
 }
 
 /** The data kind a step reads (mini_batch_size means files or bytes), when it can be known. */
-export function stepInputKind(graph: CanvasGraph, step: CanvasNodeOf<"step">, ctx: ValidationContext): "file" | "tabular" | undefined {
+export function stepInputKind(graph: CanvasGraph, step: CanvasNodeOf<"step">, ctx: ValidationContext): DataKind | undefined {
   const byId = nodeById(graph);
   for (const e of edgesInto(graph, step.id, "inputs")) {
     const src = byId.get(e.source);
-    if (src?.type === "step") return src.data.parallelRunConfig.outputAction === "summary_only" ? "file" : "tabular";
+    // A designer config without output_action has the default, append_row.
+    if (src?.type === "step") return outputDataKind(src.data.parallelRunConfig.outputAction === "summary_only" ? "summary_only" : "append_row");
     if (src?.type === "dataset") {
-      if (src.data.dataset.startsWith("datastore://")) return "file";
+      if (isDatastorePath(src.data.dataset)) return "file";
       const kind = ctx.datasetKinds?.[src.data.dataset.split(":")[0] ?? ""];
       if (kind) return kind;
     }
@@ -190,21 +191,10 @@ function stepProblems(graph: CanvasGraph, node: CanvasNodeOf<"step">, paramTypes
 const isWhole = (v: unknown, min: number) => String(v).trim() !== "" && Number.isInteger(Number(v)) && Number(v) >= min;
 
 /** The rules the engine applies when it resolves a config (lib/engine/resolve.ts), per field. */
-export function literalProblem(key: ConfigFieldKey, value: unknown, kind: "file" | "tabular" | undefined): string | undefined {
+export function literalProblem(key: ConfigFieldKey, value: unknown, kind: DataKind | undefined): string | undefined {
   switch (key) {
-    case "miniBatchSize": {
-      const asFiles = isWhole(value, 1);
-      let asBytes = false;
-      try {
-        asBytes = parseSize(typeof value === "number" ? value : String(value)) >= 1;
-      } catch {
-        asBytes = false;
-      }
-      if (kind === "file" && !asFiles) return `mini_batch_size '${String(value)}' is not valid for file data: give a whole number of files >= 1 (e.g. 10)`;
-      if (kind === "tabular" && !asBytes) return `mini_batch_size '${String(value)}' is not valid for tabular data: give a size in bytes >= 1 such as 1024, 1024KB, 10MB or 1GB`;
-      if (!asFiles && !asBytes) return `mini_batch_size '${String(value)}' is not valid: give a number of files >= 1 (file data) or a size such as 1024KB or 10MB (tabular data)`;
-      return undefined;
-    }
+    case "miniBatchSize":
+      return miniBatchSizeProblem(value, kind);
     case "errorThreshold":
     case "allowedFailedCount":
       return isWhole(value, -1) ? undefined : `${CONFIG_FIELDS[key].snake} must be a whole number >= -1 (-1 ignores failures), got '${String(value)}'`;

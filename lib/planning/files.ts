@@ -1,5 +1,5 @@
 import type { DatastoreEntry } from "../datastores/types";
-import { invalid } from "../errors";
+import { resolveMiniBatchSize } from "../pipeline/run-config-rules";
 
 /**
  * Chunks a streamed listing into mini-batches of `filesPerBatch` paths (FileDataset
@@ -9,9 +9,7 @@ export async function* planFiles(
   entries: AsyncIterable<DatastoreEntry> | Iterable<DatastoreEntry>,
   filesPerBatch: number,
 ): AsyncGenerator<string[]> {
-  if (!Number.isSafeInteger(filesPerBatch) || filesPerBatch < 1) {
-    throw invalid(`mini_batch_size '${filesPerBatch}' is not a file count: use a whole number of files, 1 or more`);
-  }
+  resolveMiniBatchSize(filesPerBatch, "file");
   let batch: string[] = [];
   for await (const entry of entries) {
     batch.push(entry.path);

@@ -1,5 +1,5 @@
 import type { Datastore, DatastoreEntry } from "../datastores/types";
-import { invalid } from "../errors";
+import { resolveMiniBatchSize } from "../pipeline/run-config-rules";
 import type { TabularOptions } from "../datasets/tabular/options";
 import type { TabularSlice } from "../datasets/tabular/slice";
 import { checkTabularOptions, planTabularFile } from "./tabular-file";
@@ -20,8 +20,6 @@ export async function* planTabular(
   maxBytes: number,
 ): AsyncGenerator<TabularSlice> {
   const resolved = checkTabularOptions(options);
-  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
-    throw invalid(`mini_batch_size '${maxBytes}' is not a size: use bytes like 1024, 1024KB, 10MB or 1GB`);
-  }
+  resolveMiniBatchSize(maxBytes, "tabular");
   for await (const entry of entries) yield* planTabularFile(ds, entry, resolved, maxBytes);
 }

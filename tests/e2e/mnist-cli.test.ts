@@ -64,7 +64,7 @@ describe("MNIST tutorial through the prs CLI", () => {
     assert.match(bad.stderr, /Parameter 'batch_size_param' must be a whole number, got 'abc'/);
     const zero = prs("submit", "digit-identification", "--param", "batch_size_param=0");
     assert.equal(zero.status, 2);
-    assert.match(zero.stderr, /mini_batch_size '0' is not valid for a file dataset/);
+    assert.match(zero.stderr, /mini_batch_size '0' is not valid for file data/);
     const unknown = prs("submit", "no-such-pipeline");
     assert.equal(unknown.status, 3);
     assert.match(unknown.stderr, /Pipeline 'no-such-pipeline' does not exist/);

@@ -210,7 +210,7 @@ export function run(batch, ctx) {
     await assert.rejects(() => publishPipeline(ctx.db, bad), /steps\[0\]\.name: a step name has 3 to 32 characters \(got 'A'\)/);
     for (const size of ["abc", 0]) {
       await publishPipeline(ctx.db, makePipeline(`size-${size}`, script, "items", { config: { mini_batch_size: size } }));
-      await assert.rejects(() => submitRun(ctx.db, ctx.env.dataDir, { pipeline: `size-${size}` }), new RegExp(`mini_batch_size '${size}' is not valid for a file dataset`));
+      await assert.rejects(() => submitRun(ctx.db, ctx.env.dataDir, { pipeline: `size-${size}` }), new RegExp(`mini_batch_size '${size}' is not valid for file data`));
     }
     await publishPipeline(ctx.db, makePipeline("no-dataset", script, "nothing-here"));
     await assert.rejects(() => submitRun(ctx.db, ctx.env.dataDir, { pipeline: "no-dataset" }), /Dataset 'nothing-here' is not registered/);

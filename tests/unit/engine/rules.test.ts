@@ -37,9 +37,9 @@ test("snake_case and camelCase configs are the same contract; parameters bind an
 test("bad values are named with the field and the value", () => {
   const base = { entry_script: "s.ts", error_threshold: 1, output_action: "append_row" } as const;
   const resolve = (extra: Record<string, unknown>, kind: "file" | "tabular" = "file") => resolveRunConfig(ParallelRunConfig.parse({ ...base, ...extra }), {}, kind, "score");
-  assert.throws(() => resolve({ mini_batch_size: "abc" }), /mini_batch_size 'abc' is not valid for a file dataset/);
+  assert.throws(() => resolve({ mini_batch_size: "abc" }), /mini_batch_size 'abc' is not valid for file data/);
   assert.throws(() => resolve({ mini_batch_size: 0 }), /mini_batch_size '0' is not valid/);
-  assert.throws(() => resolve({ mini_batch_size: "abc" }, "tabular"), /mini_batch_size 'abc' is not a size/);
+  assert.throws(() => resolve({ mini_batch_size: "abc" }, "tabular"), /mini_batch_size 'abc' is not valid for tabular data/);
   assert.equal(resolve({ mini_batch_size: "10MB" }, "tabular").miniBatchSize, 10 * 1024 * 1024);
   assert.throws(() => resolve({ error_threshold: -2 }), /error_threshold must be a whole number >= -1, got '-2'/);
   assert.throws(() => resolve({ process_count_per_node: 0 }), /process_count_per_node must be a whole number >= 1/);

@@ -11,7 +11,7 @@ import { once } from "node:events";
 import { LocalDatastore } from "../../../lib/datastores/local";
 import { formatCsvRow } from "../../../lib/datasets/tabular/csv-fields";
 import { readSlice } from "../../../lib/datasets/tabular/read";
-import { parseSize } from "../../../lib/pipeline/size";
+import { parseSize } from "../../../lib/pipeline/run-config-rules";
 import { planTabular } from "../../../lib/planning/tabular";
 
 const megabytes = Number(process.argv[2] ?? 100);

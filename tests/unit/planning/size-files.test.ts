@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { AppError } from "../../../lib/errors";
 import { planFiles } from "../../../lib/planning/files";
-import { parseSize } from "../../../lib/pipeline/size";
+import { parseSize } from "../../../lib/pipeline/run-config-rules";
 import { syntheticListing } from "../../../lib/planning/synthetic";
 import { collect } from "./fixtures";
 
@@ -21,7 +21,7 @@ test("parseSize refuses what is not a size", () => {
     assert.throws(
       () => parseSize(bad),
       (e: unknown) =>
-        e instanceof AppError && e.code === "invalid_input" && e.message === `mini_batch_size '${bad}' is not a size: use bytes like 1024, 1024KB, 10MB or 1GB`,
+        e instanceof AppError && e.code === "invalid_input" && e.message === `mini_batch_size '${bad}' is not valid for tabular data: give a size in bytes >= 1 such as 1024, 1024KB, 10MB or 1GB`,
       String(bad),
     );
   }
@@ -34,5 +34,5 @@ test("planFiles chunks a streamed listing", async () => {
   assert.equal(batches[2]?.[4], "mnist/24.png");
   assert.deepEqual(await collect(planFiles(syntheticListing(0), 10)), []);
   assert.deepEqual(await collect(planFiles([{ path: "one.png", size: 1 }], 1)), [["one.png"]]);
-  await assert.rejects(collect(planFiles(syntheticListing(3), 0)), /mini_batch_size '0' is not a file count/);
+  await assert.rejects(collect(planFiles(syntheticListing(3), 0)), /mini_batch_size '0' is not valid for file data/);
 });

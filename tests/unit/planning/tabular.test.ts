@@ -145,7 +145,7 @@ test("Parquet files are planned by rows: small row groups combine, large ones sp
 test("tabular planning validates its inputs", async () => {
   const store = await makeStore({ "a.csv": "x\n1\n" });
   try {
-    await assert.rejects(collect(planTabular(store.ds, store.ds.list("a.csv"), { format: "csv" }, 0)), /mini_batch_size '0' is not a size/);
+    await assert.rejects(collect(planTabular(store.ds, store.ds.list("a.csv"), { format: "csv" }, 0)), /mini_batch_size '0' is not valid for tabular data/);
     await assert.rejects(collect(planTabular(store.ds, store.ds.list("a.csv"), { format: "tsv" } as unknown as TabularOptions, 10)), /tabular options are not valid: format/);
     const headerless = await collect(planTabular(store.ds, store.ds.list("a.csv"), { format: "csv", header: false }, 10));
     assert.deepEqual(headerless.map((s) => [s.start, s.rowCount, s.columns]), [[0, 2, ["column_0"]]]);
