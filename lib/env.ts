@@ -12,8 +12,6 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().optional(),
   HOST: z.string().default("127.0.0.1"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  REDIS_URL: z.string().optional(),
-  PRS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   PRS_MAX_CONCURRENT_RUNS: z.coerce.number().int().min(1).max(256).optional(),
   PRS_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).optional(),
 });
@@ -23,8 +21,6 @@ export interface AppEnv {
   databaseUrl: string;
   host: string;
   port: number;
-  redisUrl?: string;
-  logLevel: "debug" | "info" | "warn" | "error";
   /** Runs one worker pool executes at once; default: the machine's cores. */
   maxConcurrentRuns?: number;
   /** A running run whose orchestrator has not renewed its lease for this long is taken over. */
@@ -44,8 +40,6 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     databaseUrl: env.DATABASE_URL ?? defaultDatabaseUrl(dataDir),
     host: env.HOST,
     port: env.PORT,
-    redisUrl: env.REDIS_URL,
-    logLevel: env.PRS_LOG_LEVEL,
     maxConcurrentRuns: env.PRS_MAX_CONCURRENT_RUNS ?? availableParallelism(),
     leaseMs: env.PRS_LEASE_MS,
   };

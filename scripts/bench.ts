@@ -2,8 +2,8 @@
  * `npm run bench`: the product against the raw limit on the same MNIST PNG files, in one run.
  *   (a) raw limit: plain loop (read, decode, onnxruntime, CSV row) in the same number of processes
  *   (b) the product end to end (submit -> output merged), at large and at small mini-batches
- * plus overhead per mini-batch, time to first finished mini-batch, peak memory, and planning of a
- * synthetic listing of 1,000,000 files.
+ * plus overhead per mini-batch, time to first finished mini-batch, peak memory, PNG decoding speed
+ * on one core, and planning of a synthetic listing of 1,000,000 files.
  */
 import { fork, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -15,6 +15,7 @@ import { createDb } from "../lib/db/client";
 import { migrate } from "../lib/db/migrate";
 import { executeRun } from "../lib/engine/orchestrator";
 import { ensureMnistAssets } from "../samples/mnist/assets";
+import { measureDecode } from "./bench/decode";
 import { ensureDefaultDatastore, registerDatastore } from "../lib/services/datastores";
 import { registerDataset } from "../lib/services/datasets";
 import { registerModel } from "../lib/services/models";
@@ -196,11 +197,15 @@ async function main() {
   }
   await db.$disconnect();
 
+  const decode = measureDecode(files);
+  const perCore = (n: number) => `${n.toLocaleString("en")} images/s`;
+  console.log(`\ndecoding 28x28 gray PNGs on one core: decodeImage (zlib + unfilter) ${perCore(decode.decode)}; with preprocessing to NCHW float ${perCore(decode.decodeAndPreprocess)}; pngjs for comparison ${perCore(decode.pngjs)}`);
+
   const plan = spawnSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "bench", "plan-worker.ts"), values["plan-files"]!, "10"], { encoding: "utf8" });
   if (plan.status !== 0) throw new Error(`planning benchmark failed: ${plan.stderr}`);
   const p = JSON.parse(plan.stdout) as { files: number; miniBatches: number; seconds: number; peakRssMb: number };
   console.log(`\nplanning ${p.files} files (synthetic listing, mini_batch_size 10, rows inserted in SQLite): ${fmt(p.seconds)} s, ${p.miniBatches} mini-batch rows, peak RSS ${fmt(p.peakRssMb, 0)} MB`);
-  console.log(`\nsummary: ${summary.join(" | ")} | median overhead ${fmt(small!.overheadMs, 3)} ms/mini-batch | first mini-batch ${fmt(small!.firstMs, 0)} ms | planning 1M ${fmt(p.seconds)} s, ${fmt(p.peakRssMb, 0)} MB`);
+  console.log(`\nsummary: ${summary.join(" | ")} | median overhead ${fmt(small!.overheadMs, 3)} ms/mini-batch | first mini-batch ${fmt(small!.firstMs, 0)} ms | decode ${perCore(decode.decode)} | planning 1M ${fmt(p.seconds)} s, ${fmt(p.peakRssMb, 0)} MB`);
   if (existsSync(work)) rmSync(work, { recursive: true, force: true });
 }
 

@@ -56,7 +56,7 @@ export async function makeTestContext(provider: "sqlite" | "postgresql" = "sqlit
   const db = await createDb(databaseUrl);
   await ensureDefaultDatastore(db, dataDir);
   return {
-    env: { dataDir, databaseUrl, host: "127.0.0.1", port: 0, logLevel: "info" },
+    env: { dataDir, databaseUrl, host: "127.0.0.1", port: 0 },
     db,
     provider: providerOf(databaseUrl),
     workspace: join(dataDir, "datastore"),
