@@ -2,6 +2,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import type { LoggingLevel } from "../contracts/parallel-run-config";
+import { csvLine } from "../datasets/tabular/csv-fields";
 import { invalid } from "../errors";
 import { LocalAgent, type Assignment } from "./agent";
 import type { MiniBatchResult } from "./protocol";
@@ -85,7 +86,7 @@ export async function testEntryScript(input: LocalTestInput): Promise<LocalTestR
             const rows = Buffer.alloc(length);
             readSync(fd, rows, 0, length, offset);
             closeSync(fd);
-            output = (columns ? `${columns.join(",")}\n` : "") + rows.toString("utf8");
+            output = (columns ? `${csvLine(columns)}\n` : "") + rows.toString("utf8");
           }
           void agent.stop().then(() => done({ result, output, logDir, initError }), fail);
         },

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { appendFully, ensureFolder, storageError, StorageError, writeTextDurably } from "../fs/durable-write";
 import type { ProcessRef } from "../contracts/run-events";
-import { csvField } from "./rows";
+import { csvField } from "../datasets/tabular/csv-fields";
 import type { StepCounters } from "../contracts/run-events";
 import type { AttemptRecord } from "./step-executor";
 

@@ -1,5 +1,6 @@
 import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readdirSync, readSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { csvLine } from "../datasets/tabular/csv-fields";
 import { ensureFolder, storageError, writeFileDurably, writeFully } from "../fs/durable-write";
 import type { PartMeta } from "./protocol";
 
@@ -143,7 +144,7 @@ function copyRecords(records: { location: RecordLocation; columns: string[] | nu
     for (const r of records) {
       if (columns === null && r.columns) {
         columns = r.columns;
-        const header = Buffer.from(`${r.columns.join(",")}\n`);
+        const header = Buffer.from(`${csvLine(r.columns)}\n`);
         reserve(header.length);
         used += header.copy(buffer, used);
       }

@@ -3,6 +3,7 @@ import { hasStepOutput } from "../contracts/statuses";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
 import type { OutputPreview, ValueCounts } from "../contracts/run-api";
+import { splitCsvText } from "../datasets/tabular/csv-fields";
 import type { Db } from "../db/client";
 import { conflict, invalid, notFound } from "../errors";
 import { getRun } from "./runs";
@@ -63,28 +64,6 @@ export function downloadName(fileName: string): string {
   return /\.(csv|txt)$/i.test(fileName) ? fileName.replace(/\.txt$/i, ".csv") : `${fileName}.csv`;
 }
 
-/** Splits one CSV line (quotes and doubled quotes as the engine writes them). */
-export function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      out.push(field);
-      field = "";
-    } else field += ch;
-  }
-  out.push(field);
-  return out;
-}
 
 
 /** The first rows of the output (the tutorial's df.head(10)). */
@@ -98,8 +77,9 @@ export async function previewOutput(db: Db, runId: string, stepName: string | un
     if (lines.length >= count + 1) break;
   }
   rl.close();
-  const parsed = lines.map(splitCsvLine);
-  const columns = out.hasHeader && parsed.length ? parsed.shift()! : (parsed[0] ?? []).map((_, i) => `column ${i + 1}`);
+  const parsed = lines.map((line) => splitCsvText(line));
+  const header = out.hasHeader ? parsed.shift() : undefined;
+  const columns = header ?? (parsed[0] ?? []).map((_, i) => `column ${i + 1}`);
   return { step: out.step, fileName: out.fileName, columns, rows: parsed.slice(0, count), sizeBytes: out.size };
 }
 
@@ -125,7 +105,7 @@ export async function countOutputValues(db: Db, runId: string, stepName: string 
   for await (const line of rl) {
     if (line === "") continue;
     if (index < 0) {
-      const first = splitCsvLine(line);
+      const first = splitCsvText(line);
       if (out.hasHeader) {
         index = column ? first.indexOf(column) : first.findIndex((c) => /^(label|prediction|predicted|class)$/i.test(c));
         if (index < 0 && column) throw invalid(`The output has no column '${column}' (columns: ${first.join(", ")})`);
@@ -156,7 +136,7 @@ export async function countOutputValues(db: Db, runId: string, stepName: string 
 function plainValue(line: string, index: number): string {
   // Fast path for lines without quotes (most outputs).
   if (!line.includes('"')) return line.split(",")[index] ?? "";
-  return splitCsvLine(line)[index] ?? "";
+  return splitCsvText(line)[index] ?? "";
 }
 
 // The step logs moved to run-logs.ts (regular files inside the log folder only); kept reachable from here.

@@ -1,5 +1,10 @@
 import type { TabularValue } from "./slice";
 
+/**
+ * The one CSV module (RFC 4180 quoting): reading records of tabular datasets and run outputs,
+ * writing run outputs, reports and tabular partitions.
+ */
+
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
@@ -50,24 +55,38 @@ export function splitCsvRecord(buffer: Buffer, start: number, end: number, delim
   }
 }
 
+/** The fields of one line of text (no line break inside), quotes undone. */
+export function splitCsvText(line: string, delimiter = ","): string[] {
+  const bytes = Buffer.from(line, "utf8");
+  return splitCsvRecord(bytes, 0, bytes.length, delimiter.charCodeAt(0)).map((f) => f.text);
+}
+
 /**
- * One CSV line (with '\n') for values; quotes where needed so the line reads back the same (null
- * is an empty field, "" an empty string; only a one-column null row comes back as "").
+ * One field: quoted when it holds the delimiter, a quote or a line break; null and undefined are
+ * empty; objects are written as JSON.
+ */
+export function csvField(value: unknown, delimiter = ","): string {
+  if (value === null || value === undefined) return "";
+  const text = typeof value === "object" ? JSON.stringify(value) : String(value);
+  const needsQuotes = text.includes(delimiter) || text.includes('"') || text.includes("\n") || text.includes("\r");
+  return needsQuotes ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** One line of fields, without its line break (run outputs, their header, attempt reports). */
+export function csvLine(values: readonly unknown[], delimiter = ","): string {
+  let line = "";
+  for (let i = 0; i < values.length; i++) line += (i ? delimiter : "") + csvField(values[i], delimiter);
+  return line;
+}
+
+/**
+ * One CSV line (with '\n') for tabular values that reads back the same: null is an empty field,
+ * "" a quoted empty string (only a one-column null row comes back as "").
  */
 export function formatCsvRow(values: readonly TabularValue[], delimiter = ","): string {
+  // A lone empty field would make a blank line, which readers skip: quote it.
+  if (values.length === 1 && values[0] === null) return '""\n';
   let line = "";
-  for (let i = 0; i < values.length; i++) {
-    if (i > 0) line += delimiter;
-    const value = values[i];
-    // A lone empty field would make a blank line, which readers skip: quote it.
-    if (value === null || value === undefined) {
-      if (values.length === 1) line += '""';
-      continue;
-    }
-    const text = String(value);
-    const needsQuotes =
-      typeof value === "string" && (text === "" || text.includes(delimiter) || text.includes('"') || text.includes("\n") || text.includes("\r"));
-    line += needsQuotes ? `"${text.replaceAll('"', '""')}"` : text;
-  }
+  for (let i = 0; i < values.length; i++) line += (i ? delimiter : "") + (values[i] === "" ? '""' : csvField(values[i], delimiter));
   return `${line}\n`;
 }
