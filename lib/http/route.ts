@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
-import type { z } from "zod";
+import { z } from "zod";
+import type { ParsedInput, RouteDef, RouteResponse } from "../contracts/api/route-def";
 import { formatIssues } from "../contracts/format";
 import { AppError, errorMessage, httpStatus, invalid } from "../errors";
 import { databaseUnavailable, isDbUnavailable } from "../db/retry";
@@ -50,4 +51,43 @@ export async function parseBody<S extends z.ZodType>(req: Request, schema: S): P
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw invalid(`Invalid request: ${formatIssues(parsed.error, body)}`);
   return parsed.data;
+}
+
+/**
+ * A handler for one entry of the route map (lib/contracts/api/routes.ts): params, query and JSON
+ * body are parsed with the entry's schemas before the handler runs (same caps, 415 and NUL refusal
+ * as `parseBody`), and a plain result is sent with the entry's status.
+ */
+export function handle<R extends RouteDef>(def: R, handler: (ctx: AppContext, input: ParsedInput<R>, req: Request) => Promise<RouteResponse<R> | Response>) {
+  return route(async (ctx, req, params) => {
+    // The casts bridge zod's parse results to the conditional types derived from the same schemas.
+    const input = {
+      params: def.params ? parseOrInvalid(def.params, params, "The URL is not valid") : {},
+      query: def.query ? parseQuery(def.query, req) : {},
+      body: def.body ? await parseBody(req, def.body) : undefined,
+    } as ParsedInput<R>;
+    const result = await handler(ctx, input, req);
+    if (result instanceof Response || (def.status ?? 200) === 200) return result;
+    return Response.json(result, { status: def.status });
+  });
+}
+
+function parseOrInvalid<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw invalid(`${what}: ${formatIssues(parsed.error, value)}`);
+  return parsed.data;
+}
+
+/** The query string (first value of each name), parsed; messages that name their parameter are kept as they are. */
+function parseQuery<S extends z.ZodType>(schema: S, req: Request): z.infer<S> {
+  const first = new Map<string, string>();
+  for (const [name, value] of new URL(req.url).searchParams) if (!first.has(name)) first.set(name, value);
+  const query = Object.fromEntries(first);
+  const parsed = schema.safeParse(query);
+  if (parsed.success) return parsed.data;
+  const messages = parsed.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? "");
+    return name && issue.message.includes(name) ? issue.message : formatIssues(new z.ZodError([issue]), query);
+  });
+  throw invalid([...new Set(messages)].join("; "));
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
+import { routes } from "../../lib/contracts/api/routes";
 import { registerDataset } from "../../lib/services/datasets";
 import { encodeModel, node } from "../../lib/onnx/write";
 import { makeEntryScript, makeTestContext, makeTextFiles, type TestContext } from "../support/context";
@@ -41,16 +42,17 @@ async function loadRoutes(): Promise<RouteModule[]> {
   const out: RouteModule[] = [];
   for (const file of routeFiles(API)) {
     const rel = relative(API, file).split(sep).slice(0, -1);
-    const source = readFileSync(file, "utf8");
+    const pattern = `/api/${rel.join("/")}`;
+    const declared = Object.values(routes).filter((r) => r.path === pattern.replace(/\[(\w+)\]/g, "{$1}"));
     const mod = (await import(file)) as Record<string, unknown>;
     const handlers = Object.fromEntries(METHODS.filter((m) => typeof mod[m] === "function").map((m) => [m, mod[m] as Handler]));
     out.push({
       file: relative(ROOT, file),
-      pattern: `/api/${rel.join("/")}`,
+      pattern,
       params: rel.filter((s) => s.startsWith("[")).map((s) => s.slice(1, -1)),
-      // The query parameters a route reads, found in its source; plus common ones below.
-      queryKeys: [...new Set([...source.matchAll(/(?:\.get|Param)\((?:\w+, )?"([A-Za-z_]+)"/g)].map((m) => m[1]!))],
-      kind: /readMultipart|formData\(/.test(source) ? "multipart" : /parseBody/.test(source) ? "json" : "none",
+      // The query parameters the route map declares for this path; plus common ones below.
+      queryKeys: [...new Set(declared.flatMap((r) => ("query" in r ? Object.keys(r.query.shape) : [])))],
+      kind: declared.some((r) => "multipart" in r) ? "multipart" : declared.some((r) => "body" in r) ? "json" : "none",
       handlers,
     });
   }

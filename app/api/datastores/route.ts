@@ -1,6 +1,6 @@
 import type { DatastoreJson } from "@/lib/contracts/designer-api";
-import { RegisterDatastoreRequest } from "@/lib/contracts/designer-api";
-import { parseBody, route } from "@/lib/http/route";
+import { routes } from "@/lib/contracts/api/routes";
+import { handle } from "@/lib/http/route";
 import { listDatastores, registerDatastore, type DatastoreView } from "@/lib/services/datastores";
 
 export const dynamic = "force-dynamic";
@@ -8,10 +8,9 @@ export const dynamic = "force-dynamic";
 /** Secrets are write-only: the view says whether one is set, never what it is. */
 const json = (d: DatastoreView): DatastoreJson => ({ id: d.id, name: d.name, kind: d.kind, config: d.config, hasSecret: d.hasSecret, createdAt: d.createdAt.toISOString() });
 
-export const GET = route(async ({ db }) => ({ datastores: (await listDatastores(db)).map(json) }));
+export const GET = handle(routes.listDatastores, async ({ db }) => ({ datastores: (await listDatastores(db)).map(json) }));
 
-export const POST = route(async ({ db }, req) => {
-  const body = await parseBody(req, RegisterDatastoreRequest);
+export const POST = handle(routes.registerDatastore, async ({ db }, { body }) => {
   const view =
     body.kind === "local"
       ? await registerDatastore(db, { name: body.name, kind: "local", config: { root: body.root } })
@@ -21,5 +20,5 @@ export const POST = route(async ({ db }, req) => {
           config: { container: body.container, auth: body.auth, ...(body.accountUrl ? { accountUrl: body.accountUrl } : {}), ...(body.accountName ? { accountName: body.accountName } : {}) },
           secret: body.auth === "connection-string" ? { connectionString: body.secret } : body.auth === "sas" ? { sasToken: body.secret } : { accountKey: body.secret },
         });
-  return Response.json(json(view), { status: 201 });
+  return json(view);
 });

@@ -1,10 +1,7 @@
-import { NextResponse } from "next/server";
-import { appContext } from "@/lib/server/context";
+import { routes } from "@/lib/contracts/api/routes";
+import { handle } from "@/lib/http/route";
 import { poolIsAlive } from "@/lib/engine/pool-heartbeat";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
-  const { db, provider } = await appContext();
-  return NextResponse.json({ ok: true, database: provider, workerPool: (await poolIsAlive(db)) ? "alive" : "not running" });
-}
+export const GET = handle(routes.health, async ({ db, provider }) => ({ ok: true, database: provider, workerPool: (await poolIsAlive(db)) ? ("alive" as const) : ("not running" as const) }));

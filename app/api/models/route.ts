@@ -1,9 +1,10 @@
 import { mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ModelJson } from "@/lib/contracts/designer-api";
+import { routes } from "@/lib/contracts/api/routes";
 import { AppError, errorMessage, invalid } from "@/lib/errors";
 import { readMultipart, type UploadedPart } from "@/lib/http/body";
-import { route } from "@/lib/http/route";
+import { handle } from "@/lib/http/route";
 import type { ModelVersionView } from "@/lib/catalog/models";
 import { listModels, registerModel } from "@/lib/services/models";
 
@@ -14,7 +15,7 @@ const MAX_MODEL_BYTES = 512 * 1024 * 1024;
 /** The stored file path stays on the server. */
 const json = (m: ModelVersionView): ModelJson => ({ id: m.id, name: m.name, version: m.version, description: m.description, tags: m.tags, sizeBytes: m.sizeBytes, sha256: m.sha256, signature: m.signature, createdAt: m.createdAt.toISOString() });
 
-export const GET = route(async ({ db }) => ({ models: (await listModels(db)).map(json) }));
+export const GET = handle(routes.listModels, async ({ db }) => ({ models: (await listModels(db)).map(json) }));
 
 function parseTags(text: string): Record<string, string> {
   const tags: Record<string, string> = {};
@@ -36,7 +37,7 @@ function checkFile(file: UploadedPart | undefined): UploadedPart {
  * multipart/form-data: name, file (.onnx), description?, tags? ("key=value" per line). The file
  * is streamed to a folder under the data folder with the 512 MB limit checked as it arrives.
  */
-export const POST = route(async ({ db, env }, req) => {
+export const POST = handle(routes.registerModel, async ({ db, env }, _input, req) => {
   mkdirSync(join(env.dataDir, "uploads"), { recursive: true });
   const dir = mkdtempSync(join(env.dataDir, "uploads", "model-"));
   try {
@@ -54,7 +55,7 @@ export const POST = route(async ({ db, env }, req) => {
       if (error instanceof AppError) throw error;
       throw invalid(`'${file.fileName}' could not be loaded as an ONNX model: ${errorMessage(error)}`);
     });
-    return Response.json(json(view), { status: 201 });
+    return json(view);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,15 +1,14 @@
-import { CreatePipelineRequest } from "@/lib/contracts/designer-api";
-import { parseBody, route } from "@/lib/http/route";
+import { routes } from "@/lib/contracts/api/routes";
+import { handle } from "@/lib/http/route";
 import { definitionToCanvas } from "@/lib/pipeline/canvas";
 import { parseDefinitionText } from "@/lib/pipeline/definition-text";
-import { createPipelineDraft, listPipelineSummaries } from "@/lib/services/drafts";
+import { createPipelineDraft, draftJson, listPipelineSummaries, summaryJson } from "@/lib/services/drafts";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async ({ db }, req) => ({ pipelines: await listPipelineSummaries(db, new URL(req.url).searchParams.get("search") ?? undefined) }));
+export const GET = handle(routes.listPipelines, async ({ db }, { query }) => ({ pipelines: (await listPipelineSummaries(db, query.search)).map(summaryJson) }));
 
-export const POST = route(async ({ db }, req) => {
-  const body = await parseBody(req, CreatePipelineRequest);
+export const POST = handle(routes.createPipeline, async ({ db }, { body }) => {
   const canvas = body.definitionText ? definitionToCanvas(parseDefinitionText(body.definitionText)) : undefined;
-  return Response.json(await createPipelineDraft(db, { name: body.name, description: body.description, canvas }), { status: 201 });
+  return draftJson(await createPipelineDraft(db, { name: body.name, description: body.description, canvas }));
 });

@@ -1,12 +1,10 @@
-import { RunListQuery, SubmitRunRequest, type RunSummary } from "@/lib/contracts/run-api";
-import { parseOrThrow } from "@/lib/contracts/format";
-import { parseBody, route } from "@/lib/http/route";
+import { routes } from "@/lib/contracts/api/routes";
+import { handle } from "@/lib/http/route";
 import { listRuns, submitRun } from "@/lib/services/runs";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async ({ db }, req): Promise<{ runs: RunSummary[] }> => {
-  const query = parseOrThrow(RunListQuery, Object.fromEntries(new URL(req.url).searchParams), "Run list query");
+export const GET = handle(routes.listRuns, async ({ db }, { query }) => {
   const runs = await listRuns(db, { ...query, take: query.take ?? 200 });
   return {
     runs: runs.map((r) => ({
@@ -25,8 +23,7 @@ export const GET = route(async ({ db }, req): Promise<{ runs: RunSummary[] }> =>
   };
 });
 
-export const POST = route(async ({ db, env }, req) => {
-  const body = await parseBody(req, SubmitRunRequest);
+export const POST = handle(routes.submitRun, async ({ db, env }, { body }) => {
   const run = await submitRun(db, env.dataDir, body);
-  return Response.json({ id: run.id, experimentName: run.experimentName, status: run.status }, { status: 201 });
+  return { id: run.id, experimentName: run.experimentName, status: run.status };
 });

@@ -1,8 +1,9 @@
-import { route } from "@/lib/http/route";
+import { routes } from "@/lib/contracts/api/routes";
 import { versionedRefOf } from "@/lib/http/registry-ref";
+import { handle } from "@/lib/http/route";
 import { deleteModel } from "@/lib/services/registry-delete";
 
 export const dynamic = "force-dynamic";
 
 /** ?version=N deletes one version, without it every version; 409 names who still uses it. */
-export const DELETE = route(({ db }, req, { name }) => deleteModel(db, versionedRefOf(req, name!)));
+export const DELETE = handle(routes.deleteModel, ({ db }, { params, query }) => deleteModel(db, versionedRefOf(params.name, query.version)));

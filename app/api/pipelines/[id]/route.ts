@@ -1,14 +1,14 @@
-import { RenamePipelineRequest } from "@/lib/contracts/designer-api";
-import { parseBody, route } from "@/lib/http/route";
-import { deletePipelineById, getPipelineDraft, renamePipeline } from "@/lib/services/drafts";
+import { routes } from "@/lib/contracts/api/routes";
+import { handle } from "@/lib/http/route";
+import { deletePipelineById, draftJson, getPipelineDraft, renamePipeline } from "@/lib/services/drafts";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(({ db }, _req, { id }) => getPipelineDraft(db, id!));
+export const GET = handle(routes.getPipeline, async ({ db }, { params }) => draftJson(await getPipelineDraft(db, params.id)));
 
-export const PATCH = route(async ({ db }, req, { id }) => renamePipeline(db, id!, await parseBody(req, RenamePipelineRequest)));
+export const PATCH = handle(routes.renamePipeline, async ({ db }, { params, body }) => draftJson(await renamePipeline(db, params.id, body)));
 
-export const DELETE = route(async ({ db }, _req, { id }) => {
-  const { archived } = await deletePipelineById(db, id!);
-  return { deleted: id, archived };
+export const DELETE = handle(routes.deletePipeline, async ({ db }, { params }) => {
+  const { archived } = await deletePipelineById(db, params.id);
+  return { deleted: params.id, archived };
 });

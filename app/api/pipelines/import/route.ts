@@ -1,13 +1,12 @@
-import { ImportDefinitionRequest } from "@/lib/contracts/designer-api";
-import { parseBody, route } from "@/lib/http/route";
+import { routes } from "@/lib/contracts/api/routes";
+import { handle } from "@/lib/http/route";
 import { definitionToCanvas } from "@/lib/pipeline/canvas";
 import { parseDefinitionText } from "@/lib/pipeline/definition-text";
 
 export const dynamic = "force-dynamic";
 
 /** A definition file (CLI format) -> the canvas that draws it; nothing is stored. */
-export const POST = route(async (_ctx, req) => {
-  const body = await parseBody(req, ImportDefinitionRequest);
+export const POST = handle(routes.importDefinition, async (_ctx, { body }) => {
   const definition = parseDefinitionText(body.text, body.format);
   return { definition, canvas: definitionToCanvas(definition) };
 });

@@ -1,18 +1,13 @@
-import type { SubmissionOptions } from "@/lib/contracts/run-api";
-import { invalid } from "@/lib/errors";
-import { intParam } from "@/lib/http/query";
-import { route } from "@/lib/http/route";
+import { routes } from "@/lib/contracts/api/routes";
+import { handle } from "@/lib/http/route";
 import { listDatasets } from "@/lib/services/datasets";
 import { getPipelineVersion } from "@/lib/services/pipelines";
 
 export const dynamic = "force-dynamic";
 
 /** What the submit dialog offers: the pipeline's parameters with defaults, datasets, experiments. */
-export const GET = route(async ({ db }, req): Promise<SubmissionOptions> => {
-  const params = new URL(req.url).searchParams;
-  const name = params.get("pipeline");
-  if (!name) throw invalid("Add ?pipeline=<name> to get its submission options");
-  const pv = await getPipelineVersion(db, name, intParam(params, "version", { min: 1 }));
+export const GET = handle(routes.submissionOptions, async ({ db }, { query }) => {
+  const pv = await getPipelineVersion(db, query.pipeline, query.version);
   const [datasets, experiments] = await Promise.all([
     listDatasets(db),
     db.pipelineRun.findMany({ distinct: ["experimentName"], select: { experimentName: true }, orderBy: { experimentName: "asc" }, take: 200 }),

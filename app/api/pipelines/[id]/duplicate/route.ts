@@ -1,7 +1,7 @@
-import { DuplicatePipelineRequest } from "@/lib/contracts/designer-api";
-import { parseBody, route } from "@/lib/http/route";
-import { duplicatePipeline } from "@/lib/services/drafts";
+import { routes } from "@/lib/contracts/api/routes";
+import { handle } from "@/lib/http/route";
+import { draftJson, duplicatePipeline } from "@/lib/services/drafts";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route(async ({ db }, req, { id }) => Response.json(await duplicatePipeline(db, id!, await parseBody(req, DuplicatePipelineRequest)), { status: 201 }));
+export const POST = handle(routes.duplicatePipeline, async ({ db }, { params, body }) => draftJson(await duplicatePipeline(db, params.id, body)));

@@ -1,22 +1,22 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { routes } from "@/lib/contracts/api/routes";
 import { readMultipart } from "@/lib/http/body";
-import { route } from "@/lib/http/route";
+import { handle } from "@/lib/http/route";
 import { getPipelineDraft } from "@/lib/services/drafts";
 import { MAX_SCRIPT_BYTES, MAX_SCRIPT_FILES, storeScriptFolder } from "@/lib/services/script-folders";
 
 export const dynamic = "force-dynamic";
 
 /** Uploads an entry-script folder (multipart, one `files` part per file, named by relative path). */
-export const POST = route(async ({ db, env }, req, { id }) => {
-  const pipeline = await getPipelineDraft(db, id!);
+export const POST = handle(routes.uploadScripts, async ({ db, env }, { params }, req) => {
+  const pipeline = await getPipelineDraft(db, params.id);
   mkdirSync(join(env.dataDir, "uploads"), { recursive: true });
   const dir = mkdtempSync(join(env.dataDir, "uploads", "scripts-"));
   try {
     const form = await readMultipart(req, dir, { what: "A script folder upload", maxFiles: MAX_SCRIPT_FILES, maxFileBytes: MAX_SCRIPT_BYTES, maxTotalBytes: MAX_SCRIPT_BYTES, maxFields: 10, preservePath: true });
     const files = form.files.filter((f) => f.field === "files").map((f) => ({ name: f.fileName, path: f.path }));
-    const stored = await storeScriptFolder(env.dataDir, pipeline.id, files);
-    return Response.json(stored, { status: 201 });
+    return await storeScriptFolder(env.dataDir, pipeline.id, files);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,7 @@
-import { route } from "@/lib/http/route";
+import { routes } from "@/lib/contracts/api/routes";
+import { handle } from "@/lib/http/route";
 import { listLogFiles } from "@/lib/services/run-logs";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async ({ db }, _req, { runId }) => ({ files: await listLogFiles(db, runId!) }));
+export const GET = handle(routes.listLogs, async ({ db }, { params }) => ({ files: await listLogFiles(db, params.runId) }));

@@ -1,9 +1,10 @@
-import { route } from "@/lib/http/route";
+import { routes } from "@/lib/contracts/api/routes";
+import { handle } from "@/lib/http/route";
 import { resumeRunAndNotify } from "@/lib/services/run-control";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route(async ({ db }, _req, { runId }) => {
-  const run = await resumeRunAndNotify(db, runId!);
+export const POST = handle(routes.resumeRun, async ({ db }, { params }) => {
+  const run = await resumeRunAndNotify(db, params.runId);
   return { id: run.id, status: run.status };
 });

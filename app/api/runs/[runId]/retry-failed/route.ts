@@ -1,6 +1,7 @@
-import { route } from "@/lib/http/route";
+import { routes } from "@/lib/contracts/api/routes";
+import { handle } from "@/lib/http/route";
 import { retryFailedMiniBatches } from "@/lib/services/run-control";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route(({ db }, _req, { runId }) => retryFailedMiniBatches(db, runId!));
+export const POST = handle(routes.retryFailed, ({ db }, { params }) => retryFailedMiniBatches(db, params.runId));

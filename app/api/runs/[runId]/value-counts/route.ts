@@ -1,9 +1,7 @@
-import { route } from "@/lib/http/route";
+import { routes } from "@/lib/contracts/api/routes";
+import { handle } from "@/lib/http/route";
 import { countOutputValues } from "@/lib/services/run-files";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(({ db }, req, { runId }) => {
-  const params = new URL(req.url).searchParams;
-  return countOutputValues(db, runId!, params.get("step") ?? undefined, params.get("column") ?? undefined);
-});
+export const GET = handle(routes.valueCounts, ({ db }, { params, query }) => countOutputValues(db, params.runId, query.step, query.column));
