@@ -2,20 +2,20 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import { Button } from "@/components/ui/button";
+import { ErrorText } from "@/components/ui/notice";
+import { api } from "@/lib/contracts/api/client";
 import type { RunView, StepView } from "@/lib/contracts/run-events";
 import { isTerminalRunStatus } from "@/lib/contracts/statuses";
-import { fetchJson, runUrl } from "./api";
 import { SubmitButton } from "./submit-dialog";
-
-const button = "rounded border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50 disabled:opacity-50";
 
 /** Cancel, resume, retry failed mini-batches, resubmit with changed values, delete. */
 export function RunControls({ run, steps, onChanged }: { run: RunView; steps: StepView[]; onChanged: () => void }) {
   const router = useRouter();
   const action = useMutation({
-    mutationFn: ({ path, method = "POST" }: { path: string; method?: string }) => fetchJson<unknown>(runUrl(run.id, path), { method }),
-    onSuccess: (_data, { method }) => {
-      if (method === "DELETE") router.push("/runs");
+    mutationFn: async (kind: "cancelRun" | "resumeRun" | "retryFailed" | "deleteRun"): Promise<unknown> => api[kind]({ params: { runId: run.id } }),
+    onSuccess: (_data, kind) => {
+      if (kind === "deleteRun") router.push("/runs");
       else onChanged();
     },
   });
@@ -24,32 +24,27 @@ export function RunControls({ run, steps, onChanged }: { run: RunView; steps: St
   return (
     <div className="flex flex-wrap items-center gap-2">
       {(s === "queued" || s === "running") && (
-        <button type="button" className={button} disabled={action.isPending} onClick={() => action.mutate({ path: "/cancel" })}>
+        <Button size="lg" disabled={action.isPending} onClick={() => action.mutate("cancelRun")}>
           Cancel
-        </button>
+        </Button>
       )}
       {(s === "cancelled" || s === "failed") && (
-        <button type="button" className={button} disabled={action.isPending} onClick={() => action.mutate({ path: "/resume" })}>
+        <Button size="lg" disabled={action.isPending} onClick={() => action.mutate("resumeRun")}>
           Resume
-        </button>
+        </Button>
       )}
       {isTerminalRunStatus(s) && failedMiniBatches > 0 && (
-        <button type="button" className={button} disabled={action.isPending} onClick={() => action.mutate({ path: "/retry-failed" })}>
+        <Button size="lg" disabled={action.isPending} onClick={() => action.mutate("retryFailed")}>
           Retry failed mini-batches
-        </button>
+        </Button>
       )}
-      <SubmitButton pipeline={run.pipeline} version={run.pipelineVersion} initial={{ experiment: run.experimentName, parameters: run.parameters }} label="Resubmit…" className={button} />
+      <SubmitButton pipeline={run.pipeline} version={run.pipelineVersion} initial={{ experiment: run.experimentName, parameters: run.parameters }} label="Resubmit…" variant="secondary" />
       {s !== "running" && s !== "cancelling" && (
-        <button
-          type="button"
-          className={`${button} text-red-700`}
-          disabled={action.isPending}
-          onClick={() => window.confirm(`Delete run ${run.id}, its logs and its outputs?`) && action.mutate({ path: "", method: "DELETE" })}
-        >
+        <Button size="lg" variant="danger" disabled={action.isPending} onClick={() => window.confirm(`Delete run ${run.id}, its logs and its outputs?`) && action.mutate("deleteRun")}>
           Delete
-        </button>
+        </Button>
       )}
-      {action.error && <span role="alert" className="text-sm text-red-700">{action.error.message}</span>}
+      <ErrorText error={action.error} />
     </div>
   );
 }
