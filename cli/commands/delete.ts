@@ -1,9 +1,10 @@
-import { invalid } from "../lib/errors";
-import { appContext } from "../lib/server/context";
-import { deleteDataset, deleteDatastore, deleteModel } from "../lib/services/registry-delete";
-import { parse, required } from "./args";
+import { invalid } from "../../lib/errors";
+import { appContext } from "../../lib/server/context";
+import { deleteDataset, deleteDatastore, deleteModel } from "../../lib/services/registry-delete";
+import { parse, required } from "../args";
+import { EXIT, print } from "../exit-codes";
 
-export const DELETE_HELP = `  prs datastore delete <name>                   unregister (its files stay); refused while used
+export const help = `  prs datastore delete <name>                   unregister (its files stay); refused while used
   prs dataset delete <name>[:version]           one version, or every version; archived when finished runs used it
   prs model delete <name>[:version]             one version, or every version (and its stored file)`;
 
@@ -17,6 +18,6 @@ export async function deleteCommand(noun: "datastore" | "dataset" | "model", arg
   if (positionals.length > 1) throw invalid(`prs ${noun} delete takes one name, got ${positionals.length}`);
   const { db } = await appContext();
   const result = noun === "dataset" ? await deleteDataset(db, ref) : noun === "model" ? await deleteModel(db, ref) : await deleteDatastore(db, ref);
-  process.stdout.write(`${result.message}\n`);
-  return 0;
+  print(result.message);
+  return EXIT.ok;
 }
