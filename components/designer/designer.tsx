@@ -2,7 +2,7 @@
 
 import { ReactFlowProvider } from "@xyflow/react";
 import { useState } from "react";
-import { errorText } from "@/components/pipelines/api";
+import { errorText } from "@/lib/contracts/api/client";
 import { usePipelineDraft } from "@/components/pipelines/queries";
 import { Editor } from "./editor";
 

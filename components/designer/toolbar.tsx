@@ -9,7 +9,7 @@ import type { CanvasGraph } from "@/lib/contracts/canvas";
 import type { PipelineDraftJson } from "@/lib/contracts/designer-api";
 import { canvasToDefinition } from "@/lib/pipeline/canvas";
 import { formatDefinition, type DefinitionFormat } from "@/lib/pipeline/definition-text";
-import { api, errorText } from "@/components/pipelines/api";
+import { api, errorText } from "@/lib/contracts/api/client";
 import type { useDraftSaving } from "./use-draft-saving";
 import type { useHistory } from "./use-history";
 
@@ -44,7 +44,7 @@ export function Toolbar(props: {
     mutationFn: async (submit: boolean) => {
       if (!(await saving.save())) throw new Error("Save the draft first (see the message above)");
       const body = { expectedRevision: saving.revision.current };
-      return { submit, ...(await api<{ version: number; created: boolean }>(`/api/pipelines/${draft.id}/publish`, { method: "POST", json: body })) };
+      return { submit, ...(await api.publishPipeline({ params: { id: draft.id }, body })) };
     },
     onSuccess: (r) => {
       // Submitting publishes first, then asks for the experiment and parameter values.
@@ -58,7 +58,7 @@ export function Toolbar(props: {
     mutationFn: async (file: File) => {
       const text = await file.text();
       const format = /\.ya?ml$/i.test(file.name) ? "yaml" : /\.json$/i.test(file.name) ? "json" : undefined;
-      return api<{ canvas: CanvasGraph; definition: { name: string; steps: unknown[] } }>("/api/pipelines/import", { method: "POST", json: { text, format } });
+      return api.importDefinition({ body: { text, format } });
     },
     onSuccess: (r) => {
       props.onImport(r.canvas);

@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { CanvasGraph } from "@/lib/contracts/canvas";
-import { ApiError, api, errorText } from "@/components/pipelines/api";
+import { ApiError, api, errorText } from "@/lib/contracts/api/client";
 
 export type SaveStatus = "saved" | "dirty" | "saving" | "conflict" | "error";
 const AUTOSAVE_MS = 1500;
@@ -32,7 +32,7 @@ export function useDraftSaving(pipelineId: string, initialRevision: number, init
     }
     setStatus("saving");
     try {
-      const r = await api<{ revision: number }>(`/api/pipelines/${pipelineId}/draft`, { method: "PUT", json: { canvas, expectedRevision: revision.current } });
+      const r = await api.saveDraft({ params: { id: pipelineId }, body: { canvas, expectedRevision: revision.current } });
       revision.current = r.revision;
       savedJson.current = json;
       setError(undefined);

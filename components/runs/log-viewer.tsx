@@ -2,8 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
-import type { LogChunk, LogFileView } from "@/lib/contracts/run-api";
-import { fetchJson, runUrl } from "./api";
+import { api } from "@/lib/contracts/api/client";
 import type { LogTarget } from "./failures-table";
 
 const LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR"] as const;
@@ -18,7 +17,7 @@ function levelOf(line: string): (typeof LEVELS)[number] | undefined {
 export function LogViewer({ runId, active, target }: { runId: string; active: boolean; target?: LogTarget }) {
   const files = useQuery({
     queryKey: ["run-logs", runId],
-    queryFn: () => fetchJson<{ files: LogFileView[] }>(runUrl(runId, "/logs")),
+    queryFn: () => api.listLogs({ params: { runId } }),
     refetchInterval: active ? 3000 : false,
   });
   const [selected, setSelected] = useState<string>("");
@@ -53,8 +52,8 @@ export function LogViewer({ runId, active, target }: { runId: string; active: bo
     let timer: ReturnType<typeof setTimeout>;
     const read = async () => {
       try {
-        const q = new URLSearchParams({ step, path, ...(offset.current !== undefined ? { offset: String(offset.current) } : {}) });
-        const chunk = await fetchJson<LogChunk>(runUrl(runId, `/logs/content?${q}`));
+        const query = { step, path, ...(offset.current !== undefined ? { offset: String(offset.current) } : {}) };
+        const chunk = await api.readLog({ params: { runId }, query });
         if (stopped) return;
         offset.current = chunk.nextOffset;
         if (chunk.text) setLines((old) => [...old, ...chunk.text.split("\n").filter((l) => l !== "")].slice(-MAX_LINES));
@@ -110,7 +109,7 @@ export function LogViewer({ runId, active, target }: { runId: string; active: bo
         <label className="flex items-center gap-1">
           <input type="checkbox" checked={tail} onChange={(e) => setTail(e.target.checked)} /> Live tail
         </label>
-        <a href={runUrl(runId, "/logs/archive")} className="ml-auto text-blue-700 hover:underline" download>
+        <a href={api.url("logArchive", { params: { runId } })} className="ml-auto text-blue-700 hover:underline" download>
           Download logs (.tar.gz)
         </a>
       </div>

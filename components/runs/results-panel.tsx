@@ -1,20 +1,20 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { OutputPreview, ValueCounts } from "@/lib/contracts/run-api";
-import { fetchJson, runUrl } from "./api";
+import { api } from "@/lib/contracts/api/client";
+import type { ValueCounts } from "@/lib/contracts/run-api";
 
 /** The append_row output of a step: first rows, counts per predicted value, CSV download. */
 export function ResultsPanel({ runId, step, version }: { runId: string; step: string; version: string }) {
-  const q = `step=${encodeURIComponent(step)}`;
-  const preview = useQuery({ queryKey: ["preview", runId, step, version], queryFn: () => fetchJson<OutputPreview>(runUrl(runId, `/preview?${q}&rows=10`)) });
-  const counts = useQuery({ queryKey: ["value-counts", runId, step, version], queryFn: () => fetchJson<ValueCounts>(runUrl(runId, `/value-counts?${q}`)) });
+  const params = { runId };
+  const preview = useQuery({ queryKey: ["preview", runId, step, version], queryFn: () => api.previewOutput({ params, query: { step, rows: "10" } }) });
+  const counts = useQuery({ queryKey: ["value-counts", runId, step, version], queryFn: () => api.valueCounts({ params, query: { step } }) });
   return (
     <section aria-label={`Results of ${step}`} className="space-y-4 rounded border border-slate-200 bg-white p-4">
       <div className="flex items-center gap-3">
         <h3 className="font-semibold">Results of {step}</h3>
         {preview.data && <span className="text-sm text-slate-500">{preview.data.fileName}</span>}
-        <a href={runUrl(runId, `/output?${q}`)} download className="ml-auto rounded bg-blue-600 px-3 py-1.5 text-sm font-medium text-white">
+        <a href={api.url("downloadOutput", { params, query: { step } })} download className="ml-auto rounded bg-blue-600 px-3 py-1.5 text-sm font-medium text-white">
           Download CSV
         </a>
       </div>

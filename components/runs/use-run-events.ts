@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useReducer, useState } from "react";
+import { api } from "@/lib/contracts/api/client";
 import { RunStreamEvent } from "@/lib/contracts/run-events";
 import { applyRunEvent, emptyRunState } from "./run-state";
 
@@ -18,7 +19,7 @@ export function useRunEvents(runId: string) {
   const [error, setError] = useState<string>();
 
   useEffect(() => {
-    const source = new EventSource(`/api/runs/${encodeURIComponent(runId)}/events`);
+    const source = new EventSource(api.url("runEvents", { params: { runId } }));
     setConnection("connecting");
     source.onopen = () => setConnection("live");
     source.onmessage = (message: MessageEvent<string>) => {

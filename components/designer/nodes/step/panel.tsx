@@ -5,7 +5,7 @@ import { useId, useState } from "react";
 import type { FieldValue, StepNodeData } from "@/lib/contracts/canvas";
 import { connectedModel } from "@/lib/pipeline/canvas";
 import { CONFIG_DEFAULTS, CONFIG_FIELD_KEYS, CONFIG_FIELDS } from "@/lib/pipeline/config-fields";
-import { api, errorText } from "@/components/pipelines/api";
+import { api, errorText } from "@/lib/contracts/api/client";
 import { useModels } from "@/components/pipelines/queries";
 import { problemsFor, useDesigner } from "../../context";
 import { Button } from "@/components/ui/button";
@@ -148,7 +148,7 @@ function ScriptFolder({ cfg, setCfg, errors }: { cfg: Config; setCfg: (p: Config
     mutationFn: async (list: FileList) => {
       const form = new FormData();
       for (const f of Array.from(list)) form.append("files", f, f.webkitRelativePath || f.name);
-      return api<{ sourceDirectory: string; files: string[] }>(`/api/pipelines/${ctx.pipelineId}/scripts`, { method: "POST", body: form });
+      return api.uploadScripts({ params: { id: ctx.pipelineId }, form });
     },
     onSuccess: (r) => {
       setFiles(r.files);
