@@ -1,3 +1,5 @@
+import { Button } from "@/components/ui/button";
+import { Cell, Row, Table } from "@/components/ui/table";
 import type { AttemptEvent } from "@/lib/contracts/run-events";
 
 export interface LogTarget {
@@ -17,56 +19,43 @@ export function FailuresTable({ failures, onShowLog }: { failures: AttemptEvent[
     return [...tryRow, ...itemRows, ...omitted];
   });
   return (
-    <table className="w-full text-sm" aria-label="Failures">
-      <thead className="text-left text-slate-500">
-        <tr>
-          <th className="py-1 font-normal">Step</th>
-          <th className="font-normal">Mini-batch</th>
-          <th className="font-normal">Attempt</th>
-          <th className="font-normal">Status</th>
-          <th className="font-normal">Item</th>
-          <th className="font-normal">Error</th>
-          <th className="font-normal">Log</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map(({ f, key, item, message }) => (
-          <tr key={key} className="border-t border-slate-100 align-top">
-            <td className="py-1">{f.step}</td>
-            <td>{f.idx}</td>
-            <td>
-              {f.attempt}
-              {f.willRetry ? " (retried)" : ""}
-            </td>
-            <td>{f.status}</td>
-            <td className="max-w-48 truncate font-mono" title={item}>
-              {item}
-            </td>
-            <td className="max-w-xl">
-              <span className="text-red-800">{message}</span>
-              {f.stack && item === "(whole mini-batch)" && (
-                <details>
-                  <summary className="cursor-pointer text-xs text-slate-500">stack</summary>
-                  <pre className="overflow-x-auto whitespace-pre-wrap text-xs">{f.stack}</pre>
-                </details>
-              )}
-            </td>
-            <td>
-              {f.where ? (
-                <button
-                  type="button"
-                  className="text-blue-700 hover:underline"
-                  onClick={() => onShowLog({ step: f.step, path: `user/entry_script_log/${f.where!.nodeId}/${f.where!.processId}.log.txt`, filter: `mini-batch ${f.idx}` })}
-                >
-                  node {f.where.nodeId} / process {f.where.processId}
-                </button>
-              ) : (
-                "–"
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Table label="Failures" columns={["Step", "Mini-batch", "Attempt", "Status", "Item", "Error", "Log"]}>
+      {rows.map(({ f, key, item, message }) => (
+        <Row key={key}>
+          <Cell>{f.step}</Cell>
+          <Cell>{f.idx}</Cell>
+          <Cell>
+            {f.attempt}
+            {f.willRetry ? " (retried)" : ""}
+          </Cell>
+          <Cell>{f.status}</Cell>
+          <Cell mono className="max-w-48 truncate" title={item}>
+            {item}
+          </Cell>
+          <Cell className="max-w-xl">
+            <span className="text-red-800">{message}</span>
+            {f.stack && item === "(whole mini-batch)" && (
+              <details>
+                <summary className="cursor-pointer text-xs text-slate-500">stack</summary>
+                <pre className="overflow-x-auto whitespace-pre-wrap text-xs">{f.stack}</pre>
+              </details>
+            )}
+          </Cell>
+          <Cell>
+            {f.where ? <LogLink step={f.step} miniBatch={f.idx} where={f.where} onShowLog={onShowLog} /> : "–"}
+          </Cell>
+        </Row>
+      ))}
+    </Table>
+  );
+}
+
+/** Opens the log of the process that ran the mini-batch, filtered to its lines. */
+function LogLink({ step, miniBatch, where, onShowLog }: { step: string; miniBatch: number; where: NonNullable<AttemptEvent["where"]>; onShowLog: (target: LogTarget) => void }) {
+  const path = `user/entry_script_log/${where.nodeId}/${where.processId}.log.txt`;
+  return (
+    <Button variant="subtle" onClick={() => onShowLog({ step, path, filter: `mini-batch ${miniBatch}` })}>
+      node {where.nodeId} / process {where.processId}
+    </Button>
   );
 }

@@ -1,6 +1,9 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { buttonClass } from "@/components/ui/button";
+import { ErrorText } from "@/components/ui/notice";
+import { Cell, Row, Table } from "@/components/ui/table";
 import { api } from "@/lib/contracts/api/client";
 import type { ValueCounts } from "@/lib/contracts/run-api";
 
@@ -14,34 +17,24 @@ export function ResultsPanel({ runId, step, version }: { runId: string; step: st
       <div className="flex items-center gap-3">
         <h3 className="font-semibold">Results of {step}</h3>
         {preview.data && <span className="text-sm text-slate-500">{preview.data.fileName}</span>}
-        <a href={api.url("downloadOutput", { params, query: { step } })} download className="ml-auto rounded bg-blue-600 px-3 py-1.5 text-sm font-medium text-white">
+        <a href={api.url("downloadOutput", { params, query: { step } })} download className={buttonClass({ variant: "primary", size: "lg", className: "ml-auto" })}>
           Download CSV
         </a>
       </div>
-      {preview.error && <p role="alert" className="text-sm text-red-700">{preview.error.message}</p>}
+      <ErrorText error={preview.error} />
       {preview.data && (
-        <table className="w-full text-sm" aria-label="Output preview">
-          <thead className="text-left text-slate-500">
-            <tr>
-              {preview.data.columns.map((c) => (
-                <th key={c} className="py-1 font-normal">
-                  {c}
-                </th>
+        <Table label="Output preview" columns={preview.data.columns}>
+          {preview.data.rows.map((row, i) => (
+            // Output rows have no identity of their own; their order is the file's.
+            <Row key={i}>
+              {row.map((cell, j) => (
+                <Cell key={j} mono>
+                  {cell}
+                </Cell>
               ))}
-            </tr>
-          </thead>
-          <tbody>
-            {preview.data.rows.map((row, i) => (
-              <tr key={i} className="border-t border-slate-100">
-                {row.map((cell, j) => (
-                  <td key={j} className="py-0.5 font-mono">
-                    {cell}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+            </Row>
+          ))}
+        </Table>
       )}
       {counts.data && counts.data.counts.length > 0 && <CountsChart data={counts.data} />}
     </section>

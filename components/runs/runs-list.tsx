@@ -2,24 +2,26 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
+import { ErrorText } from "@/components/ui/notice";
+import { Cell, Row, Table } from "@/components/ui/table";
+import { api } from "@/lib/contracts/api/client";
 import type { RunSummary } from "@/lib/contracts/run-api";
 import { RunStatus } from "@/lib/contracts/statuses";
-import { fetchJson } from "./api";
 import { durationBetween, formatDuration, formatTime } from "./format";
 import { StatusBadge } from "./status-badge";
 import { SubmitButton } from "./submit-dialog";
 
 const STATUSES = ["", ...RunStatus.options];
+const RUN_COLUMNS = ["Run", "Status", "Started", "Duration", { label: "Items processed", align: "right" }, { label: "Failed", align: "right" }] as const;
 
 /** Runs grouped by experiment and pipeline, refreshed every 2 s so status changes show live. */
 export function RunsList({ pipelines }: { pipelines: string[] }) {
   const [status, setStatus] = useState("");
   const [pipeline, setPipeline] = useState("");
   const [text, setText] = useState("");
-  const query = new URLSearchParams({ ...(status ? { status } : {}), ...(pipeline ? { pipeline } : {}) }).toString();
   const runs = useQuery({
-    queryKey: ["runs", query],
-    queryFn: () => fetchJson<{ runs: RunSummary[] }>(`/api/runs?${query}`),
+    queryKey: ["runs", status, pipeline],
+    queryFn: () => api.listRuns({ query: { status: RunStatus.safeParse(status).data, pipeline: pipeline || undefined } }),
     refetchInterval: 2000,
   });
 
@@ -64,45 +66,35 @@ export function RunsList({ pipelines }: { pipelines: string[] }) {
         </label>
         {pipelines.length > 0 && <SubmitButton pipelines={pipelines} label="Submit a pipeline" />}
       </div>
-      {runs.error && <p role="alert" className="text-red-700">{runs.error.message}</p>}
+      <ErrorText error={runs.error} />
       {runs.data && groups.length === 0 && <p className="text-slate-600">No runs match. Submit a pipeline to start one.</p>}
       {groups.map((g) => (
         <section key={`${g.experiment}/${g.pipeline}`} aria-label={`Experiment ${g.experiment}, pipeline ${g.pipeline}`} className="rounded border border-slate-200 bg-white">
           <h2 className="border-b border-slate-200 px-4 py-2 text-sm font-semibold">
             {g.experiment} <span className="font-normal text-slate-500">· pipeline {g.pipeline} · {g.runs.length} runs</span>
           </h2>
-          <table className="w-full text-sm">
-            <thead className="text-left text-slate-500">
-              <tr>
-                <th className="px-4 py-1 font-normal">Run</th>
-                <th className="px-2 py-1 font-normal">Status</th>
-                <th className="px-2 py-1 font-normal">Started</th>
-                <th className="px-2 py-1 font-normal">Duration</th>
-                <th className="px-2 py-1 text-right font-normal">Items processed</th>
-                <th className="px-4 py-1 text-right font-normal">Failed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {g.runs.map((r) => (
-                <tr key={r.id} className="border-t border-slate-100">
-                  <td className="px-4 py-1">
-                    <a href={`/runs/${r.id}`} className="font-mono text-blue-700 hover:underline">
-                      {r.id}
-                    </a>
-                  </td>
-                  <td className="px-2 py-1" title={r.statusReason ?? undefined}>
-                    <StatusBadge status={r.status} />
-                  </td>
-                  <td className="px-2 py-1">{formatTime(r.startedAt)}</td>
-                  <td className="px-2 py-1">{formatDuration(durationBetween(r.startedAt, r.endedAt))}</td>
-                  <td className="px-2 py-1 text-right tabular-nums">
-                    {(r.succeededItems + r.failedItems).toLocaleString()} / {r.totalItems.toLocaleString()}
-                  </td>
-                  <td className={`px-4 py-1 text-right tabular-nums ${r.failedItems ? "text-red-700" : ""}`}>{r.failedItems.toLocaleString()}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table variant="inset" columns={RUN_COLUMNS}>
+            {g.runs.map((r) => (
+              <Row key={r.id}>
+                <Cell>
+                  <a href={`/runs/${r.id}`} className="font-mono text-blue-700 hover:underline">
+                    {r.id}
+                  </a>
+                </Cell>
+                <Cell title={r.statusReason ?? undefined}>
+                  <StatusBadge status={r.status} />
+                </Cell>
+                <Cell>{formatTime(r.startedAt)}</Cell>
+                <Cell>{formatDuration(durationBetween(r.startedAt, r.endedAt))}</Cell>
+                <Cell numeric>
+                  {(r.succeededItems + r.failedItems).toLocaleString()} / {r.totalItems.toLocaleString()}
+                </Cell>
+                <Cell numeric className={r.failedItems ? "text-red-700" : undefined}>
+                  {r.failedItems.toLocaleString()}
+                </Cell>
+              </Row>
+            ))}
+          </Table>
         </section>
       ))}
     </div>
