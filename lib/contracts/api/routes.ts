@@ -149,6 +149,7 @@ export const routes = {
     path: "/api/runs/{runId}/events",
     summary: "Live events: a snapshot, then every change; Last-Event-ID resumes without gap",
     params: RunId,
+    query: z.object({ lastEventId: z.string().optional().meta({ description: "Resume after this event id (as the Last-Event-ID header does)" }) }),
     raw: { contentTypes: ["text/event-stream"], description: "Server-sent events; each data: is a RunStreamEvent (JSON)" },
   }),
   listLogs: defineRoute({ method: "GET", path: "/api/runs/{runId}/logs", summary: "The run's log files", params: RunId, response: z.object({ files: z.array(LogFileView) }) }),
