@@ -1,9 +1,12 @@
+import { z } from "zod";
 import type { Db } from "../db/client";
-import type { TabularOptions } from "../datasets/tabular/options";
+import { parseColumn } from "../db/columns";
+import { TabularOptions } from "../datasets/tabular/options";
 import { notFound } from "../errors";
 import { parseVersionedName } from "../contracts/common";
+import { DatasetKind } from "../contracts/designer-api";
 
-export type DatasetKind = "file" | "tabular";
+export type { DatasetKind };
 
 export interface DatasetVersionView {
   id: string;
@@ -32,11 +35,11 @@ export async function resolveDataset(db: Db, ref: string): Promise<DatasetVersio
   return {
     id: row.id,
     name: dataset.name,
-    kind: dataset.kind as DatasetKind,
+    kind: DatasetKind.parse(dataset.kind),
     version: row.version,
     datastore: row.datastore.name,
-    paths: JSON.parse(row.paths) as string[],
-    options: row.options ? (JSON.parse(row.options) as TabularOptions) : undefined,
+    paths: parseColumn(z.array(z.string()), row.paths, `Paths of dataset ${dataset.name}:${row.version}`),
+    options: row.options ? parseColumn(TabularOptions, row.options, `Options of dataset ${dataset.name}:${row.version}`) : undefined,
     description: dataset.description ?? undefined,
     createdAt: row.createdAt,
   };

@@ -1,4 +1,7 @@
+import { z } from "zod";
+import { DatastoreConfig, DatastoreKind } from "../contracts/designer-api";
 import type { Db } from "../db/client";
+import { parseColumn } from "../db/columns";
 import { openDatastore } from "../datastores/index";
 import type { Datastore, DatastoreSpec } from "../datastores/types";
 import { notFound } from "../errors";
@@ -10,9 +13,10 @@ export type DatastoreRow = { id: string; name: string; kind: string; config: str
 
 export function specOf(row: DatastoreRow): DatastoreSpec {
   return {
-    kind: row.kind as DatastoreSpec["kind"],
-    config: JSON.parse(row.config) as unknown,
-    secret: row.secret ? (JSON.parse(row.secret) as unknown) : undefined,
+    kind: DatastoreKind.parse(row.kind),
+    config: parseColumn(DatastoreConfig, row.config, `Config of datastore ${row.name}`),
+    // Checked by the datastore kind when it opens (its schema names the fields).
+    secret: row.secret ? parseColumn(z.unknown(), row.secret, `Secret of datastore ${row.name}`) : undefined,
   };
 }
 

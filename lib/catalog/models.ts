@@ -1,4 +1,7 @@
+import { z } from "zod";
+import { ModelSignatureJson } from "../contracts/designer-api";
 import type { Db } from "../db/client";
+import { parseColumn } from "../db/columns";
 import { notFound } from "../errors";
 import { parseVersionedName } from "../contracts/common";
 import type { ModelSignature } from "../onnx/types";
@@ -23,11 +26,11 @@ export const modelVersionView = (name: string, row: ModelVersionRow): ModelVersi
   name,
   version: row.version,
   description: row.description ?? undefined,
-  tags: JSON.parse(row.tags) as Record<string, string>,
+  tags: parseColumn(z.record(z.string(), z.string()), row.tags, `Tags of model ${name}:${row.version}`),
   filePath: row.filePath,
   sha256: row.sha256,
   sizeBytes: row.sizeBytes,
-  signature: JSON.parse(row.signature) as ModelSignature,
+  signature: parseColumn(ModelSignatureJson, row.signature, `Signature of model ${name}:${row.version}`),
   createdAt: row.createdAt,
 });
 

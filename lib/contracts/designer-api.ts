@@ -63,11 +63,22 @@ export const RegisterDatastoreRequest = z.discriminatedUnion("kind", [
 ]);
 export type RegisterDatastoreRequest = z.infer<typeof RegisterDatastoreRequest>;
 
+/** A datastore holds data in a local folder or an Azure blob container. */
+export const DatastoreKind = z.enum(["local", "azure-blob"]);
+export type DatastoreKind = z.infer<typeof DatastoreKind>;
+
+/** A FileDataset (items are files) or a TabularDataset (items are rows). */
+export const DatasetKind = z.enum(["file", "tabular"]);
+export type DatasetKind = z.infer<typeof DatasetKind>;
+
+/** Non-secret datastore settings (root folder, container, account url, auth kind). */
+export const DatastoreConfig = z.record(z.string(), z.unknown());
+
 export const DatastoreJson = z.object({
   id: z.string(),
   name: z.string(),
-  kind: z.enum(["local", "azure-blob"]),
-  config: z.record(z.string(), z.unknown()),
+  kind: DatastoreKind,
+  config: DatastoreConfig,
   hasSecret: z.boolean(),
   createdAt: z.string(),
 });
@@ -75,7 +86,7 @@ export type DatastoreJson = z.infer<typeof DatastoreJson>;
 
 export const DatasetRequest = z.object({
   name: ResourceName,
-  kind: z.enum(["file", "tabular"]),
+  kind: DatasetKind,
   datastore: z.string().min(1).max(LIMITS.name),
   paths: z.array(PathText.min(1)).min(1, "give at least one path or glob").max(LIMITS.items),
   format: z.enum(["csv", "jsonl", "parquet"]).optional(),
@@ -101,7 +112,7 @@ export type DatasetPreviewJson = z.infer<typeof DatasetPreviewJson>;
 export const DatasetJson = z.object({
   id: z.string(),
   name: z.string(),
-  kind: z.enum(["file", "tabular"]),
+  kind: DatasetKind,
   version: z.number(),
   datastore: z.string(),
   paths: z.array(z.string()),

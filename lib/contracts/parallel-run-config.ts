@@ -127,4 +127,17 @@ export const ResolvedRunConfig = z.object({
 });
 export type ResolvedRunConfig = z.infer<typeof ResolvedRunConfig>;
 
+/** A step's config as stored with its StepRun: the resolved config and what its output turned out to be. */
+export const StoredStepConfig = ResolvedRunConfig.extend({
+  /** Whether the merged output starts with a header row (run() returned objects). */
+  columns: z.boolean().optional(),
+  /** Size and rows of the output written whole; a file by that name of another size is not served. */
+  outputBytes: z.number().int().nonnegative().optional(),
+  outputRows: z.number().int().nonnegative().optional(),
+});
+export type StoredStepConfig = z.infer<typeof StoredStepConfig>;
+
+/** The part of a stored step config that says where its output is and how it was written. */
+export const StoredStepOutput = StoredStepConfig.pick({ outputAction: true, appendRowFileName: true, columns: true, outputBytes: true, outputRows: true });
+
 export { ParamRef };

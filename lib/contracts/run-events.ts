@@ -105,6 +105,10 @@ export type Unstamped<T> = T extends unknown ? Omit<T, "at"> : never;
 /** What the engine publishes: a stored event without its time, which the transport adds. */
 export type RunEvent = Unstamped<StoredRunEvent>;
 
+/** A run's parameter values after defaults and overrides (stored with the run). */
+export const RunParameters = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+export type RunParameters = z.infer<typeof RunParameters>;
+
 export const RunView = z.object({
   id: z.string(),
   pipeline: z.string(),
@@ -112,7 +116,7 @@ export const RunView = z.object({
   experimentName: z.string(),
   status: RunStatus,
   statusReason: z.string().nullable(),
-  parameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  parameters: RunParameters,
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),

@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Db } from "../db/client";
-import type { ResolvedRunConfig } from "../contracts/parallel-run-config";
+import { StoredStepOutput, type ResolvedRunConfig } from "../contracts/parallel-run-config";
+import { parseColumn } from "../db/columns";
 import { STEP_STATUSES_WITH_OUTPUT } from "../contracts/statuses";
 import { writeFileDurably, writeFully } from "../fs/durable-write";
 import type { ResolvedInput } from "./inputs";
@@ -55,7 +56,7 @@ export async function tryReuse(db: Db, stepRunId: string, baseKey: string, finge
   const key = `${baseKey}:${await fingerprint()}`;
   const previous = candidates.find((c) => c.reuseKey === key);
   if (!previous) return undefined;
-  const prevConfig = JSON.parse(previous.config) as ResolvedRunConfig & { columns?: boolean; outputBytes?: number };
+  const prevConfig = parseColumn(StoredStepOutput, previous.config, `Config of step ${previous.stepName} of run ${previous.runId}`);
   if (config.outputAction === "append_row") {
     const source = join(previous.outputDir, config.appendRowFileName);
     if (!existsSync(source)) return undefined;

@@ -1,3 +1,4 @@
+import type { DatasetKind } from "../contracts/designer-api";
 import type { OutputAction } from "../contracts/parallel-run-config";
 import { invalid } from "../errors";
 
@@ -7,7 +8,7 @@ import { invalid } from "../errors";
  */
 
 /** FileDataset: items are files. TabularDataset: items are rows of CSV, JSON Lines or Parquet. */
-export type DataKind = "file" | "tabular";
+export type DataKind = DatasetKind;
 
 export const DEFAULT_FILES_PER_MINI_BATCH = 10;
 export const DEFAULT_BYTES_PER_MINI_BATCH = 1024 * 1024;

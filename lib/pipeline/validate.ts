@@ -20,7 +20,7 @@ export interface DesignerProblem {
 
 export interface ValidationContext {
   /** Kinds of registered datasets by name, when known (mini_batch_size means files or bytes). */
-  datasetKinds?: Record<string, "file" | "tabular">;
+  datasetKinds?: Record<string, DataKind>;
 }
 
 const err = (nodeId: string | undefined, message: string, field?: string): DesignerProblem => ({ nodeId, field, message, severity: "error" });

@@ -1,5 +1,7 @@
 import { join } from "node:path";
+import { DatastoreConfig, DatastoreKind } from "../contracts/designer-api";
 import type { Db } from "../db/client";
+import { parseColumn } from "../db/columns";
 import { conflict, invalid } from "../errors";
 import { newId } from "../ids";
 import { openDatastore } from "../datastores/index";
@@ -19,8 +21,8 @@ export function viewOf(row: DatastoreRow): DatastoreView {
   return {
     id: row.id,
     name: row.name,
-    kind: row.kind as DatastoreView["kind"],
-    config: JSON.parse(row.config) as Record<string, unknown>,
+    kind: DatastoreKind.parse(row.kind),
+    config: parseColumn(DatastoreConfig, row.config, `Config of datastore ${row.name}`),
     hasSecret: row.secret !== null,
     createdAt: row.createdAt,
   };

@@ -1,6 +1,6 @@
 import type { Db } from "../db/client";
 import { CanvasGraph, emptyCanvas } from "../contracts/canvas";
-import type { PipelineDraftJson, PipelineSummaryJson } from "../contracts/designer-api";
+import type { DatasetKind, PipelineDraftJson, PipelineSummaryJson } from "../contracts/designer-api";
 import { ResourceName } from "../contracts/common";
 import { PipelineDefinition } from "../contracts/pipeline";
 import { formatIssues } from "../contracts/format";
@@ -131,7 +131,7 @@ export async function deletePipelineById(db: Db, id: string): Promise<{ archived
   return deletePipeline(db, p.name);
 }
 
-async function datasetKinds(db: Db): Promise<Record<string, "file" | "tabular">> {
+async function datasetKinds(db: Db): Promise<Record<string, DatasetKind>> {
   return Object.fromEntries((await listDatasets(db)).map((d) => [d.name, d.kind]));
 }
 

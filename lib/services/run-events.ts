@@ -2,13 +2,16 @@ import type { Db } from "../db/client";
 import {
   AttemptEvent,
   ProgressEvent,
+  RunParameters,
   StepCounters,
   WorkersEvent,
   type RunSnapshot,
-  type StoredRunEvent,
+  type RunEvent,
   type ThroughputPoint,
 } from "../contracts/run-events";
 import { PipelineDefinition } from "../contracts/pipeline";
+import { StoredStepOutput } from "../contracts/parallel-run-config";
+import { parseColumn } from "../db/columns";
 import { insertRunEvents } from "../engine/db-events";
 import { notFound } from "../errors";
 
@@ -17,10 +20,8 @@ export interface StoredEventRow {
   payload: string;
 }
 
-type Unstamped<T> = T extends unknown ? Omit<T, "at"> : never;
-
 /** Appends events written by the server itself (cancel, resume, retry), stamped now. */
-export async function appendRunEvents(db: Db, events: Unstamped<StoredRunEvent>[]): Promise<void> {
+export async function appendRunEvents(db: Db, events: RunEvent[]): Promise<void> {
   await insertRunEvents(
     db,
     events.map((e) => ({ runId: e.runId, type: e.type, payload: JSON.stringify({ ...e, at: Date.now() }) })),
@@ -88,7 +89,7 @@ export async function buildSnapshot(db: Db, runId: string): Promise<RunSnapshot>
       experimentName: run.experimentName,
       status: run.status,
       statusReason: run.statusReason,
-      parameters: JSON.parse(run.parameters) as Record<string, string | number | boolean>,
+      parameters: parseColumn(RunParameters, run.parameters, `Parameters of run ${run.id}`),
       createdAt: run.createdAt.toISOString(),
       startedAt: run.startedAt?.toISOString() ?? null,
       endedAt: run.endedAt?.toISOString() ?? null,
@@ -96,7 +97,7 @@ export async function buildSnapshot(db: Db, runId: string): Promise<RunSnapshot>
     steps: definition.steps.map((def) => {
       const row = rows.get(def.name);
       const progress = latestProgress.get(def.name);
-      const config = row ? (JSON.parse(row.config) as { outputAction?: string; appendRowFileName?: string }) : {};
+      const config = row ? parseColumn(StoredStepOutput, row.config, `Config of step ${row.stepName}`) : undefined;
       const counters: StepCounters = {
         totalMiniBatches: row?.totalMiniBatches ?? 0,
         scheduledMiniBatches: progress?.counters.scheduledMiniBatches ?? (row ? row.succeededMiniBatches + row.failedMiniBatches : 0),
@@ -118,8 +119,8 @@ export async function buildSnapshot(db: Db, runId: string): Promise<RunSnapshot>
         etaSeconds: running ? progress?.etaSeconds : undefined,
         startedAt: row?.startedAt?.toISOString() ?? null,
         endedAt: row?.endedAt?.toISOString() ?? null,
-        outputAction: config.outputAction,
-        appendRowFileName: config.appendRowFileName,
+        outputAction: config?.outputAction,
+        appendRowFileName: config?.appendRowFileName,
       };
     }),
     workers,

@@ -5,6 +5,8 @@ import { join } from "node:path";
 import type { OutputPreview, ValueCounts } from "../contracts/run-api";
 import { splitCsvText } from "../datasets/tabular/csv-fields";
 import type { Db } from "../db/client";
+import { parseColumn } from "../db/columns";
+import { StoredStepOutput } from "../contracts/parallel-run-config";
 import { conflict, invalid, notFound } from "../errors";
 import { getRun } from "./runs";
 
@@ -22,9 +24,9 @@ async function stepOf(db: Db, runId: string, stepName?: string) {
 
 export async function outputFile(db: Db, runId: string, stepName?: string) {
   const { run, step } = await stepOf(db, runId, stepName);
-  const config = JSON.parse(step.config) as { outputAction?: string; appendRowFileName?: string; columns?: boolean; outputBytes?: number };
+  const config = parseColumn(StoredStepOutput, step.config, `Config of step ${step.stepName}`);
   if (config.outputAction !== "append_row") throw invalid(`Step '${step.stepName}' uses output_action ${config.outputAction}: its script writes its own files to ${step.outputDir}`);
-  const fileName = config.appendRowFileName ?? "parallel_run_step.txt";
+  const fileName = config.appendRowFileName;
   const path = join(/*turbopackIgnore: true*/ step.outputDir, fileName);
   // The engine records the size of the output it wrote whole; a file by that name that this
   // step did not finish writing (an earlier run's, or one changed since) is not served as its output.
