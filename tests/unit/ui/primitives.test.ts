@@ -52,11 +52,11 @@ test("a button never submits unless told to, and variants differ", () => {
 });
 
 test("a dialog is labelled by its title and renders its content only while open", () => {
-  const open = render(h(Dialog, { open: true, onClose: () => {}, title: "Submit a pipeline" }, h("p", null, "body")));
+  const open = render(h(Dialog, { open: true, onClose: () => {}, title: "Submit a pipeline", children: h("p", null, "body") }));
   const id = /aria-labelledby="([^"]+)"/.exec(open)?.[1];
   assert.match(open, /^<dialog aria-modal="true"/);
   assert.match(open, new RegExp(`<h2 id="${id}"[^>]*>Submit a pipeline</h2><p>body</p>`));
-  assert.doesNotMatch(render(h(Dialog, { open: false, onClose: () => {}, title: "Submit" }, h("p", null, "body"))), /body/);
+  assert.doesNotMatch(render(h(Dialog, { open: false, onClose: () => {}, title: "Submit", children: h("p", null, "body") })), /body/);
 });
 
 test("an error text shows an error's message and nothing without one", () => {
