@@ -1,7 +1,9 @@
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { PipelineDefinition } from "../contracts/pipeline";
-import type { ResolvedRunConfig } from "../contracts/parallel-run-config";
+import { StoredStepConfig } from "../contracts/parallel-run-config";
+import { RunParameters } from "../contracts/run-events";
+import { parseColumn } from "../db/columns";
 import { isTerminalRunStatus, type RunStatus } from "../contracts/statuses";
 import { AppError, errorMessage } from "../errors";
 import { topologicalOrder } from "../pipeline/graph";
@@ -65,7 +67,7 @@ async function executeHeld(deps: OrchestratorDeps, run: RunWithVersion, lease: R
   events.publish({ type: "run_status", runId, status: "running" });
 
   const definition = PipelineDefinition.parse(JSON.parse(run.pipelineVersion.definition));
-  const params = JSON.parse(run.parameters) as ParameterValues;
+  const params: ParameterValues = parseColumn(RunParameters, run.parameters, `Parameters of run ${run.id}`);
   const upstream = new Map<string, StepOutputRef>();
   let status: RunStatus = "completed";
   let reason = "";
@@ -116,7 +118,7 @@ async function runStep(ctx: StepContext): Promise<StepResult> {
   const existing = await deps.db.stepRun.findUnique({ where: { runId_stepName: { runId: run.id, stepName: step.name } } });
   const output = await openStepOutput(ctx);
   if (existing && (existing.status === "completed" || existing.status === "reused")) {
-    const config = JSON.parse(existing.config) as ResolvedRunConfig & { columns?: boolean };
+    const config = parseColumn(StoredStepConfig, existing.config, `Config of step ${step.name} of run ${run.id}`);
     registerOutput(ctx, output.target, config, config.columns ?? false);
     return { status: existing.status, sentence: existing.statusReason ?? "" };
   }

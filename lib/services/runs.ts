@@ -1,11 +1,13 @@
 import { join } from "node:path";
 import type { Db } from "../db/client";
+import type { RunStatus } from "../contracts/statuses";
 import { conflict, invalid, notFound } from "../errors";
 import { newId } from "../ids";
 import { resolveInput } from "../engine/inputs";
 import { STALE_AFTER_MS } from "../engine/claim";
 import { resolveParameters, resolveRunConfig } from "../engine/resolve";
 import { topologicalOrder } from "../pipeline/graph";
+import { outputDataKind, stepDataKind, type DataKind } from "../pipeline/run-config-rules";
 import { getPipelineVersion } from "./pipelines";
 
 export interface SubmitInput {
@@ -26,20 +28,16 @@ export async function submitRun(db: Db, dataDir: string, input: SubmitInput) {
   const params = resolveParameters(pv.definition.parameters, input.parameters);
   const experiment = input.experiment ?? pv.name;
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(experiment)) throw invalid(`Experiment name '${experiment}' is not valid: use letters, digits, '-', '_' and '.'`);
-  const upstreamKinds = new Map<string, "file" | "tabular">();
+  const outputKinds = new Map<string, DataKind>();
   for (const step of topologicalOrder(pv.definition.steps)) {
-    let kind: "file" | "tabular" = "file";
+    const inputKinds: DataKind[] = [];
     for (const ref of step.inputs) {
-      if ("step" in ref) {
-        kind = step.parallelRunConfig.outputAction === "append_row" ? "tabular" : "file";
-        kind = upstreamKinds.get(ref.step) ?? kind;
-        continue;
-      }
-      kind = (await resolveInput(db, ref, params, new Map())).kind;
+      // In topological order every upstream step's output kind is known by now.
+      inputKinds.push("step" in ref ? outputKinds.get(ref.step)! : (await resolveInput(db, ref, params, new Map())).kind);
     }
     for (const ref of step.sideInputs) if (!("step" in ref)) await resolveInput(db, ref, params, new Map());
-    const config = resolveRunConfig(step.parallelRunConfig, params, kind, step.name);
-    upstreamKinds.set(step.name, config.outputAction === "append_row" ? "tabular" : "file");
+    const config = resolveRunConfig(step.parallelRunConfig, params, stepDataKind(inputKinds), step.name);
+    outputKinds.set(step.name, outputDataKind(config.outputAction));
   }
   const id = newId("run");
   return db.pipelineRun.create({
@@ -65,7 +63,7 @@ export async function getRun(db: Db, runId: string) {
   return run;
 }
 
-export async function listRuns(db: Db, filter: { experiment?: string; pipeline?: string; status?: string; take?: number } = {}) {
+export async function listRuns(db: Db, filter: { experiment?: string; pipeline?: string; status?: RunStatus; take?: number } = {}) {
   return db.pipelineRun.findMany({
     where: {
       ...(filter.experiment ? { experimentName: filter.experiment } : {}),
