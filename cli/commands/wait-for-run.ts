@@ -1,3 +1,4 @@
+import type { RunStatus } from "../../lib/contracts/statuses";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { DbEventSink } from "../../lib/engine/db-events";
@@ -14,7 +15,7 @@ import { watchRun } from "../progress";
  */
 export async function runLocallyOrWait(runId: string): Promise<number> {
   const ctx = await appContext();
-  let status: string;
+  let status: RunStatus;
   if (await poolIsAlive(ctx.db)) {
     status = await watchRun(ctx.db, runId);
   } else {

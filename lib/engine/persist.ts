@@ -1,10 +1,11 @@
+import type { MiniBatchStatus } from "../contracts/statuses";
 import type { Db } from "../db/client";
 import type { DbProvider } from "../db/provider";
 import type { MiniBatchState } from "./step-executor";
 
 export interface MiniBatchUpdate {
   id: string;
-  status: string;
+  status: MiniBatchStatus;
   attempts: number;
   succeededItems: number;
   failedItems: number;

@@ -1,3 +1,4 @@
+import type { RunStatus } from "../contracts/statuses";
 import type { Db } from "../db/client";
 
 /** What a pipeline definition refers to by name, with its parameters bound. */
@@ -66,7 +67,7 @@ export interface PipelineUse {
 
 export interface RunUse {
   id: string;
-  status: string;
+  status: RunStatus;
   createdAt: Date;
   refs: References;
 }

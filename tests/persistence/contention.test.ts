@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { isTerminalRunStatus } from "../../lib/contracts/statuses";
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -114,7 +115,7 @@ describe("database contention on SQLite (web server and worker pool on one file)
     const stop = () => Date.now() - started > MAX_LOAD_MS || (runEnded && Date.now() - started > MIN_LOAD_MS);
     const watcher = waitFor("the run to end", async () => {
       const run = await ctx.db.pipelineRun.findUnique({ where: { id: runId }, include: { steps: true } });
-      return run && ["completed", "failed", "cancelled"].includes(run.status) ? run : undefined;
+      return run && isTerminalRunStatus(run.status) ? run : undefined;
     }, 200_000).finally(() => (runEnded = true));
     await Promise.all(Array.from({ length: CLIENTS }, (_, n) => client(routes, runId, n, stop, tally)));
     const run = await watcher;

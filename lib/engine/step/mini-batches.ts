@@ -1,3 +1,4 @@
+import type { MiniBatchStatus } from "../../contracts/statuses";
 import type { FinishedMiniBatch } from "../reports";
 import { updateOf, type MiniBatchUpdate } from "../persist";
 import type { ItemsSpec } from "../protocol";
@@ -12,7 +13,7 @@ export interface MiniBatchRow {
   items: string;
   itemCount: number;
   attempts?: number;
-  status?: string;
+  status?: MiniBatchStatus;
   succeededItems?: number;
   failedItems?: number;
   lastError?: string | null;
@@ -49,7 +50,7 @@ export class StepMiniBatches {
       items: JSON.parse(row.items) as ItemsSpec,
       itemCount: row.itemCount,
       attempts: row.attempts ?? 0,
-      status: (row.status ?? "pending") as MiniBatchState["status"],
+      status: row.status ?? "pending",
       succeeded: row.succeededItems ?? 0,
       failed: row.failedItems ?? 0,
       lastError: row.lastError ?? undefined,
