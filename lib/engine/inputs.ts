@@ -47,7 +47,7 @@ export async function resolveInput(
         kind: "tabular",
         datastore: out.datastore,
         patterns: [`${out.path}/${out.appendRowFileName}`],
-        options: { format: "csv", header: out.columns, delimiter: "," } as TabularOptions,
+        options: { format: "csv", header: out.columns, delimiter: "," } satisfies TabularOptions,
         identity: `step:${out.datastore}/${out.path}`,
       };
     }
