@@ -1,11 +1,17 @@
 // Runs every test file under tests/ with node's test runner (TypeScript through tsx).
 // `npm test -- tests/engine` runs a folder or file only.
+// `--unit` (npm run test:unit) runs the pure unit tests: the files under tests/unit that need no
+// database, storage emulator, worker process or trained model (see NEEDS_MORE_THAN_CODE).
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
-const targets = process.argv.slice(2).length ? process.argv.slice(2) : ["tests"];
+const unitOnly = process.argv.includes("--unit");
+const args = process.argv.slice(2).filter((a) => a !== "--unit");
+const targets = args.length ? args : [unitOnly ? "tests/unit" : "tests"];
+// A test file that uses one of these is an integration test, even under tests/unit.
+const NEEDS_MORE_THAN_CODE = /support\/(context|factories|workers|azurite|tmpfs|api-server)|\bexecuteRun\b|\bcreateDb\b|trainedMnistModel|trainMnistModel|loadMnist/;
 
 function collect(path, out) {
   const st = statSync(path);
@@ -15,7 +21,7 @@ function collect(path, out) {
   return out;
 }
 
-const files = targets.flatMap((t) => collect(join(root, t), []));
+const files = targets.flatMap((t) => collect(join(root, t), [])).filter((f) => !unitOnly || !NEEDS_MORE_THAN_CODE.test(readFileSync(join(root, f), "utf8")));
 if (files.length === 0) {
   console.error(`no test files under ${targets.join(", ")}`);
   process.exit(1);

@@ -193,6 +193,7 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
         <div className="grid grid-cols-[12rem_1fr_24rem] gap-3">
           <Palette onAdd={addAtCentre} />
           <div className="space-y-3">
+            {/* biome-ignore lint/a11y/useSemanticElements: the canvas is a landmark region, not a document section */}
             <div ref={wrapper} className="h-[68vh] rounded border border-slate-300 bg-white" aria-label="Pipeline canvas" role="region">
               <ReactFlow<FlowNode, FlowEdge>
                 nodes={nodes}

@@ -69,6 +69,7 @@ export function LogViewer({ runId, active, target }: { runId: string; active: bo
     };
   }, [runId, selected, active, tail]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: every new line scrolls the tail into view
   useEffect(() => {
     if (tail && box.current) box.current.scrollTop = box.current.scrollHeight;
   }, [lines, tail]);

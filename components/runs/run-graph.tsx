@@ -14,7 +14,7 @@ export function RunGraph({ steps }: { steps: StepView[] }) {
     if (seen.has(name)) return 0;
     seen.add(name);
     const step = steps.find((s) => s.name === name);
-    const d = step && step.dependsOn.length ? Math.max(...step.dependsOn.map((p) => depthOf(p, seen) + 1)) : 0;
+    const d = step?.dependsOn.length ? Math.max(...step.dependsOn.map((p) => depthOf(p, seen) + 1)) : 0;
     depth.set(name, d);
     return d;
   };

@@ -18,6 +18,7 @@ export function useRunEvents(runId: string) {
   const [generation, setGeneration] = useState(0);
   const [error, setError] = useState<string>();
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new generation (reload) opens a new stream
   useEffect(() => {
     const source = new EventSource(api.url("runEvents", { params: { runId } }));
     setConnection("connecting");

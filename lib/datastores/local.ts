@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream, realpathSync } from "node:fs";
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { type FileHandle, mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -119,7 +119,7 @@ export class LocalDatastore implements Datastore {
   async readRange(path: string, start: number, end: number): Promise<Buffer> {
     checkRange(path, start, end);
     const abs = this.contained(path, this.localPath(path));
-    let handle;
+    let handle: FileHandle;
     try {
       handle = await open(abs, "r");
     } catch (error) {

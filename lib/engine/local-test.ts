@@ -68,7 +68,11 @@ export async function testEntryScript(input: LocalTestInput): Promise<LocalTestR
         },
       },
       {
-        take: () => (handed ? undefined : ((handed = true), assignment)),
+        take: () => {
+          if (handed) return undefined;
+          handed = true;
+          return assignment;
+        },
         giveBack: () => {},
         processEvent: (e) => {
           if (e.type === "process_init_failed") {

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import { appendFully, ensureFolder, storageError, StorageError, writeTextDurably } from "../fs/durable-write";
+import { appendFully, ensureFolder, storageError, type StorageError, writeTextDurably } from "../fs/durable-write";
 import type { ProcessRef } from "../contracts/run-events";
 import { csvField } from "../datasets/tabular/csv-fields";
 import type { StepCounters } from "../contracts/run-events";
@@ -167,24 +167,23 @@ function attemptRow(
   error: string,
 ): string {
   const start = new Date(r.endedAt.getTime() - r.totalSeconds * 1000);
-  return (
-    [
-      r.idx,
-      r.attempt,
-      r.itemCount,
-      r.where?.nodeId ?? "",
-      r.where?.processId ?? "",
-      r.where?.pid ?? "",
-      start.toISOString(),
-      r.endedAt.toISOString(),
-      r.succeeded,
-      r.failed,
-      r.totalSeconds.toFixed(6),
-      runSeconds.toFixed(6),
-      status,
-      csvField(error),
-    ].join(",") + "\n"
-  );
+  const fields = [
+    r.idx,
+    r.attempt,
+    r.itemCount,
+    r.where?.nodeId ?? "",
+    r.where?.processId ?? "",
+    r.where?.pid ?? "",
+    start.toISOString(),
+    r.endedAt.toISOString(),
+    r.succeeded,
+    r.failed,
+    r.totalSeconds.toFixed(6),
+    runSeconds.toFixed(6),
+    status,
+    csvField(error),
+  ];
+  return `${fields.join(",")}\n`;
 }
 
 /** Calls `line` for each complete line of the attempts file, read in chunks. */

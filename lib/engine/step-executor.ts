@@ -161,7 +161,7 @@ export class StepExecutor implements WorkSource {
 
   giveBack(assignment: Assignment): void {
     const mb = this.byIdx.get(assignment.idx);
-    if (!mb || mb.status !== "running" || mb.attempts !== assignment.attempt) return;
+    if (mb?.status !== "running" || mb.attempts !== assignment.attempt) return;
     // Never started: the try does not count.
     mb.attempts--;
     mb.status = "pending";
@@ -173,7 +173,7 @@ export class StepExecutor implements WorkSource {
 
   complete(result: MiniBatchResult, where: ProcessRef): void {
     const mb = this.byIdx.get(result.idx);
-    if (!mb || mb.status !== "running" || mb.attempts !== result.attempt) return;
+    if (mb?.status !== "running" || mb.attempts !== result.attempt) return;
     this.counters.runningMiniBatches--;
     const finishedAt = new Date();
     if (result.itemCount > 0) mb.itemCount = result.itemCount;

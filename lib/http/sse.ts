@@ -40,6 +40,7 @@ export function formatSse(message: SseMessage): string {
  */
 export function sseResponse(
   request: Request,
+  // biome-ignore lint/suspicious/noConfusingVoidType: start() returns nothing or a cleanup function
   start: (stream: SseStream) => Promise<(() => void) | void> | (() => void) | void,
   options: SseOptions = {},
 ): Response {

@@ -89,7 +89,12 @@ export function trainMlp(train: MnistSet, options: TrainOptions = {}): Mlp {
         }
         let max = z[0]!;
         let best = 0;
-        for (let c = 1; c < K; c++) if (z[c]! > max) (max = z[c]!), (best = c);
+        for (let c = 1; c < K; c++) {
+          if (z[c]! > max) {
+            max = z[c]!;
+            best = c;
+          }
+        }
         let sum = 0;
         for (let c = 0; c < K; c++) {
           const e = Math.exp(z[c]! - max);

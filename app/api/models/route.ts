@@ -28,7 +28,7 @@ function parseTags(text: string): Record<string, string> {
 }
 
 function checkFile(file: UploadedPart | undefined): UploadedPart {
-  if (!file || !file.fileName) throw invalid("Choose an ONNX file (.onnx) to upload");
+  if (!file?.fileName) throw invalid("Choose an ONNX file (.onnx) to upload");
   if (file.size === 0) throw invalid(`The file '${file.fileName}' is empty`);
   return file;
 }

@@ -27,7 +27,8 @@ test("partition keys: one mini-batch per distinct key combination, across files"
       ],
     );
     const eu = slices[0]!;
-    assert.ok(eu.localFile && eu.localFile.startsWith(workDir));
+    assert.ok(eu.localFile, "a partition is written to a local file");
+    assert.ok(eu.localFile.startsWith(workDir));
     assert.equal(await readFile(eu.localFile, "utf8"), 'region,year,amount,note\neu,2023,10,"a, b"\neu,2023,30,"multi\nline"\neu,2023,1,late\n');
     // The worker reads a partition slice with the input's own datastore and options.
     const read = await readSlice(store.ds, eu, csv);
