@@ -1,19 +1,20 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { MiniBatchStatus, RunStatus, StepStatus, TERMINAL_RUN_STATUSES, isTerminalRunStatus } from "../../../lib/contracts/statuses";
-import * as sqliteEnums from "../../../lib/db/generated/sqlite/enums";
-import * as pgEnums from "../../../lib/db/generated/postgresql/enums";
+import * as pg from "../../../lib/db/generated/postgresql/enums";
+import * as sqlite from "../../../lib/db/generated/sqlite/enums";
 
 // The Prisma enums (prisma/models.prisma) and the contract's z.enum name the same values: the
 // database layer hands its typed statuses straight to the API, the SSE stream and the UI.
-for (const [name, contract] of [
-  ["RunStatus", RunStatus],
-  ["StepStatus", StepStatus],
-  ["MiniBatchStatus", MiniBatchStatus],
-] as const) {
+const pairs = [
+  { name: "RunStatus", contract: RunStatus.options, sqlite: sqlite.RunStatus, pg: pg.RunStatus },
+  { name: "StepStatus", contract: StepStatus.options, sqlite: sqlite.StepStatus, pg: pg.StepStatus },
+  { name: "MiniBatchStatus", contract: MiniBatchStatus.options, sqlite: sqlite.MiniBatchStatus, pg: pg.MiniBatchStatus },
+];
+for (const { name, contract, ...prisma } of pairs) {
   test(`${name}: the Prisma enum of both providers has exactly the contract's values`, () => {
-    assert.deepEqual(Object.values(sqliteEnums[name]).sort(), [...contract.options].sort());
-    assert.deepEqual(Object.values(pgEnums[name]).sort(), [...contract.options].sort());
+    assert.deepEqual(Object.values(prisma.sqlite).sort(), [...contract].sort());
+    assert.deepEqual(Object.values(prisma.pg).sort(), [...contract].sort());
   });
 }
 
