@@ -3,7 +3,7 @@ import {
   AttemptEvent,
   ProgressEvent,
   RunParameters,
-  StepCounters,
+  type StepCounters,
   WorkersEvent,
   type RunSnapshot,
   type RunEvent,
