@@ -51,12 +51,13 @@ export async function init(ctx) { countInit(ctx); await new Promise(() => setInt
 export function run(batch) { return batch; }`,
     );
     const definition = makePipeline("hung-init", script, "items", {
-      config: { init_timeout: 2, run_max_try: 2, process_count_per_node: 1 },
+      // init_timeout counts from the process start: leave a loaded machine time to start node before init().
+      config: { init_timeout: 6, run_max_try: 2, process_count_per_node: 1 },
       step: { arguments: ["--calls", calls] },
     });
     const { status, reason, step } = await runPipeline(ctx, definition);
     assert.equal(status, "failed");
-    assert.match(reason, /init\(\) failed in every worker process: init\(\) did not finish within init_timeout \(2 s\)/);
+    assert.match(reason, /init\(\) failed in every worker process: init\(\) did not finish within init_timeout \(6 s\)/);
     assert.match(reason, /failed 2 times in a row/);
     assert.equal(lines(calls).length, 2);
     assert.equal(step.succeededItems, 0);
