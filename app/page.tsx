@@ -6,5 +6,5 @@ export const dynamic = "force-dynamic";
 
 export default async function HomePage() {
   const { db } = await appContext();
-  return <Overview {...await loadOverview(db)} />;
+  return <Overview {...(await loadOverview(db))} />;
 }

@@ -1,4 +1,4 @@
-import { AppError } from "../lib/errors";
+import type { AppError } from "../lib/errors";
 
 /** Exit codes: 0 success, 1 run failed, 2 invalid input, 3 not found, 4 conflict, 5 cancelled, 6 configuration, 7 database unavailable, 70 internal. */
 export const EXIT = { ok: 0, failed: 1, invalid_input: 2, not_found: 3, conflict: 4, cancelled: 5, configuration: 6, unavailable: 7, internal: 70 } as const;

@@ -64,7 +64,13 @@ export async function ensureSample(ctx: AppContext, log: (line: string) => void 
     log("registered model mnist");
   }
   if (!(await ctx.db.dataset.findFirst({ where: live }))) {
-    await registerDataset(ctx.db, { name: "mnist", kind: "file", datastore: DEFAULT_DATASTORE, paths: ["mnist/"], description: "MNIST test images (10,000 PNG files)" });
+    await registerDataset(ctx.db, {
+      name: "mnist",
+      kind: "file",
+      datastore: DEFAULT_DATASTORE,
+      paths: ["mnist/"],
+      description: "MNIST test images (10,000 PNG files)",
+    });
     log("registered dataset mnist");
   }
   const published = await publishPipeline(ctx.db, samplePipelineDefinition());

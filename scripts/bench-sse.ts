@@ -29,7 +29,9 @@ async function serverMain(): Promise<void> {
     const runId = /\/api\/runs\/([^/]+)\/events/.exec(req.url ?? "")?.[1] ?? "";
     const abort = new AbortController();
     req.on("close", () => abort.abort());
-    const response = await GET(new Request(`http://127.0.0.1${req.url}`, { signal: abort.signal, headers: req.headers as Record<string, string> }), { params: Promise.resolve({ runId }) });
+    const response = await GET(new Request(`http://127.0.0.1${req.url}`, { signal: abort.signal, headers: req.headers as Record<string, string> }), {
+      params: Promise.resolve({ runId }),
+    });
     res.writeHead(response.status, Object.fromEntries(response.headers));
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
     res.end();
@@ -97,7 +99,9 @@ function percentile(values: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { items: { type: "string", default: "6000" }, viewers: { type: "string", default: "50" }, rounds: { type: "string", default: "3" } } });
+  const { values } = parseArgs({
+    options: { items: { type: "string", default: "6000" }, viewers: { type: "string", default: "50" }, rounds: { type: "string", default: "3" } },
+  });
   const items = Number(values.items);
   const viewerCount = Number(values.viewers);
   const rounds = Number(values.rounds);
@@ -128,7 +132,16 @@ export function run(batch) {
         name: "score",
         inputs: [{ dataset: "bench" }],
         allow_reuse: false,
-        parallel_run_config: { entry_script: script, mini_batch_size: 10, error_threshold: -1, output_action: "append_row", node_count: 1, process_count_per_node: 2, run_invocation_timeout: 60, run_max_try: 3 },
+        parallel_run_config: {
+          entry_script: script,
+          mini_batch_size: 10,
+          error_threshold: -1,
+          output_action: "append_row",
+          node_count: 1,
+          process_count_per_node: 2,
+          run_invocation_timeout: 60,
+          run_max_try: 3,
+        },
       },
     ],
   });
@@ -164,7 +177,9 @@ export function run(batch) {
     return { viewers, seconds, itemsPerSecond: items / seconds, latency, events, stored };
   };
 
-  console.log(`SSE benchmark: ${items} items, mini_batch_size 10 (${items / 10} mini-batches), 2 worker processes, ${rounds} rounds; SQLite; web server in a separate process`);
+  console.log(
+    `SSE benchmark: ${items} items, mini_batch_size 10 (${items / 10} mini-batches), 2 worker processes, ${rounds} rounds; SQLite; web server in a separate process`,
+  );
   await runOnce(0); // warm-up
   const results: Awaited<ReturnType<typeof runOnce>>[] = [];
   for (let r = 0; r < rounds; r++) for (const v of [0, viewerCount, 1]) results.push(await runOnce(v));
@@ -178,7 +193,9 @@ export function run(batch) {
     console.log(
       `${String(v).padStart(3)} viewers: ${median(rs.map((x) => x.itemsPerSecond)).toFixed(0)} items/s (runs: ${rs.map((x) => x.itemsPerSecond.toFixed(0)).join(", ")}); ` +
         `events stored per run ${rs[0]!.stored}` +
-        (v > 0 ? `; worker event -> SSE client latency p50 ${percentile(lat, 50)} ms, p95 ${percentile(lat, 95)} ms, max ${Math.max(...lat)} ms over ${rs.reduce((n, x) => n + x.events, 0)} deliveries` : ""),
+        (v > 0
+          ? `; worker event -> SSE client latency p50 ${percentile(lat, 50)} ms, p95 ${percentile(lat, 95)} ms, max ${Math.max(...lat)} ms over ${rs.reduce((n, x) => n + x.events, 0)} deliveries`
+          : ""),
     );
   }
   const base = median(results.filter((x) => x.viewers === 0).map((x) => x.itemsPerSecond));

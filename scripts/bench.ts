@@ -142,7 +142,10 @@ async function product(db: Awaited<ReturnType<typeof createDb>>, dataset: string
   const seconds = (performance.now() - start) / 1000;
   const workersMb = memory.stop();
   if (result.status !== "completed") throw new Error(`bench run ${result.status}: ${result.reason}`);
-  const report = readFileSync(join(run.runDir, "score", "logs", "sys", "job_report", "processed_mini-batches.csv"), "utf8").trim().split("\n").slice(1);
+  const report = readFileSync(join(run.runDir, "score", "logs", "sys", "job_report", "processed_mini-batches.csv"), "utf8")
+    .trim()
+    .split("\n")
+    .slice(1);
   const rows = readFileSync(join(work, "datastore", "runs", run.id, "score", "parallel_run_step.txt"), "utf8").split("\n").length - 2;
   if (rows !== items) throw new Error(`expected ${items} rows, got ${rows}`);
   const overheads = report.map((l) => {
@@ -180,7 +183,9 @@ async function main() {
     for (let i = 0; i < repeat; i++) rawRuns.push(await rawLimit(join(cache, "mnist.onnx"), list));
     const raw = Math.min(...rawRuns.map((r) => r.total));
     const rawLoop = Math.min(...rawRuns.map((r) => r.loop));
-    console.log(`(a) raw limit, a plain program end to end (start ${processes} processes, load the model, loop: read, decode, onnxruntime batch 256, CSV row): ${fmt(raw, 3)} s = ${fmt(list.length / raw, 0)} images/s (best of ${repeat}; median ${fmt(median(rawRuns.map((r) => r.total)), 3)} s)`);
+    console.log(
+      `(a) raw limit, a plain program end to end (start ${processes} processes, load the model, loop: read, decode, onnxruntime batch 256, CSV row): ${fmt(raw, 3)} s = ${fmt(list.length / raw, 0)} images/s (best of ${repeat}; median ${fmt(median(rawRuns.map((r) => r.total)), 3)} s)`,
+    );
     console.log(`    its loop alone: ${fmt(rawLoop, 3)} s = ${fmt(list.length / rawLoop, 0)} images/s`);
     for (const size of [1000, 10]) {
       const runs: ProductResult[] = [];
@@ -189,9 +194,15 @@ async function main() {
       if (size === 10 && passes === 1) small = r;
       const ratio = (raw / r.seconds) * 100;
       const medianRatio = (median(rawRuns.map((x) => x.total)) / median(runs.map((x) => x.seconds))) * 100;
-      console.log(`(b) product, mini_batch_size ${size}: ${fmt(r.seconds, 3)} s = ${fmt(list.length / r.seconds, 0)} images/s = ${fmt(ratio, 1)}% of the raw limit (best of ${repeat}; medians: ${fmt(median(runs.map((x) => x.seconds)), 3)} s = ${fmt(medianRatio, 1)}%; ${fmt((rawLoop / r.seconds) * 100, 1)}% of its loop alone)`);
-      console.log(`    ${r.miniBatches} mini-batches; median in-worker overhead around run() ${fmt(r.overheadMs, 3)} ms; amortised overhead vs the raw program ${fmt(((r.seconds - raw) * processes * 1000) / r.miniBatches, 3)} ms per mini-batch`);
-      console.log(`    submit -> first finished mini-batch ${fmt(r.firstMs, 0)} ms; peak RSS: orchestrator ${fmt(process.resourceUsage().maxRSS / 1024, 0)} MB, largest worker ${fmt(r.workersMb, 0)} MB`);
+      console.log(
+        `(b) product, mini_batch_size ${size}: ${fmt(r.seconds, 3)} s = ${fmt(list.length / r.seconds, 0)} images/s = ${fmt(ratio, 1)}% of the raw limit (best of ${repeat}; medians: ${fmt(median(runs.map((x) => x.seconds)), 3)} s = ${fmt(medianRatio, 1)}%; ${fmt((rawLoop / r.seconds) * 100, 1)}% of its loop alone)`,
+      );
+      console.log(
+        `    ${r.miniBatches} mini-batches; median in-worker overhead around run() ${fmt(r.overheadMs, 3)} ms; amortised overhead vs the raw program ${fmt(((r.seconds - raw) * processes * 1000) / r.miniBatches, 3)} ms per mini-batch`,
+      );
+      console.log(
+        `    submit -> first finished mini-batch ${fmt(r.firstMs, 0)} ms; peak RSS: orchestrator ${fmt(process.resourceUsage().maxRSS / 1024, 0)} MB, largest worker ${fmt(r.workersMb, 0)} MB`,
+      );
       summary.push(`${list.length} imgs mbs ${size}: ${fmt(ratio, 1)}%`);
     }
   }
@@ -199,13 +210,21 @@ async function main() {
 
   const decode = measureDecode(files);
   const perCore = (n: number) => `${n.toLocaleString("en")} images/s`;
-  console.log(`\ndecoding 28x28 gray PNGs on one core: decodeImage (zlib + unfilter) ${perCore(decode.decode)}; with preprocessing to NCHW float ${perCore(decode.decodeAndPreprocess)}; pngjs for comparison ${perCore(decode.pngjs)}`);
+  console.log(
+    `\ndecoding 28x28 gray PNGs on one core: decodeImage (zlib + unfilter) ${perCore(decode.decode)}; with preprocessing to NCHW float ${perCore(decode.decodeAndPreprocess)}; pngjs for comparison ${perCore(decode.pngjs)}`,
+  );
 
-  const plan = spawnSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "bench", "plan-worker.ts"), values["plan-files"]!, "10"], { encoding: "utf8" });
+  const plan = spawnSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "bench", "plan-worker.ts"), values["plan-files"]!, "10"], {
+    encoding: "utf8",
+  });
   if (plan.status !== 0) throw new Error(`planning benchmark failed: ${plan.stderr}`);
   const p = JSON.parse(plan.stdout) as { files: number; miniBatches: number; seconds: number; peakRssMb: number };
-  console.log(`\nplanning ${p.files} files (synthetic listing, mini_batch_size 10, rows inserted in SQLite): ${fmt(p.seconds)} s, ${p.miniBatches} mini-batch rows, peak RSS ${fmt(p.peakRssMb, 0)} MB`);
-  console.log(`\nsummary: ${summary.join(" | ")} | median overhead ${fmt(small!.overheadMs, 3)} ms/mini-batch | first mini-batch ${fmt(small!.firstMs, 0)} ms | decode ${perCore(decode.decode)} | planning 1M ${fmt(p.seconds)} s, ${fmt(p.peakRssMb, 0)} MB`);
+  console.log(
+    `\nplanning ${p.files} files (synthetic listing, mini_batch_size 10, rows inserted in SQLite): ${fmt(p.seconds)} s, ${p.miniBatches} mini-batch rows, peak RSS ${fmt(p.peakRssMb, 0)} MB`,
+  );
+  console.log(
+    `\nsummary: ${summary.join(" | ")} | median overhead ${fmt(small!.overheadMs, 3)} ms/mini-batch | first mini-batch ${fmt(small!.firstMs, 0)} ms | decode ${perCore(decode.decode)} | planning 1M ${fmt(p.seconds)} s, ${fmt(p.peakRssMb, 0)} MB`,
+  );
   if (existsSync(work)) rmSync(work, { recursive: true, force: true });
 }
 

@@ -9,7 +9,9 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // Chunk names change with their content: drop the previous build's so none goes stale.
 const out = join(root, ".build");
-if (existsSync(out)) for (const name of readdirSync(out)) if (/\.mjs(\.map)?$/.test(name) || name === "workers" || name === "scorers") rmSync(join(out, name), { recursive: true, force: true });
+if (existsSync(out))
+  for (const name of readdirSync(out))
+    if (/\.mjs(\.map)?$/.test(name) || name === "workers" || name === "scorers") rmSync(join(out, name), { recursive: true, force: true });
 await build({
   entryPoints: {
     "workers/child": join(root, "workers/child.ts"),

@@ -108,13 +108,17 @@ function listSources(root) {
 
 function problemWith(file, from, imported, typeOnly) {
   const to = layerOf(imported);
-  if (!to) return imported.startsWith("lib/") ? `${file} imports ${imported}, which is in no layer: add its folder to LAYERS in scripts/check-layers.mjs` : undefined;
+  if (!to)
+    return imported.startsWith("lib/") ? `${file} imports ${imported}, which is in no layer: add its folder to LAYERS in scripts/check-layers.mjs` : undefined;
   if (under(file, "components") && !typeOnly && !BROWSER_SAFE.some((p) => under(withoutExtension(imported), p))) {
     return `${file} imports ${imported}: components (browser code) may import only ${BROWSER_SAFE.slice(1).join(", ")} (or \`import type\`)`;
   }
-  if (under(file, ENGINE_PROGRAMS) && to.prefix === "lib/services") return `${file} imports ${imported}: workers (engine processes) may not import services (L5); move what they need into lib/engine`;
-  if (to.level > from.level) return `${file} imports ${imported}: ${from.prefix.replace(/^lib\//, "")} (L${from.level}) may not import ${to.prefix.replace(/^lib\//, "")} (L${to.level})`;
-  if (NO_DATABASE.includes(from.prefix) && to.prefix === "lib/db") return `${file} imports ${imported}: ${from.prefix.replace(/^lib\//, "")} (L${from.level}) may not use the database (lib/db)`;
+  if (under(file, ENGINE_PROGRAMS) && to.prefix === "lib/services")
+    return `${file} imports ${imported}: workers (engine processes) may not import services (L5); move what they need into lib/engine`;
+  if (to.level > from.level)
+    return `${file} imports ${imported}: ${from.prefix.replace(/^lib\//, "")} (L${from.level}) may not import ${to.prefix.replace(/^lib\//, "")} (L${to.level})`;
+  if (NO_DATABASE.includes(from.prefix) && to.prefix === "lib/db")
+    return `${file} imports ${imported}: ${from.prefix.replace(/^lib\//, "")} (L${from.level}) may not use the database (lib/db)`;
   return undefined;
 }
 

@@ -97,8 +97,10 @@ export function checkPrismaDrift(root) {
   if (schemas.status !== 0) problems.push(`${schemas.stderr.trim() || "the provider schemas are stale"} (they must be models.prisma under a provider header)`);
 
   const [sqlite, postgresql] = PROVIDERS.map((p) => migrationNames(root, p));
-  for (const name of sqlite) if (!postgresql.includes(name)) problems.push(`migration ${name} exists for sqlite only: add prisma/postgresql/migrations/${name}`);
-  for (const name of postgresql) if (!sqlite.includes(name)) problems.push(`migration ${name} exists for postgresql only: add prisma/sqlite/migrations/${name}`);
+  for (const name of sqlite)
+    if (!postgresql.includes(name)) problems.push(`migration ${name} exists for sqlite only: add prisma/postgresql/migrations/${name}`);
+  for (const name of postgresql)
+    if (!sqlite.includes(name)) problems.push(`migration ${name} exists for postgresql only: add prisma/sqlite/migrations/${name}`);
 
   const models = tablesFromModels(readFileSync(join(root, "prisma/models.prisma"), "utf8"));
   for (const provider of PROVIDERS) {

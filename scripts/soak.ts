@@ -236,14 +236,20 @@ async function killerLoop(supervisor: number, f: Figures, until: number): Promis
 async function sampleRss(supervisor: number, f: Figures, until: () => boolean): Promise<void> {
   while (!until()) {
     const { server, pool } = productPids(supervisor);
-    f.peakServerRss = Math.max(f.peakServerRss, server.reduce((n, p) => n + rssBytes(p), 0));
+    f.peakServerRss = Math.max(
+      f.peakServerRss,
+      server.reduce((n, p) => n + rssBytes(p), 0),
+    );
     if (pool) f.peakPoolRss = Math.max(f.peakPoolRss, rssBytes(pool));
     await sleep(1000);
   }
 }
 
 /** After the load: resume what was cancelled, wait for every run to end, check each CSV. */
-async function settle(c: Client, runIds: string[]): Promise<{ completed: number; failed: number; lost: number; duplicated: number; failedItems: number; unfinished: number }> {
+async function settle(
+  c: Client,
+  runIds: string[],
+): Promise<{ completed: number; failed: number; lost: number; duplicated: number; failedItems: number; unfinished: number }> {
   const deadline = Date.now() + 15 * 60_000;
   let runs: RunRow[] = [];
   while (Date.now() < deadline) {
@@ -289,7 +295,20 @@ async function soak(provider: string): Promise<boolean> {
   };
   product.stdout!.on("data", keep);
   product.stderr!.on("data", keep);
-  const f: Figures = { requests: 0, status4xx: 0, status5xx: 0, networkErrors: 0, fiveHundreds: [], submitted: 0, cancels: 0, resumes: 0, workerKills: 0, poolKills: 0, peakServerRss: 0, peakPoolRss: 0 };
+  const f: Figures = {
+    requests: 0,
+    status4xx: 0,
+    status5xx: 0,
+    networkErrors: 0,
+    fiveHundreds: [],
+    submitted: 0,
+    cancels: 0,
+    resumes: 0,
+    workerKills: 0,
+    poolKills: 0,
+    peakServerRss: 0,
+    peakPoolRss: 0,
+  };
   try {
     console.log(`[${provider}] starting the product on ${base} (data ${dataDir})`);
     await waitForHealth(product, 15 * 60_000).catch((error: unknown) => {
@@ -301,7 +320,13 @@ async function soak(provider: string): Promise<boolean> {
     const cancelled = new Set<string>();
     let done = false;
     const rss = sampleRss(product.pid!, f, () => done);
-    const progress = setInterval(() => console.log(`[${provider}] ${((Date.now() - started) / 60_000).toFixed(1)} min: ${f.requests} requests, ${f.status5xx} 5xx, ${f.submitted} runs submitted, ${f.workerKills} worker kills, ${f.poolKills} pool kills`), 60_000);
+    const progress = setInterval(
+      () =>
+        console.log(
+          `[${provider}] ${((Date.now() - started) / 60_000).toFixed(1)} min: ${f.requests} requests, ${f.status5xx} 5xx, ${f.submitted} runs submitted, ${f.workerKills} worker kills, ${f.poolKills} pool kills`,
+        ),
+      60_000,
+    );
     await Promise.all([...Array.from({ length: clients }, () => clientLoop(new Client(f), f, until, runIds, cancelled)), killerLoop(product.pid!, f, until)]);
     clearInterval(progress);
     console.log(`[${provider}] load done; driving every run to its end`);
@@ -311,7 +336,9 @@ async function soak(provider: string): Promise<boolean> {
     const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MB`;
     console.log(`\n[${provider}] ${minutes} min, ${clients} clients`);
     console.log(`  requests ${f.requests}, 4xx ${f.status4xx}, 5xx ${f.status5xx}, network errors ${f.networkErrors}`);
-    console.log(`  runs submitted ${f.submitted}, completed ${s.completed}, failed ${s.failed}, unfinished ${s.unfinished}; cancels ${f.cancels}, resumes ${f.resumes}`);
+    console.log(
+      `  runs submitted ${f.submitted}, completed ${s.completed}, failed ${s.failed}, unfinished ${s.unfinished}; cancels ${f.cancels}, resumes ${f.resumes}`,
+    );
     console.log(`  worker processes killed ${f.workerKills}, worker pool killed ${f.poolKills}`);
     console.log(`  items lost ${s.lost}, duplicated ${s.duplicated}, failed (recorded, after run_max_try) ${s.failedItems}`);
     console.log(`  peak RSS: web server ${mb(f.peakServerRss)}, worker pool ${mb(f.peakPoolRss)}`);

@@ -40,7 +40,13 @@ if (!existsSync(buildId) || statSync(buildId).mtimeMs < sources) {
 // while the other keeps serving.
 const supervisor = supervise(
   [
-    { name: "web server", command: process.execPath, args: [join(root, "node_modules/next/dist/bin/next"), "start", "-H", env.HOST, "-p", env.PORT], cwd: root, env },
+    {
+      name: "web server",
+      command: process.execPath,
+      args: [join(root, "node_modules/next/dist/bin/next"), "start", "-H", env.HOST, "-p", env.PORT],
+      cwd: root,
+      env,
+    },
     { name: "worker pool", command: process.execPath, args: [join(root, "bin/prs.mjs"), "worker"], cwd: root, env },
   ],
   { log: (line) => console.error(`supervisor: ${line}`) },

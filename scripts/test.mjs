@@ -11,7 +11,8 @@ const unitOnly = process.argv.includes("--unit");
 const args = process.argv.slice(2).filter((a) => a !== "--unit");
 const targets = args.length ? args : [unitOnly ? "tests/unit" : "tests"];
 // A test file that uses one of these is an integration test, even under tests/unit.
-const NEEDS_MORE_THAN_CODE = /support\/(context|factories|workers|azurite|tmpfs|api-server)|\bexecuteRun\b|\bcreateDb\b|trainedMnistModel|trainMnistModel|loadMnist/;
+const NEEDS_MORE_THAN_CODE =
+  /support\/(context|factories|workers|azurite|tmpfs|api-server)|\bexecuteRun\b|\bcreateDb\b|trainedMnistModel|trainMnistModel|loadMnist/;
 
 function collect(path, out) {
   const st = statSync(path);
@@ -27,7 +28,11 @@ if (files.length === 0) {
   process.exit(1);
 }
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
-const unit = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", "--test-reporter=spec", ...files], { cwd: root, stdio: "inherit", env });
+const unit = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", "--test-reporter=spec", ...files], {
+  cwd: root,
+  stdio: "inherit",
+  env,
+});
 
 // Browser tests (Playwright in Debian's Chromium) run with the whole suite.
 let browser = 0;

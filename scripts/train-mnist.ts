@@ -31,8 +31,7 @@ async function main(): Promise<void> {
     {
       epochs,
       seed,
-      onEpoch: (p) =>
-        console.log(`epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(4)}, train accuracy ${pct(p.trainAccuracy)}, ${p.seconds.toFixed(1)} s`),
+      onEpoch: (p) => console.log(`epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(4)}, train accuracy ${pct(p.trainAccuracy)}, ${p.seconds.toFixed(1)} s`),
     },
     { train, test },
   );

@@ -70,14 +70,19 @@ function datastore(name: string): Datastore {
 }
 
 function describe(error: unknown): { error: string; stack?: string } {
-  if (error instanceof Error) return { error: `${error.name === "Error" || error.name === "AppError" ? "" : `${error.name}: `}${error.message}`, stack: error.stack };
+  if (error instanceof Error)
+    return { error: `${error.name === "Error" || error.name === "AppError" ? "" : `${error.name}: `}${error.message}`, stack: error.stack };
   return { error: String(error) };
 }
 
 async function start(s: ChildSetup): Promise<void> {
   setup = s;
   try {
-    log = new ProcessLog(join(s.logDir, "user", "entry_script_log", String(s.nodeId), `${s.processId}.log.txt`), s.loggingLevel, `[node ${s.nodeId} process ${s.processId}]`);
+    log = new ProcessLog(
+      join(s.logDir, "user", "entry_script_log", String(s.nodeId), `${s.processId}.log.txt`),
+      s.loggingLevel,
+      `[node ${s.nodeId} process ${s.processId}]`,
+    );
     ensureFolder(s.outputDir, s.outputDir, "output folder");
   } catch (error) {
     // Without a log or an output folder no mini-batch can be recorded: say why instead of dying.
@@ -174,19 +179,37 @@ async function runMiniBatch(idx: number, attempt: number, items: ItemsSpec): Pro
     const results: unknown = await script.run(batch, context);
     runSeconds = (performance.now() - runStart) / 1000;
     if (!Array.isArray(results)) {
-      throw Object.assign(new Error(`run() must return an array with one element per successfully processed item, got ${results === null ? "null" : typeof results}`), { resultCount: true });
+      throw Object.assign(
+        new Error(`run() must return an array with one element per successfully processed item, got ${results === null ? "null" : typeof results}`),
+        { resultCount: true },
+      );
     }
     if (results.length > batch.length) {
       const message = `run() returned ${results.length} results for ${batch.length} items: return one element per successfully processed item, not more`;
       log.error(`mini-batch ${idx}: ${message}`);
       log.flush();
-      send({ type: "result", idx, attempt, status: "RESULT_COUNT_ERROR", itemCount, succeeded: 0, failed: itemCount, runSeconds, totalSeconds: (performance.now() - started) / 1000, error: message, itemErrors: [] });
+      send({
+        type: "result",
+        idx,
+        attempt,
+        status: "RESULT_COUNT_ERROR",
+        itemCount,
+        succeeded: 0,
+        failed: itemCount,
+        runSeconds,
+        totalSeconds: (performance.now() - started) / 1000,
+        error: message,
+        itemErrors: [],
+      });
       return;
     }
     const succeeded = results.length;
     const failed = itemCount - succeeded;
     if (failed > itemErrors.length && itemErrors.length < MAX_ITEM_ERRORS_PER_BATCH) {
-      itemErrors.push({ item: `mini-batch ${idx}`, reason: `run() returned ${succeeded} results for ${batch.length} items: ${failed - bad.length} items gave no result` });
+      itemErrors.push({
+        item: `mini-batch ${idx}`,
+        reason: `run() returned ${succeeded} results for ${batch.length} items: ${failed - bad.length} items gave no result`,
+      });
     }
     const { lines, columns } = setup.outputAction === "append_row" ? formatRows(results) : { lines: "", columns: null };
     const totalSeconds = (performance.now() - started) / 1000;
@@ -196,7 +219,19 @@ async function runMiniBatch(idx: number, attempt: number, items: ItemsSpec): Pro
     log.flush();
     segment ??= new SegmentWriter(join(setup.segmentsDir, `${setup.nodeId}-${setup.processId}-${process.pid}.seg`));
     const location = segment.append(meta, lines);
-    send({ type: "result", idx, attempt, status: "RUN_DONE", itemCount, succeeded, failed, runSeconds, totalSeconds, itemErrors, output: { ...location, columns } });
+    send({
+      type: "result",
+      idx,
+      attempt,
+      status: "RUN_DONE",
+      itemCount,
+      succeeded,
+      failed,
+      runSeconds,
+      totalSeconds,
+      itemErrors,
+      output: { ...location, columns },
+    });
   } catch (error) {
     const totalSeconds = (performance.now() - started) / 1000;
     send({ type: "result", idx, attempt, itemCount, succeeded: 0, failed: itemCount, runSeconds, totalSeconds, itemErrors, ...failureOf(error, idx, attempt) });

@@ -90,7 +90,11 @@ async function beatWhileAlive(db: Db, workerId: string, log: (line: string) => v
       create: { id: workerId, host: hostname(), pid: process.pid, seenAt: new Date() },
       update: { seenAt: new Date() },
     });
-  const safeBeat = () => beat().then(() => undefined, (error: unknown) => log(`worker pool heartbeat not written: ${databaseErrorLine(error)}`));
+  const safeBeat = () =>
+    beat().then(
+      () => undefined,
+      (error: unknown) => log(`worker pool heartbeat not written: ${databaseErrorLine(error)}`),
+    );
   await safeBeat();
   const timer = setInterval(() => void safeBeat(), HEARTBEAT_MS);
   return async () => {

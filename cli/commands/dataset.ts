@@ -32,7 +32,10 @@ export async function datasetCommand(sub: string | undefined, argv: string[]): P
     datastore: values.datastore!,
     paths: values.path ?? [],
     description: values.description,
-    options: kind === "tabular" ? { format: values.format ?? "csv", ...(values.delimiter ? { delimiter: values.delimiter } : {}), header: !values["no-header"] } : undefined,
+    options:
+      kind === "tabular"
+        ? { format: values.format ?? "csv", ...(values.delimiter ? { delimiter: values.delimiter } : {}), header: !values["no-header"] }
+        : undefined,
   });
   print(`registered dataset ${view.name}:${view.version} (${view.kind}, ${view.datastore}: ${view.paths.join(" ")})`);
   return EXIT.ok;

@@ -16,7 +16,8 @@ const describeTensors = (list: TensorList) => list.map((t) => `${t.name} ${t.typ
 export async function modelCommand(sub: string | undefined, argv: string[]): Promise<number> {
   const ctx = await appContext();
   if (sub === "list") {
-    for (const m of await listModels(ctx.db)) print(`${m.name}:${m.version}\tin: ${describeTensors(m.signature.inputs)}\tout: ${describeTensors(m.signature.outputs)}\t${m.description ?? ""}`);
+    for (const m of await listModels(ctx.db))
+      print(`${m.name}:${m.version}\tin: ${describeTensors(m.signature.inputs)}\tout: ${describeTensors(m.signature.outputs)}\t${m.description ?? ""}`);
     return EXIT.ok;
   }
   if (sub !== "add") throw invalid("use: prs model add|list|delete");

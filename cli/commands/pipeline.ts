@@ -14,7 +14,11 @@ export async function pipelineCommand(sub: string | undefined, argv: string[]): 
   if (sub === "create") {
     const { positionals } = parse(argv, {});
     const published = await publishPipeline(ctx.db, readDefinition(required(positionals[0], "definition file")));
-    print(published.created ? `published pipeline ${published.name} version ${published.version}` : `pipeline ${published.name} version ${published.version} is unchanged`);
+    print(
+      published.created
+        ? `published pipeline ${published.name} version ${published.version}`
+        : `pipeline ${published.name} version ${published.version} is unchanged`,
+    );
     return EXIT.ok;
   }
   if (sub === "list") {

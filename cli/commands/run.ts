@@ -77,7 +77,9 @@ async function showRun(db: Db, runId: string): Promise<number> {
   print(`parameters: ${run.parameters}`);
   if (run.statusReason) print(run.statusReason);
   for (const s of run.steps) {
-    print(`  ${s.stepName}: ${s.status}  mini-batches ${s.succeededMiniBatches + s.failedMiniBatches}/${s.totalMiniBatches} (${s.failedMiniBatches} failed)  items ${s.succeededItems}/${s.totalItems} (${s.failedItems} failed)  retries ${s.retries}`);
+    print(
+      `  ${s.stepName}: ${s.status}  mini-batches ${s.succeededMiniBatches + s.failedMiniBatches}/${s.totalMiniBatches} (${s.failedMiniBatches} failed)  items ${s.succeededItems}/${s.totalItems} (${s.failedItems} failed)  retries ${s.retries}`,
+    );
   }
   return run.status === "failed" ? EXIT.failed : EXIT.ok;
 }

@@ -23,7 +23,13 @@ export async function testScriptCommand(argv: string[]): Promise<number> {
   const files = inputFiles(inputs);
   const level = String(values["logging-level"]).toUpperCase();
   if (!["DEBUG", "INFO", "WARNING"].includes(level)) throw invalid(`--logging-level must be DEBUG, INFO or WARNING, got '${level}'`);
-  const result = await testEntryScript({ script, files: files.slice(0, size), arguments: values.arg, loggingLevel: level as "DEBUG", timeoutSeconds: Number(values.timeout) });
+  const result = await testEntryScript({
+    script,
+    files: files.slice(0, size),
+    arguments: values.arg,
+    loggingLevel: level as "DEBUG",
+    timeoutSeconds: Number(values.timeout),
+  });
   if (result.initError) {
     process.stderr.write(`init() failed: ${result.initError}\n`);
     return EXIT.failed;

@@ -1,7 +1,18 @@
 "use client";
 
 import "@xyflow/react/dist/style.css";
-import { Background, Controls, MiniMap, ReactFlow, applyEdgeChanges, applyNodeChanges, useReactFlow, type Connection, type EdgeChange, type NodeChange } from "@xyflow/react";
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  applyEdgeChanges,
+  applyNodeChanges,
+  useReactFlow,
+  type Connection,
+  type EdgeChange,
+  type NodeChange,
+} from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import type { CanvasGraph, CanvasNodeType } from "@/lib/contracts/canvas";
 import type { PipelineDraftJson } from "@/lib/contracts/designer-api";
@@ -21,7 +32,8 @@ import { Toolbar, type Notice } from "./toolbar";
 import { useDraftSaving } from "./use-draft-saving";
 import { useHistory } from "./use-history";
 
-const isTyping = (target: EventTarget | null) => target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+const isTyping = (target: EventTarget | null) =>
+  target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
 
 export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload: () => void }) {
   const rf = useReactFlow<FlowNode, FlowEdge>();
@@ -44,7 +56,10 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
 
   const { data: datasets } = useDatasets();
   const datasetKinds = useMemo(() => Object.fromEntries((datasets?.datasets ?? []).map((d) => [d.name, d.kind])), [datasets]);
-  const problems = useMemo(() => designerProblems(graph, { name: draft.name, description: draft.description }, { datasetKinds }), [graph, draft.name, draft.description, datasetKinds]);
+  const problems = useMemo(
+    () => designerProblems(graph, { name: draft.name, description: draft.description }, { datasetKinds }),
+    [graph, draft.name, draft.description, datasetKinds],
+  );
   const blocking = blockingProblems(problems);
   const problemsByNode = useMemo(() => {
     const map = new Map<string, DesignerProblem[]>();
@@ -61,7 +76,15 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
   );
 
   const context = useMemo<DesignerContextValue>(
-    () => ({ graph, problemsByNode, parameters: canvasParameters(graph).filter((p) => p.name).map((p) => ({ name: p.name, type: String(p.type) })), updateNodeData, pipelineId: draft.id }),
+    () => ({
+      graph,
+      problemsByNode,
+      parameters: canvasParameters(graph)
+        .filter((p) => p.name)
+        .map((p) => ({ name: p.name, type: String(p.type) })),
+      updateNodeData,
+      pipelineId: draft.id,
+    }),
     [graph, problemsByNode, updateNodeData, draft.id],
   );
 
@@ -117,7 +140,16 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
         return;
       }
       history.checkpoint();
-      setEdges((es) => [...es, { id: `e-${conn.source}-${conn.sourceHandle}-${conn.target}-${conn.targetHandle}`, source: conn.source, sourceHandle: conn.sourceHandle, target: conn.target, targetHandle: conn.targetHandle }]);
+      setEdges((es) => [
+        ...es,
+        {
+          id: `e-${conn.source}-${conn.sourceHandle}-${conn.target}-${conn.targetHandle}`,
+          source: conn.source,
+          sourceHandle: conn.sourceHandle,
+          target: conn.target,
+          targetHandle: conn.targetHandle,
+        },
+      ]);
       setNotice(undefined);
     },
     [current, history],
@@ -189,7 +221,19 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
   return (
     <DesignerContext.Provider value={context}>
       <div className="space-y-3">
-        <Toolbar draft={draft} graph={graph} saving={saving} history={history} blocking={blocking.length} notice={notice} setNotice={setNotice} onReload={onReload} onLayout={layout} onFit={() => void rf.fitView({ padding: 0.2 })} onImport={replaceCanvas} />
+        <Toolbar
+          draft={draft}
+          graph={graph}
+          saving={saving}
+          history={history}
+          blocking={blocking.length}
+          notice={notice}
+          setNotice={setNotice}
+          onReload={onReload}
+          onLayout={layout}
+          onFit={() => void rf.fitView({ padding: 0.2 })}
+          onImport={replaceCanvas}
+        />
         <div className="grid grid-cols-[12rem_1fr_24rem] gap-3">
           <Palette onAdd={addAtCentre} />
           <div className="space-y-3">

@@ -11,7 +11,9 @@ export const toFlowEdges = (graph: CanvasGraph): FlowEdge[] => graph.edges.map((
 export function toCanvas(nodes: FlowNode[], edges: FlowEdge[]): CanvasGraph {
   return {
     nodes: nodes.map((n) => ({ id: n.id, type: n.type, position: { x: Math.round(n.position.x), y: Math.round(n.position.y) }, data: n.data }) as CanvasNode),
-    edges: edges.map((e): CanvasEdge => ({ id: e.id, source: e.source, sourceHandle: e.sourceHandle as HandleId, target: e.target, targetHandle: e.targetHandle as HandleId })),
+    edges: edges.map(
+      (e): CanvasEdge => ({ id: e.id, source: e.source, sourceHandle: e.sourceHandle as HandleId, target: e.target, targetHandle: e.targetHandle as HandleId }),
+    ),
   };
 }
 

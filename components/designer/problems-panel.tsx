@@ -11,7 +11,9 @@ export function ProblemsPanel({ problems, graph, onSelect }: { problems: Designe
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   return (
     <section aria-label="Problems" className="rounded border border-slate-200 bg-white p-2 text-sm">
-      <h2 className="font-semibold">{errors.length ? `${errors.length} ${errors.length > 1 ? "problems block" : "problem blocks"} publishing` : "No problems: ready to publish"}</h2>
+      <h2 className="font-semibold">
+        {errors.length ? `${errors.length} ${errors.length > 1 ? "problems block" : "problem blocks"} publishing` : "No problems: ready to publish"}
+      </h2>
       <ul className="mt-1 max-h-48 space-y-1 overflow-auto">
         {[...errors, ...warnings].map((p, i) => {
           const node = p.nodeId ? byId.get(p.nodeId) : undefined;

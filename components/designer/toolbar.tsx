@@ -19,8 +19,13 @@ export interface Notice {
   link?: { href: string; label: string };
 }
 
-
-const statusText = { saved: "All changes saved", dirty: "Unsaved changes", saving: "Saving…", conflict: "Not saved: changed elsewhere", error: "Not saved" } as const;
+const statusText = {
+  saved: "All changes saved",
+  dirty: "Unsaved changes",
+  saving: "Saving…",
+  conflict: "Not saved: changed elsewhere",
+  error: "Not saved",
+} as const;
 
 export function Toolbar(props: {
   draft: PipelineDraftJson;
@@ -62,7 +67,10 @@ export function Toolbar(props: {
     },
     onSuccess: (r) => {
       props.onImport(r.canvas);
-      setNotice({ kind: "info", text: `Imported '${r.definition.name}' (${r.definition.steps.length} step${r.definition.steps.length === 1 ? "" : "s"}); it is saved as '${draft.name}'` });
+      setNotice({
+        kind: "info",
+        text: `Imported '${r.definition.name}' (${r.definition.steps.length} step${r.definition.steps.length === 1 ? "" : "s"}); it is saved as '${draft.name}'`,
+      });
     },
     onError: (e) => setNotice({ kind: "error", text: `Import failed: ${errorText(e)}` }),
   });
@@ -93,21 +101,15 @@ export function Toolbar(props: {
           <Button onClick={history.redo} disabled={!history.canRedo}>
             Redo
           </Button>
-          <Button onClick={props.onLayout}>
-            Auto-layout
-          </Button>
-          <Button onClick={props.onFit}>
-            Fit view
-          </Button>
+          <Button onClick={props.onLayout}>Auto-layout</Button>
+          <Button onClick={props.onFit}>Fit view</Button>
           <Button onClick={() => exportAs("json")} disabled={blocking > 0} title={blockedTitle}>
             Export JSON
           </Button>
           <Button onClick={() => exportAs("yaml")} disabled={blocking > 0} title={blockedTitle}>
             Export YAML
           </Button>
-          <Button onClick={() => fileInput.current?.click()}>
-            Import…
-          </Button>
+          <Button onClick={() => fileInput.current?.click()}>Import…</Button>
           <input
             ref={fileInput}
             type="file"
@@ -135,17 +137,11 @@ export function Toolbar(props: {
       {saving.conflict ? (
         <MessageBox tone="warning">
           <span>{saving.conflict.message}</span>
-          <Button onClick={props.onReload}>
-            Reload
-          </Button>
-          <Button onClick={() => void saving.overwrite()}>
-            Keep my version
-          </Button>
+          <Button onClick={props.onReload}>Reload</Button>
+          <Button onClick={() => void saving.overwrite()}>Keep my version</Button>
         </MessageBox>
       ) : null}
-      {saving.error ? (
-        <MessageBox tone="error">Saving failed: {saving.error}</MessageBox>
-      ) : null}
+      {saving.error ? <MessageBox tone="error">Saving failed: {saving.error}</MessageBox> : null}
       {notice ? (
         <MessageBox tone={notice.kind}>
           <span>{notice.text}</span>

@@ -9,7 +9,6 @@ import { ErrorText, Notice } from "@/components/ui/notice";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { usePipelines } from "./queries";
 
-
 /** Pipelines: search, create, rename, duplicate, delete (with confirmation). */
 export function PipelineList() {
   const [search, setSearch] = useState("");
@@ -24,7 +23,13 @@ export function PipelineList() {
         <h1 className="text-2xl font-semibold">Pipelines</h1>
         <label className="flex flex-col text-sm">
           Search pipelines
-          <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} className="mt-1 w-64 rounded border border-slate-300 px-2 py-1" placeholder="name or description" />
+          <input
+            type="search"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            className="mt-1 w-64 rounded border border-slate-300 px-2 py-1"
+            placeholder="name or description"
+          />
         </label>
       </div>
       <CreatePipeline onCreated={refresh} />
@@ -37,7 +42,9 @@ export function PipelineList() {
         columns={["Name", "Latest version", "Runs", "Updated", "Actions"]}
         empty={data && data.pipelines.length === 0 ? (search ? `No pipeline matches '${search}'.` : "No pipelines yet: create one above.") : undefined}
       >
-        {data?.pipelines.map((p) => <PipelineRow key={p.id} pipeline={p} onChanged={refresh} onError={setMessage} />)}
+        {data?.pipelines.map((p) => (
+          <PipelineRow key={p.id} pipeline={p} onChanged={refresh} onError={setMessage} />
+        ))}
       </Table>
     </div>
   );
@@ -60,7 +67,13 @@ function CreatePipeline({ onCreated }: { onCreated: () => void }) {
     <form onSubmit={submit} className="flex flex-wrap items-end gap-2 rounded border border-slate-200 bg-white p-4" aria-label="Create a pipeline">
       <label className="flex flex-col text-sm">
         New pipeline name
-        <input value={name} onChange={(e) => setName(e.target.value)} required className="mt-1 w-64 rounded border border-slate-300 px-2 py-1" placeholder="digit-identification-2" />
+        <input
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          required
+          className="mt-1 w-64 rounded border border-slate-300 px-2 py-1"
+          placeholder="digit-identification-2"
+        />
       </label>
       <Button type="submit" variant="primary" disabled={create.isPending || !name.trim()}>
         Create pipeline
@@ -126,9 +139,7 @@ function PipelineRow({ pipeline: p, onChanged, onError }: { pipeline: PipelineSu
               <Button variant="danger" onClick={() => run.mutate("delete")} disabled={run.isPending}>
                 Confirm delete
               </Button>
-              <Button onClick={() => setMode("view")}>
-                Cancel
-              </Button>
+              <Button onClick={() => setMode("view")}>Cancel</Button>
             </div>
           </div>
         ) : (
@@ -142,13 +153,17 @@ function PipelineRow({ pipeline: p, onChanged, onError }: { pipeline: PipelineSu
             <label className="sr-only" htmlFor={`name-${p.id}`}>
               {mode === "rename" ? `New name for ${p.name}` : `Name of the copy of ${p.name}`}
             </label>
-            <input id={`name-${p.id}`} value={name} onChange={(e) => setName(e.target.value)} className="w-48 rounded border border-slate-300 px-2 py-1" autoFocus />
+            <input
+              id={`name-${p.id}`}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              className="w-48 rounded border border-slate-300 px-2 py-1"
+              autoFocus
+            />
             <Button type="submit" disabled={run.isPending}>
               {mode === "rename" ? "Save name" : "Create copy"}
             </Button>
-            <Button onClick={() => setMode("view")}>
-              Cancel
-            </Button>
+            <Button onClick={() => setMode("view")}>Cancel</Button>
           </form>
         )}
       </Cell>

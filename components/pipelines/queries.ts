@@ -12,8 +12,7 @@ export const keys = {
   models: ["models"] as const,
 };
 
-export const usePipelines = (search: string) =>
-  useQuery({ queryKey: keys.pipelines(search), queryFn: () => api.listPipelines({ query: { search } }) });
+export const usePipelines = (search: string) => useQuery({ queryKey: keys.pipelines(search), queryFn: () => api.listPipelines({ query: { search } }) });
 export const usePipelineDraft = (id: string) =>
   useQuery({ queryKey: keys.pipeline(id), queryFn: () => api.getPipeline({ params: { id } }), staleTime: Infinity, refetchOnWindowFocus: false });
 export const useDatasets = () => useQuery({ queryKey: keys.datasets, queryFn: () => api.listDatasets() });

@@ -15,7 +15,9 @@ export function FailuresTable({ failures, onShowLog }: { failures: AttemptEvent[
     const base = { f, key: `${f.step}-${f.idx}-${f.attempt}` };
     const tryRow = f.status !== "RUN_DONE" ? [{ ...base, item: "(whole mini-batch)", message: f.error ?? f.status }] : [];
     const itemRows = f.itemErrors.map((e, i) => ({ ...base, key: `${base.key}-${i}`, item: e.item, message: e.reason }));
-    const omitted = f.itemErrorsOmitted ? [{ ...base, key: `${base.key}-more`, item: `${f.itemErrorsOmitted} more items`, message: "see job_error.txt in the logs" }] : [];
+    const omitted = f.itemErrorsOmitted
+      ? [{ ...base, key: `${base.key}-more`, item: `${f.itemErrorsOmitted} more items`, message: "see job_error.txt in the logs" }]
+      : [];
     return [...tryRow, ...itemRows, ...omitted];
   });
   return (
@@ -41,9 +43,7 @@ export function FailuresTable({ failures, onShowLog }: { failures: AttemptEvent[
               </details>
             )}
           </Cell>
-          <Cell>
-            {f.where ? <LogLink step={f.step} miniBatch={f.idx} where={f.where} onShowLog={onShowLog} /> : "–"}
-          </Cell>
+          <Cell>{f.where ? <LogLink step={f.step} miniBatch={f.idx} where={f.where} onShowLog={onShowLog} /> : "–"}</Cell>
         </Row>
       ))}
     </Table>
@@ -51,7 +51,17 @@ export function FailuresTable({ failures, onShowLog }: { failures: AttemptEvent[
 }
 
 /** Opens the log of the process that ran the mini-batch, filtered to its lines. */
-function LogLink({ step, miniBatch, where, onShowLog }: { step: string; miniBatch: number; where: NonNullable<AttemptEvent["where"]>; onShowLog: (target: LogTarget) => void }) {
+function LogLink({
+  step,
+  miniBatch,
+  where,
+  onShowLog,
+}: {
+  step: string;
+  miniBatch: number;
+  where: NonNullable<AttemptEvent["where"]>;
+  onShowLog: (target: LogTarget) => void;
+}) {
   const path = `user/entry_script_log/${where.nodeId}/${where.processId}.log.txt`;
   return (
     <Button variant="subtle" onClick={() => onShowLog({ step, path, filter: `mini-batch ${miniBatch}` })}>

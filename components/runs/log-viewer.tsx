@@ -86,7 +86,12 @@ export function LogViewer({ runId, active, target }: { runId: string; active: bo
       <div className="flex flex-wrap items-center gap-3 text-sm">
         <label>
           File{" "}
-          <select aria-label="Log file" value={selected} onChange={(e) => setSelected(e.target.value)} className="max-w-md rounded border border-slate-300 px-2 py-1">
+          <select
+            aria-label="Log file"
+            value={selected}
+            onChange={(e) => setSelected(e.target.value)}
+            className="max-w-md rounded border border-slate-300 px-2 py-1"
+          >
             {list.map((f) => (
               <option key={`${f.step}/${f.path}`} value={`${f.step}\n${f.path}`}>
                 {f.step}/{f.path}
@@ -105,7 +110,8 @@ export function LogViewer({ runId, active, target }: { runId: string; active: bo
           </select>
         </label>
         <label>
-          Filter <input aria-label="Log filter" value={filter} onChange={(e) => setFilter(e.target.value)} className="rounded border border-slate-300 px-2 py-1" />
+          Filter{" "}
+          <input aria-label="Log filter" value={filter} onChange={(e) => setFilter(e.target.value)} className="rounded border border-slate-300 px-2 py-1" />
         </label>
         <label className="flex items-center gap-1">
           <input type="checkbox" checked={tail} onChange={(e) => setTail(e.target.checked)} /> Live tail
@@ -115,7 +121,15 @@ export function LogViewer({ runId, active, target }: { runId: string; active: bo
         </a>
       </div>
       <pre ref={box} aria-label="Log lines" className="h-72 overflow-auto rounded bg-slate-900 p-3 text-xs leading-5 text-slate-100">
-        {shown.length ? shown.map((line, i) => <div key={i} className={levelOf(line) === "ERROR" ? "text-red-300" : levelOf(line) === "WARNING" ? "text-amber-200" : undefined}>{line}</div>) : <span className="text-slate-400">No lines{filter ? " match the filter" : " yet"}.</span>}
+        {shown.length ? (
+          shown.map((line, i) => (
+            <div key={i} className={levelOf(line) === "ERROR" ? "text-red-300" : levelOf(line) === "WARNING" ? "text-amber-200" : undefined}>
+              {line}
+            </div>
+          ))
+        ) : (
+          <span className="text-slate-400">No lines{filter ? " match the filter" : " yet"}.</span>
+        )}
       </pre>
     </div>
   );

@@ -17,7 +17,11 @@ export function ResultsPanel({ runId, step, version }: { runId: string; step: st
       <div className="flex items-center gap-3">
         <h3 className="font-semibold">Results of {step}</h3>
         {preview.data && <span className="text-sm text-slate-500">{preview.data.fileName}</span>}
-        <a href={api.url("downloadOutput", { params, query: { step } })} download className={buttonClass({ variant: "primary", size: "lg", className: "ml-auto" })}>
+        <a
+          href={api.url("downloadOutput", { params, query: { step } })}
+          download
+          className={buttonClass({ variant: "primary", size: "lg", className: "ml-auto" })}
+        >
           Download CSV
         </a>
       </div>

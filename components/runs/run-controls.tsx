@@ -38,9 +38,20 @@ export function RunControls({ run, steps, onChanged }: { run: RunView; steps: St
           Retry failed mini-batches
         </Button>
       )}
-      <SubmitButton pipeline={run.pipeline} version={run.pipelineVersion} initial={{ experiment: run.experimentName, parameters: run.parameters }} label="Resubmit…" variant="secondary" />
+      <SubmitButton
+        pipeline={run.pipeline}
+        version={run.pipelineVersion}
+        initial={{ experiment: run.experimentName, parameters: run.parameters }}
+        label="Resubmit…"
+        variant="secondary"
+      />
       {s !== "running" && s !== "cancelling" && (
-        <Button size="lg" variant="danger" disabled={action.isPending} onClick={() => window.confirm(`Delete run ${run.id}, its logs and its outputs?`) && action.mutate("deleteRun")}>
+        <Button
+          size="lg"
+          variant="danger"
+          disabled={action.isPending}
+          onClick={() => window.confirm(`Delete run ${run.id}, its logs and its outputs?`) && action.mutate("deleteRun")}
+        >
           Delete
         </Button>
       )}

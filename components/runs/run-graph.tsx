@@ -36,7 +36,15 @@ export function RunGraph({ steps }: { steps: StepView[] }) {
             const a = pos.get(from);
             const b = pos.get(s.name);
             if (!a || !b) return null;
-            return <path key={`${from}-${s.name}`} d={`M${a.x + W},${a.y + H / 2} C${a.x + W + GAP_X / 2},${a.y + H / 2} ${b.x - GAP_X / 2},${b.y + H / 2} ${b.x},${b.y + H / 2}`} stroke="#94a3b8" fill="none" strokeWidth={2} />;
+            return (
+              <path
+                key={`${from}-${s.name}`}
+                d={`M${a.x + W},${a.y + H / 2} C${a.x + W + GAP_X / 2},${a.y + H / 2} ${b.x - GAP_X / 2},${b.y + H / 2} ${b.x},${b.y + H / 2}`}
+                stroke="#94a3b8"
+                fill="none"
+                strokeWidth={2}
+              />
+            );
           }),
         )}
       </svg>

@@ -30,7 +30,9 @@ export function RunPage({ runId }: { runId: string }) {
         <div className="flex flex-wrap items-center gap-3">
           <h1 className="font-mono text-xl font-semibold">{run.id}</h1>
           <StatusBadge status={run.status} label="Run status" />
-          <span className="text-xs text-slate-500" aria-label="Connection">{connection === "live" ? "● live" : connection}</span>
+          <span className="text-xs text-slate-500" aria-label="Connection">
+            {connection === "live" ? "● live" : connection}
+          </span>
           <div className="ml-auto">
             <RunControls run={run} steps={state.steps} onChanged={reload} />
           </div>
@@ -48,11 +50,18 @@ export function RunPage({ runId }: { runId: string }) {
           ))}
         </p>
         {ended && run.statusReason && (
-          <p data-testid="end-reason" className={`rounded border p-3 text-sm ${run.status === "completed" ? "border-green-200 bg-green-50" : "border-red-200 bg-red-50"}`}>
+          <p
+            data-testid="end-reason"
+            className={`rounded border p-3 text-sm ${run.status === "completed" ? "border-green-200 bg-green-50" : "border-red-200 bg-red-50"}`}
+          >
             {run.statusReason}
           </p>
         )}
-        {error && <p role="alert" className="text-sm text-red-700">{error}</p>}
+        {error && (
+          <p role="alert" className="text-sm text-red-700">
+            {error}
+          </p>
+        )}
       </header>
       <Panel title="Pipeline">
         <RunGraph steps={state.steps} />

@@ -22,7 +22,17 @@ function emptyStep(name: string): StepView {
     dependsOn: [],
     status: "pending",
     statusReason: null,
-    counters: { totalMiniBatches: 0, scheduledMiniBatches: 0, succeededMiniBatches: 0, failedMiniBatches: 0, runningMiniBatches: 0, totalItems: 0, succeededItems: 0, failedItems: 0, retries: 0 },
+    counters: {
+      totalMiniBatches: 0,
+      scheduledMiniBatches: 0,
+      succeededMiniBatches: 0,
+      failedMiniBatches: 0,
+      runningMiniBatches: 0,
+      totalItems: 0,
+      succeededItems: 0,
+      failedItems: 0,
+      retries: 0,
+    },
     itemsPerSecond: 0,
     startedAt: null,
     endedAt: null,
@@ -60,11 +70,21 @@ export function applyRunEvent(state: RunState, event: RunStreamEvent): RunState 
           startedAt: state.run.startedAt ?? (event.status === "running" ? at : null),
           endedAt: terminal ? at : null,
         },
-        steps: terminal ? state.steps.map((s) => ({ ...s, itemsPerSecond: 0, etaSeconds: undefined, counters: { ...s.counters, runningMiniBatches: 0 } })) : state.steps,
+        steps: terminal
+          ? state.steps.map((s) => ({ ...s, itemsPerSecond: 0, etaSeconds: undefined, counters: { ...s.counters, runningMiniBatches: 0 } }))
+          : state.steps,
       };
     }
     case "step_status":
-      return { ...state, steps: updateStep(state, event.step, (s) => ({ ...s, status: event.status, statusReason: event.reason ?? null, startedAt: s.startedAt ?? new Date(event.at).toISOString() })) };
+      return {
+        ...state,
+        steps: updateStep(state, event.step, (s) => ({
+          ...s,
+          status: event.status,
+          statusReason: event.reason ?? null,
+          startedAt: s.startedAt ?? new Date(event.at).toISOString(),
+        })),
+      };
     case "progress": {
       const points = state.throughput[event.step] ?? [];
       const point = { at: event.at, items: event.counters.succeededItems + event.counters.failedItems, itemsPerSecond: event.itemsPerSecond };

@@ -62,16 +62,29 @@ export function RunsList({ pipelines }: { pipelines: string[] }) {
           </select>
         </label>
         <label className="text-sm">
-          Search <input value={text} onChange={(e) => setText(e.target.value)} placeholder="run id or experiment" className="rounded border border-slate-300 px-2 py-1" />
+          Search{" "}
+          <input
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            placeholder="run id or experiment"
+            className="rounded border border-slate-300 px-2 py-1"
+          />
         </label>
         {pipelines.length > 0 && <SubmitButton pipelines={pipelines} label="Submit a pipeline" />}
       </div>
       <ErrorText error={runs.error} />
       {runs.data && groups.length === 0 && <p className="text-slate-600">No runs match. Submit a pipeline to start one.</p>}
       {groups.map((g) => (
-        <section key={`${g.experiment}/${g.pipeline}`} aria-label={`Experiment ${g.experiment}, pipeline ${g.pipeline}`} className="rounded border border-slate-200 bg-white">
+        <section
+          key={`${g.experiment}/${g.pipeline}`}
+          aria-label={`Experiment ${g.experiment}, pipeline ${g.pipeline}`}
+          className="rounded border border-slate-200 bg-white"
+        >
           <h2 className="border-b border-slate-200 px-4 py-2 text-sm font-semibold">
-            {g.experiment} <span className="font-normal text-slate-500">· pipeline {g.pipeline} · {g.runs.length} runs</span>
+            {g.experiment}{" "}
+            <span className="font-normal text-slate-500">
+              · pipeline {g.pipeline} · {g.runs.length} runs
+            </span>
           </h2>
           <Table variant="inset" columns={RUN_COLUMNS}>
             {g.runs.map((r) => (

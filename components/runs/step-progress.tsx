@@ -27,7 +27,10 @@ function Bar({ label, total, segments, done }: { label: string; total: number; s
         {segments.map((s) => (
           <span key={s.label}>
             <span className={`mr-1 inline-block h-2 w-2 rounded-sm ${s.color}`} />
-            {s.label} <span className="tabular-nums" data-counter={`${label} ${s.label}`}>{s.value.toLocaleString()}</span>
+            {s.label}{" "}
+            <span className="tabular-nums" data-counter={`${label} ${s.label}`}>
+              {s.value.toLocaleString()}
+            </span>
           </span>
         ))}
       </div>
@@ -46,7 +49,10 @@ export function StepProgress({ step, throughput }: { step: StepView; throughput:
         <h3 className="font-semibold">{step.name}</h3>
         <StatusBadge status={step.status} label={`Step ${step.name} status`} />
         <span className="text-sm text-slate-600">
-          <span aria-label={`Items per second of ${step.name}`} className="tabular-nums">{step.itemsPerSecond.toFixed(1)}</span> items/s · ETA {formatDuration(step.etaSeconds)}
+          <span aria-label={`Items per second of ${step.name}`} className="tabular-nums">
+            {step.itemsPerSecond.toFixed(1)}
+          </span>{" "}
+          items/s · ETA {formatDuration(step.etaSeconds)}
         </span>
         <span className="ml-auto text-sm tabular-nums" aria-label={`Items of ${step.name} done`}>
           {items.toLocaleString()} / {c.totalItems.toLocaleString()} items

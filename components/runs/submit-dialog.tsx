@@ -118,7 +118,13 @@ function SubmitForm({ pipeline, onChoose, pipelines = [], version, initial, opti
         <fieldset className="space-y-3">
           <legend className="text-sm font-medium text-slate-700">Pipeline parameters</legend>
           {options.data.parameters.map((p) => (
-            <ParameterField key={p.name} parameter={p} datasets={options.data.datasets} value={values[p.name] ?? p.default} onChange={(v) => setValues((old) => ({ ...old, [p.name]: v }))} />
+            <ParameterField
+              key={p.name}
+              parameter={p}
+              datasets={options.data.datasets}
+              value={values[p.name] ?? p.default}
+              onChange={(v) => setValues((old) => ({ ...old, [p.name]: v }))}
+            />
           ))}
         </fieldset>
       ) : null}
@@ -178,7 +184,19 @@ function ParameterField({ parameter: p, datasets, value, onChange }: { parameter
 }
 
 /** A registered dataset, or "A single file…" with its datastore:// address. */
-function DatasetField({ parameter: p, datasets, value, onChange, hint }: { parameter: Parameter; datasets: Datasets; value: string; onChange: (v: Value) => void; hint: string }) {
+function DatasetField({
+  parameter: p,
+  datasets,
+  value,
+  onChange,
+  hint,
+}: {
+  parameter: Parameter;
+  datasets: Datasets;
+  value: string;
+  onChange: (v: Value) => void;
+  hint: string;
+}) {
   const single = value.startsWith("datastore://");
   const registered = datasets.some((d) => d.name === value || `${d.name}:${d.version}` === value);
   return (
@@ -200,7 +218,16 @@ function DatasetField({ parameter: p, datasets, value, onChange, hint }: { param
             ))}
             <option value="__file__">A single file…</option>
           </select>
-          {single ? <input aria-label={`${p.name} file`} value={value} onChange={(e) => onChange(e.target.value)} placeholder="datastore://workspace/mnist/0.png" className={inputClass} required /> : null}
+          {single ? (
+            <input
+              aria-label={`${p.name} file`}
+              value={value}
+              onChange={(e) => onChange(e.target.value)}
+              placeholder="datastore://workspace/mnist/0.png"
+              className={inputClass}
+              required
+            />
+          ) : null}
         </div>
       )}
     </Field>
@@ -208,7 +235,11 @@ function DatasetField({ parameter: p, datasets, value, onChange, hint }: { param
 }
 
 /** A "Submit" button with its dialog, for any page that knows a pipeline name (or a list). */
-export function SubmitButton({ label = "Submit", variant = "primary", ...props }: Omit<SubmitDialogProps, "open" | "onClose"> & { label?: string; variant?: ButtonVariant }) {
+export function SubmitButton({
+  label = "Submit",
+  variant = "primary",
+  ...props
+}: Omit<SubmitDialogProps, "open" | "onClose"> & { label?: string; variant?: ButtonVariant }) {
   const [open, setOpen] = useState(false);
   return (
     <>

@@ -20,7 +20,15 @@ const sizes: Record<ButtonSize, string> = {
 };
 
 /** The classes of a button, for elements that look like one without being one (a download link). */
-export function buttonClass({ variant = "secondary", size = "md", className }: { variant?: ButtonVariant; size?: ButtonSize; className?: string } = {}): string {
+export function buttonClass({
+  variant = "secondary",
+  size = "md",
+  className,
+}: {
+  variant?: ButtonVariant;
+  size?: ButtonSize;
+  className?: string;
+} = {}): string {
   const box = variant === "subtle" ? "" : `${base} ${sizes[size]}`;
   return [box, variants[variant], className].filter(Boolean).join(" ");
 }

@@ -14,9 +14,27 @@ export interface Column {
 export type TableVariant = "plain" | "inset" | "framed";
 
 const styles: Record<TableVariant, { table: string; head: string; header: string; row: string; cell: string }> = {
-  plain: { table: "", head: "text-left text-slate-500", header: "font-normal", row: "border-t border-slate-100 align-top", cell: "px-2 py-1 first:pl-0 last:pr-0" },
-  inset: { table: "", head: "text-left text-slate-500", header: "font-normal", row: "border-t border-slate-100 align-top", cell: "px-2 py-1 first:pl-4 last:pr-4" },
-  framed: { table: "rounded border border-slate-200 bg-white", head: "bg-slate-100 text-left", header: "", row: "border-t border-slate-200 align-top", cell: "p-2" },
+  plain: {
+    table: "",
+    head: "text-left text-slate-500",
+    header: "font-normal",
+    row: "border-t border-slate-100 align-top",
+    cell: "px-2 py-1 first:pl-0 last:pr-0",
+  },
+  inset: {
+    table: "",
+    head: "text-left text-slate-500",
+    header: "font-normal",
+    row: "border-t border-slate-100 align-top",
+    cell: "px-2 py-1 first:pl-4 last:pr-4",
+  },
+  framed: {
+    table: "rounded border border-slate-200 bg-white",
+    head: "bg-slate-100 text-left",
+    header: "",
+    row: "border-t border-slate-200 align-top",
+    cell: "p-2",
+  },
 };
 
 const TableStyle = createContext(styles.plain);

@@ -19,7 +19,17 @@ export interface ModelVersionView {
   createdAt: Date;
 }
 
-type ModelVersionRow = { id: string; version: number; description: string | null; tags: string; filePath: string; sha256: string; sizeBytes: number; signature: string; createdAt: Date };
+type ModelVersionRow = {
+  id: string;
+  version: number;
+  description: string | null;
+  tags: string;
+  filePath: string;
+  sha256: string;
+  sizeBytes: number;
+  signature: string;
+  createdAt: Date;
+};
 
 export const modelVersionView = (name: string, row: ModelVersionRow): ModelVersionView => ({
   id: row.id,
@@ -39,7 +49,10 @@ export async function resolveModel(db: Db, ref: string): Promise<ModelVersionVie
   const { name, version } = parseVersionedName(ref);
   const model = await db.model.findUnique({ where: { name } });
   if (!model) throw notFound(`Model '${name}' is not registered (see \`prs model list\`)`);
-  const row = await db.modelVersion.findFirst({ where: { modelId: model.id, ...(version ? { version } : { archivedAt: null }) }, orderBy: { version: "desc" } });
+  const row = await db.modelVersion.findFirst({
+    where: { modelId: model.id, ...(version ? { version } : { archivedAt: null }) },
+    orderBy: { version: "desc" },
+  });
   if (!row) throw notFound(version ? `Model '${name}' has no version ${version}` : `Model '${name}' has no version left (all were deleted)`);
   if (row.archivedAt) throw notFound(`Model '${name}:${version}' was deleted (archived: the runs that used it keep their history)`);
   return modelVersionView(model.name, row);

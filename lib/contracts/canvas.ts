@@ -85,7 +85,10 @@ export type CanvasEdge = z.infer<typeof CanvasEdge>;
 
 export const CanvasGraph = z.object({
   nodes: z.array(CanvasNode).max(LIMITS.items).default([]),
-  edges: z.array(CanvasEdge).max(LIMITS.items * 4).default([]),
+  edges: z
+    .array(CanvasEdge)
+    .max(LIMITS.items * 4)
+    .default([]),
 });
 export type CanvasGraph = z.infer<typeof CanvasGraph>;
 

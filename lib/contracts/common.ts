@@ -52,14 +52,10 @@ export const boundedRecord = <V extends z.ZodType>(value: V, max = LIMITS.items)
   z.record(z.string().max(LIMITS.name), value).refine((r) => Object.keys(r).length <= max, { message: `at most ${max} entries` });
 
 /** Names of registered things: letters, digits, `-`, `_`, `.`; no spaces or slashes. */
-export const ResourceName = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "use 1-64 letters, digits, '-', '_' or '.', starting with a letter or digit");
+export const ResourceName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "use 1-64 letters, digits, '-', '_' or '.', starting with a letter or digit");
 
 /** A registered resource by name, optionally pinned: "mnist" or "mnist:3". */
-export const VersionedName = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}(:[1-9][0-9]*)?$/, "use name or name:version (e.g. mnist or mnist:2)");
+export const VersionedName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}(:[1-9][0-9]*)?$/, "use name or name:version (e.g. mnist or mnist:2)");
 
 export function parseVersionedName(value: string): { name: string; version?: number } {
   const [name, version] = value.split(":");

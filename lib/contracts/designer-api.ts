@@ -23,7 +23,10 @@ export const SubmitDraftRequest = z.object({
   parameters: boundedRecord(z.union([PathText, z.number(), z.boolean()])).optional(),
   regenerateOutputs: z.boolean().optional(),
 });
-export const ImportDefinitionRequest = z.object({ text: z.string().min(1, "the file is empty").max(LIMITS.definitionText), format: z.enum(["json", "yaml"]).optional() });
+export const ImportDefinitionRequest = z.object({
+  text: z.string().min(1, "the file is empty").max(LIMITS.definitionText),
+  format: z.enum(["json", "yaml"]).optional(),
+});
 
 export const PipelineSummaryJson = z.object({
   id: z.string(),

@@ -27,7 +27,10 @@ export const ImageClassifierSettings = acceptSnakeCase(
       width: z.number().int().positive().optional(),
       height: z.number().int().positive().optional(),
       /** Pixel value multiplier applied before mean/std: 1/255 maps 0..255 to 0..1; 1 keeps raw. */
-      scale: z.number().positive().default(1 / 255),
+      scale: z
+        .number()
+        .positive()
+        .default(1 / 255),
       mean: z.array(z.number()).optional(),
       std: z.array(z.number().positive()).optional(),
       /** Apply softmax to the output (when the model returns logits). */
@@ -52,9 +55,7 @@ export const TabularScorerSettings = acceptSnakeCase(
       /** Columns, in order, that form the float input tensor [rows, columns.length]. */
       columns: z.array(z.string().min(1)).min(1),
       /** Model outputs to append, with the column names to give them. */
-      outputs: z
-        .array(z.object({ name: z.string().min(1), column: z.string().min(1).optional() }).strict())
-        .optional(),
+      outputs: z.array(z.object({ name: z.string().min(1), column: z.string().min(1).optional() }).strict()).optional(),
       /** Input columns copied to each output row (e.g. an id); default all input columns. */
       keepColumns: z.array(z.string()).optional(),
     })

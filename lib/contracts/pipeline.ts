@@ -28,11 +28,7 @@ export type PipelineParameter = z.infer<typeof PipelineParameter>;
  * a datastore ("datastore://workspace/mnist/0.png"), a dataset parameter, or an upstream step's
  * output (`{ step: "name" }`).
  */
-export const InputRef = z.union([
-  ParamRef,
-  z.object({ step: z.string().min(1).max(LIMITS.name) }).strict(),
-  z.object({ dataset: PathText.min(1) }).strict(),
-]);
+export const InputRef = z.union([ParamRef, z.object({ step: z.string().min(1).max(LIMITS.name) }).strict(), z.object({ dataset: PathText.min(1) }).strict()]);
 export type InputRef = z.infer<typeof InputRef>;
 
 export const OutputLocation = z
@@ -54,7 +50,10 @@ export const StepDefinition = acceptSnakeCase(
       output: OutputLocation.default({ datastore: "workspace" }),
       parallelRunConfig: ParallelRunConfig,
       /** Passed to the entry script as context.arguments (Azure's `arguments`). */
-      arguments: z.array(bindable(z.union([PathText, z.number()]))).max(LIMITS.items).default([]),
+      arguments: z
+        .array(bindable(z.union([PathText, z.number()])))
+        .max(LIMITS.items)
+        .default([]),
       allowReuse: z.boolean().default(true),
     })
     .strict(),

@@ -42,9 +42,7 @@ export const RunListQuery = z.object({
 export const SubmissionOptions = z.object({
   pipeline: z.string(),
   version: z.number(),
-  parameters: z.array(
-    z.object({ name: z.string(), type: z.string(), default: ParameterValue, description: z.string().optional() }),
-  ),
+  parameters: z.array(z.object({ name: z.string(), type: z.string(), default: ParameterValue, description: z.string().optional() })),
   datasets: z.array(z.object({ name: z.string(), version: z.number(), kind: z.string(), paths: z.array(z.string()) })),
   experiments: z.array(z.string()),
 });
@@ -70,7 +68,13 @@ export const LogChunk = z.object({ text: z.string(), offset: z.number(), nextOff
 export type LogChunk = z.infer<typeof LogChunk>;
 
 /** The first rows of a step's append_row output. */
-export const OutputPreview = z.object({ step: z.string(), fileName: z.string(), columns: z.array(z.string()), rows: z.array(z.array(z.string())), sizeBytes: z.number() });
+export const OutputPreview = z.object({
+  step: z.string(),
+  fileName: z.string(),
+  columns: z.array(z.string()),
+  rows: z.array(z.array(z.string())),
+  sizeBytes: z.number(),
+});
 export type OutputPreview = z.infer<typeof OutputPreview>;
 
 export const ValueCounts = z.object({

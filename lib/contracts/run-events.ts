@@ -31,7 +31,14 @@ const at = z.number();
 export const RunStatusEvent = z.object({ type: z.literal("run_status"), runId: z.string(), status: RunStatus, reason: z.string().optional(), at });
 export type RunStatusEvent = z.infer<typeof RunStatusEvent>;
 
-export const StepStatusEvent = z.object({ type: z.literal("step_status"), runId: z.string(), step: z.string(), status: StepStatus, reason: z.string().optional(), at });
+export const StepStatusEvent = z.object({
+  type: z.literal("step_status"),
+  runId: z.string(),
+  step: z.string(),
+  status: StepStatus,
+  reason: z.string().optional(),
+  at,
+});
 export type StepStatusEvent = z.infer<typeof StepStatusEvent>;
 
 export const ProgressEvent = z.object({
@@ -155,5 +162,13 @@ export const RunSnapshot = z.object({
 });
 export type RunSnapshot = z.infer<typeof RunSnapshot>;
 
-export const RunStreamEvent = z.discriminatedUnion("type", [RunSnapshot, RunStatusEvent, StepStatusEvent, ProgressEvent, AttemptEvent, ProcessEvent, WorkersEvent]);
+export const RunStreamEvent = z.discriminatedUnion("type", [
+  RunSnapshot,
+  RunStatusEvent,
+  StepStatusEvent,
+  ProgressEvent,
+  AttemptEvent,
+  ProcessEvent,
+  WorkersEvent,
+]);
 export type RunStreamEvent = z.infer<typeof RunStreamEvent>;

@@ -52,10 +52,16 @@ export class AzureBlobDatastore implements Datastore {
       if (code === "ContainerNotFound") return notFound(`container '${this.container.containerName}' not found in the storage account`);
       if (error.statusCode === 404 && path !== undefined) return notFound(`file ${quotePath(path)} not found in datastore`);
       if (error.statusCode === 401 || error.statusCode === 403) {
-        return new AppError("unavailable", `azure-blob datastore was refused access to ${what} (${error.statusCode} ${code || "Forbidden"}): check the datastore's credentials and their permissions`);
+        return new AppError(
+          "unavailable",
+          `azure-blob datastore was refused access to ${what} (${error.statusCode} ${code || "Forbidden"}): check the datastore's credentials and their permissions`,
+        );
       }
       const status = error.statusCode ? `${error.statusCode} ${code}`.trim() : code || "no response";
-      return new AppError("unavailable", redactSecrets(`azure-blob datastore request for ${what} failed (${status}): ${error.message.split("\n")[0]}`, this.secrets));
+      return new AppError(
+        "unavailable",
+        redactSecrets(`azure-blob datastore request for ${what} failed (${status}): ${error.message.split("\n")[0]}`, this.secrets),
+      );
     }
     if (error instanceof Error && error.name === "AbortError") return new AppError("unavailable", `listing of ${what} was cancelled`);
     const message = error instanceof Error ? error.message : String(error);
@@ -68,9 +74,7 @@ export class AzureBlobDatastore implements Datastore {
 
   async *list(pattern: string, options: ListOptions = {}): AsyncGenerator<DatastoreEntry> {
     const compiled = compileListPattern(pattern);
-    const pages = this.container
-      .listBlobsFlat({ prefix: compiled.prefix || undefined, abortSignal: options.signal })
-      .byPage({ maxPageSize: this.pageSize });
+    const pages = this.container.listBlobsFlat({ prefix: compiled.prefix || undefined, abortSignal: options.signal }).byPage({ maxPageSize: this.pageSize });
     try {
       for await (const page of pages) {
         for (const item of page.segment.blobItems) {
@@ -125,9 +129,7 @@ export class AzureBlobDatastore implements Datastore {
     if (range) checkRange(name, range.start, range.end);
     if (range && range.end === range.start) return Readable.from([]);
     const out = new PassThrough();
-    const request = range
-      ? this.container.getBlobClient(name).download(range.start, range.end - range.start)
-      : this.container.getBlobClient(name).download();
+    const request = range ? this.container.getBlobClient(name).download(range.start, range.end - range.start) : this.container.getBlobClient(name).download();
     request.then(
       (response) => {
         const body = response.readableStreamBody;

@@ -14,11 +14,7 @@ function accountUrlOf(config: AzureBlobDatastoreConfig, auth: string): string {
  * Builds the SDK client for the container from settings and secret. Errors name what is missing
  * and never echo a secret.
  */
-export function createContainerClient(
-  config: AzureBlobDatastoreConfig,
-  secret: AzureBlobSecret,
-  pipeline: StoragePipelineOptions = {},
-): ContainerClient {
+export function createContainerClient(config: AzureBlobDatastoreConfig, secret: AzureBlobSecret, pipeline: StoragePipelineOptions = {}): ContainerClient {
   switch (config.auth) {
     case "connection-string": {
       if (!secret.connectionString) throw needs("a connection string", config.auth);

@@ -18,7 +18,10 @@ export const AzureBlobDatastoreConfig = z.strictObject({
   /** e.g. https://myaccount.blob.core.windows.net; defaults from accountName. */
   accountUrl: z.url({ protocol: /^https?$/, error: "use an http(s) URL such as https://myaccount.blob.core.windows.net" }).optional(),
   auth: AzureBlobAuth,
-  accountName: z.string().regex(/^[a-z0-9]{3,24}$/, "use the storage account name: 3-24 lowercase letters and digits").optional(),
+  accountName: z
+    .string()
+    .regex(/^[a-z0-9]{3,24}$/, "use the storage account name: 3-24 lowercase letters and digits")
+    .optional(),
 });
 export type AzureBlobDatastoreConfig = z.infer<typeof AzureBlobDatastoreConfig>;
 
@@ -32,7 +35,5 @@ export type AzureBlobSecret = z.infer<typeof AzureBlobSecret>;
 
 /** Turns zod issues into one readable sentence. Messages name fields, never input values. */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
-    .join("; ");
+  return error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message)).join("; ");
 }

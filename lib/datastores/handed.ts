@@ -22,7 +22,9 @@ export interface OpenDatastoreOptions {
 export function openHandedDatastore(kind: string, config: unknown, secret?: unknown, options: OpenDatastoreOptions = {}): Datastore {
   if (kind === "local") return new LocalDatastore((config as { root: string }).root);
   if (kind === "azure-blob") {
-    return new LazyDatastore("azure-blob", async () => (await import("./azure-open")).openAzureBlob(config as AzureBlobDatastoreConfig, (secret ?? {}) as AzureBlobSecret, options));
+    return new LazyDatastore("azure-blob", async () =>
+      (await import("./azure-open")).openAzureBlob(config as AzureBlobDatastoreConfig, (secret ?? {}) as AzureBlobSecret, options),
+    );
   }
   throw invalid(`datastore kind '${kind}' is not known: use 'local' or 'azure-blob'`);
 }

@@ -61,13 +61,7 @@ async function sortedChildren(absDir: string, relDir: string, realRoot: string):
  * the full path. Holds one folder's names per level of the walk, never the whole tree; file sizes
  * are fetched in small parallel batches.
  */
-export async function* walkSorted(
-  root: string,
-  relDir: string,
-  maxDepth: number,
-  signal?: AbortSignal,
-  realRoot = root,
-): AsyncGenerator<DatastoreEntry> {
+export async function* walkSorted(root: string, relDir: string, maxDepth: number, signal?: AbortSignal, realRoot = root): AsyncGenerator<DatastoreEntry> {
   const absDir = relDir === "" ? root : join(root, relDir);
   const children = await sortedChildren(absDir, relDir, realRoot);
   if (!children) return;

@@ -169,7 +169,9 @@ export class LocalDatastore implements Datastore {
       fsyncFolder(dirname(abs));
     } catch (error) {
       await rm(temp, { force: true });
-      throw isStorageFailure(error) || errnoCode(error) === "EACCES" ? storageError(error, quotePath(path), `folder ${quotePath(dirname(normalizeDatastorePath(path)))}`) : fileError(path, error);
+      throw isStorageFailure(error) || errnoCode(error) === "EACCES"
+        ? storageError(error, quotePath(path), `folder ${quotePath(dirname(normalizeDatastorePath(path)))}`)
+        : fileError(path, error);
     }
   }
 

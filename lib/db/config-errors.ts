@@ -12,15 +12,21 @@ export function checkSqliteLocation(databaseUrl: string): void {
   if (providerOf(databaseUrl) !== "sqlite") return;
   const path = sqlitePath(databaseUrl);
   const folder = dirname(path);
-  if (!existsSync(folder)) throw misconfigured(`DATABASE_URL names the SQLite database ${path}, but its folder ${folder} does not exist: create the folder or correct DATABASE_URL.`);
-  if (!statSync(folder).isDirectory()) throw misconfigured(`DATABASE_URL names the SQLite database ${path}, but ${folder} is not a folder: correct DATABASE_URL.`);
+  if (!existsSync(folder))
+    throw misconfigured(`DATABASE_URL names the SQLite database ${path}, but its folder ${folder} does not exist: create the folder or correct DATABASE_URL.`);
+  if (!statSync(folder).isDirectory())
+    throw misconfigured(`DATABASE_URL names the SQLite database ${path}, but ${folder} is not a folder: correct DATABASE_URL.`);
 }
 
 /** Where a PostgreSQL URL points, without its password. */
 function describePg(databaseUrl: string): { where: string; user: string; database: string } {
   try {
     const url = new URL(databaseUrl);
-    return { where: `${url.hostname}:${url.port || "5432"}`, user: decodeURIComponent(url.username) || "(default user)", database: decodeURIComponent(url.pathname.slice(1)) || "(default database)" };
+    return {
+      where: `${url.hostname}:${url.port || "5432"}`,
+      user: decodeURIComponent(url.username) || "(default user)",
+      database: decodeURIComponent(url.pathname.slice(1)) || "(default database)",
+    };
   } catch {
     return { where: "(unparsable address)", user: "?", database: "?" };
   }
@@ -41,7 +47,9 @@ export function openingError(databaseUrl: string, error: unknown): AppError | un
   const code = codeOf(error) ?? (error instanceof AggregateError ? error.errors.map(codeOf).find(Boolean) : undefined);
   if (providerOf(databaseUrl) === "sqlite") {
     if (!code?.startsWith("SQLITE_")) return undefined;
-    return misconfigured(`DATABASE_URL names ${sqlitePath(databaseUrl)}, which cannot be opened as a SQLite database (${errorMessage(error).replace(/^SQLITE_\w+: /, "")}): correct DATABASE_URL.`);
+    return misconfigured(
+      `DATABASE_URL names ${sqlitePath(databaseUrl)}, which cannot be opened as a SQLite database (${errorMessage(error).replace(/^SQLITE_\w+: /, "")}): correct DATABASE_URL.`,
+    );
   }
   const { where, user, database } = describePg(databaseUrl);
   const fix = "correct DATABASE_URL";
@@ -61,7 +69,8 @@ export function openingError(databaseUrl: string, error: unknown): AppError | un
       return misconfigured(`PostgreSQL at ${where} did not let user "${user}" in (DATABASE_URL): ${errorMessage(error)}; ${fix}.`);
     default:
       // Other refusals while connecting (connection, authorization, resources, shutdown) are named too.
-      if (code && /^(08|28|3D|53|57)|^42501$/.test(code)) return misconfigured(`PostgreSQL at ${where}, database "${database}" (DATABASE_URL), cannot be used: ${errorMessage(error)}.`);
+      if (code && /^(08|28|3D|53|57)|^42501$/.test(code))
+        return misconfigured(`PostgreSQL at ${where}, database "${database}" (DATABASE_URL), cannot be used: ${errorMessage(error)}.`);
       return undefined;
   }
 }

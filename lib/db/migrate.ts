@@ -93,9 +93,7 @@ async function sqliteRunner(databaseUrl: string): Promise<Runner> {
   return {
     exec: async (sql) => void (await client.executeMultiple(sql)),
     appliedMigrations: async () => {
-      const rs = await client.execute(
-        `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
-      );
+      const rs = await client.execute(`SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`);
       return rs.rows.map((r) => ({ name: String(r.migration_name), checksum: String(r.checksum) }));
     },
     apply: async (m) => {
@@ -116,19 +114,18 @@ async function pgRunner(databaseUrl: string): Promise<Runner> {
   return {
     exec: async (sql) => void (await client.query(sql)),
     appliedMigrations: async () => {
-      const rs = await client.query(
-        `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
-      );
+      const rs = await client.query(`SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`);
       return rs.rows.map((r: { migration_name: string; checksum: string }) => ({ name: r.migration_name, checksum: r.checksum }));
     },
     apply: async (m) => {
       await client.query("BEGIN");
       try {
         await client.query(m.sql);
-        await client.query(
-          `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, applied_steps_count) VALUES ($1, $2, now(), $3, 1)`,
-          [randomUUID(), m.checksum, m.name],
-        );
+        await client.query(`INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, applied_steps_count) VALUES ($1, $2, now(), $3, 1)`, [
+          randomUUID(),
+          m.checksum,
+          m.name,
+        ]);
         await client.query("COMMIT");
       } catch (error) {
         await client.query("ROLLBACK");

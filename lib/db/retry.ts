@@ -94,6 +94,9 @@ export function allocatingVersion<T>(what: string, fn: () => Promise<T>): Promis
   return withDbRetry(fn, {
     attempts: 10,
     retryOn: (error) => isUniqueViolation(error) || isTransientDbError(error),
-    exhausted: (error) => (isUniqueViolation(error) ? conflict(`${what} was registered by other requests at the same moment, 10 times in a row: try again`) : databaseUnavailable(error)),
+    exhausted: (error) =>
+      isUniqueViolation(error)
+        ? conflict(`${what} was registered by other requests at the same moment, 10 times in a row: try again`)
+        : databaseUnavailable(error),
   });
 }

@@ -91,7 +91,8 @@ class SharedFileConnection {
       await this.run(sql);
     } catch (error) {
       // A failed COMMIT leaves the transaction open; roll it back so the connection is clean.
-      if (sql === "COMMIT") await this.run("ROLLBACK").catch((rollbackError: unknown) => console.error("ROLLBACK after a failed COMMIT failed:", rollbackError));
+      if (sql === "COMMIT")
+        await this.run("ROLLBACK").catch((rollbackError: unknown) => console.error("ROLLBACK after a failed COMMIT failed:", rollbackError));
       this.replaceWhenIdle = true;
       throw error;
     } finally {

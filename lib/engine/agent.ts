@@ -138,7 +138,19 @@ export class LocalAgent {
   start(): void {
     if (this.slots.length > 0) return this.wake();
     for (let p = 0; p < this.options.processCount; p++) {
-      const slot: Slot = { processId: p, ready: false, retired: false, initFailures: 0, killsBeforeReady: 0, deaths: 0, failedInit: false, spawnedAt: 0, queue: [], headStartedAt: 0, stopping: false };
+      const slot: Slot = {
+        processId: p,
+        ready: false,
+        retired: false,
+        initFailures: 0,
+        killsBeforeReady: 0,
+        deaths: 0,
+        failedInit: false,
+        spawnedAt: 0,
+        queue: [],
+        headStartedAt: 0,
+        stopping: false,
+      };
       this.slots.push(slot);
       this.spawn(slot);
     }
@@ -203,7 +215,13 @@ export class LocalAgent {
     const runtime = workerRuntime();
     const child = fork(runtime.module, [], {
       execArgv: runtime.execArgv,
-      env: { ...process.env, ...environment, PRS_NODE_ID: String(nodeId), PRS_PROCESS_ID: String(slot.processId), ...(runtime.tsxLoaded ? { PRS_TSX_LOADED: "1" } : {}) },
+      env: {
+        ...process.env,
+        ...environment,
+        PRS_NODE_ID: String(nodeId),
+        PRS_PROCESS_ID: String(slot.processId),
+        ...(runtime.tsxLoaded ? { PRS_TSX_LOADED: "1" } : {}),
+      },
       stdio: ["ignore", out, errFd, "ipc"],
     });
     closeSync(out);
@@ -297,7 +315,13 @@ export class LocalAgent {
     else if (slot.failedInit) slot.deaths++;
     slot.child = undefined;
     slot.ready = false;
-    this.source.processEvent({ type: "process_exited", where: { nodeId: this.options.nodeId, processId: slot.processId, pid: child.pid }, code, signal, expected });
+    this.source.processEvent({
+      type: "process_exited",
+      where: { nodeId: this.options.nodeId, processId: slot.processId, pid: child.pid },
+      code,
+      signal,
+      expected,
+    });
     const head = slot.queue.shift();
     const rest = slot.queue.splice(0);
     if (head && !expected) {
@@ -389,7 +413,13 @@ export class LocalAgent {
       this.where(slot),
     );
     for (const a of rest) this.source.giveBack(a);
-    this.source.processEvent({ type: "process_exited", where: { nodeId: this.options.nodeId, processId: slot.processId, pid: child.pid }, code: null, signal: "SIGKILL", expected: true });
+    this.source.processEvent({
+      type: "process_exited",
+      where: { nodeId: this.options.nodeId, processId: slot.processId, pid: child.pid },
+      code: null,
+      signal: "SIGKILL",
+      expected: true,
+    });
     if (!this.stopped) this.spawn(slot);
   }
 }

@@ -10,7 +10,6 @@ import type { ParameterValues } from "./resolve";
 import { scorerModule } from "./runtime";
 import { parseImageClassifierSettings, parseTabularScorerSettings } from "../scorers/settings";
 
-
 export interface ResolvedEntry {
   module: string;
   label: string;
@@ -38,7 +37,10 @@ export async function resolveEntry(
     // not load the validation library at start-up).
     const given = { ...scorer, model: `${model.name}:${model.version}`, modelPath: model.filePath, ...(labelsPath ? { labelsPath } : {}) };
     const settings = scorer.kind === "onnx-image-classifier" ? parseImageClassifierSettings(given) : parseTabularScorerSettings(given);
-    const hash = createHash("sha256").update(JSON.stringify({ ...scorer, model: model.sha256 })).update(labelsPath ? readFileSync(labelsPath) : "").digest("hex");
+    const hash = createHash("sha256")
+      .update(JSON.stringify({ ...scorer, model: model.sha256 }))
+      .update(labelsPath ? readFileSync(labelsPath) : "")
+      .digest("hex");
     return { module, label: `built-in ${scorer.kind} (model ${model.name}:${model.version})`, settings, hash };
   }
   const script = config.entryScript!;

@@ -32,12 +32,7 @@ export interface StepOutputRef {
  * Resolves an input: a registered dataset ("mnist", "mnist:2"), an ad-hoc datastore path
  * ("datastore://workspace/mnist/0.png"), a dataset parameter, or an upstream step's output.
  */
-export async function resolveInput(
-  db: Db,
-  ref: InputRef,
-  params: ParameterValues,
-  upstream: Map<string, StepOutputRef>,
-): Promise<ResolvedInput> {
+export async function resolveInput(db: Db, ref: InputRef, params: ParameterValues, upstream: Map<string, StepOutputRef>): Promise<ResolvedInput> {
   if ("step" in ref) {
     const out = upstream.get(ref.step);
     if (!out) throw invalid(`input refers to step '${ref.step}', which has not produced an output`);

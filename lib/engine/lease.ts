@@ -12,7 +12,10 @@ export const DEFAULT_LEASE_MS = 15_000;
  * before the cause, which comes last.
  */
 export function databaseErrorLine(error: unknown): string {
-  const lines = errorMessage(error).split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = errorMessage(error)
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.length > 1 && /invocation/.test(lines[0]!) ? lines[lines.length - 1]! : lines.join(" ");
 }
 
@@ -170,7 +173,9 @@ export class LeaseKeeper {
       }
       this.failures++;
       const silentFor = Date.now() - this.lease.renewedAt;
-      this.options.log(`run ${this.lease.runId}: progress and heartbeat not written (try ${this.failures}, none for ${(silentFor / 1000).toFixed(1)} s): ${databaseErrorLine(error)}`);
+      this.options.log(
+        `run ${this.lease.runId}: progress and heartbeat not written (try ${this.failures}, none for ${(silentFor / 1000).toFixed(1)} s): ${databaseErrorLine(error)}`,
+      );
       if (silentFor > this.lease.leaseMs / 2) this.options.onLost(this.lease.giveUp(`no heartbeat written for ${(silentFor / 1000).toFixed(1)} s`));
       return false;
     }

@@ -78,7 +78,23 @@ export async function testEntryScript(input: LocalTestInput): Promise<LocalTestR
           if (e.type === "process_init_failed") {
             initError = e.error;
             void agent.kill().then(() =>
-              done({ result: { idx: 0, attempt: 1, status: "RUN_EXCEPTION", itemCount: files.length, succeeded: 0, failed: files.length, runSeconds: 0, totalSeconds: 0, error: e.error, itemErrors: [] }, output: "", logDir, initError }),
+              done({
+                result: {
+                  idx: 0,
+                  attempt: 1,
+                  status: "RUN_EXCEPTION",
+                  itemCount: files.length,
+                  succeeded: 0,
+                  failed: files.length,
+                  runSeconds: 0,
+                  totalSeconds: 0,
+                  error: e.error,
+                  itemErrors: [],
+                },
+                output: "",
+                logDir,
+                initError,
+              }),
             );
           }
         },

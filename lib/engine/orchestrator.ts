@@ -58,7 +58,9 @@ async function executeHeld(deps: OrchestratorDeps, run: RunWithVersion, lease: R
   if (run.status === "cancelling") {
     // Its orchestrator died while cancelling: finish the cancel.
     const reason = "Cancelled; resume runs the unfinished mini-batches.";
-    await lease.commit((tx) => tx.pipelineRun.update({ where: { id: runId }, data: { status: "cancelled", statusReason: reason, endedAt: new Date(), claimedBy: null } }));
+    await lease.commit((tx) =>
+      tx.pipelineRun.update({ where: { id: runId }, data: { status: "cancelled", statusReason: reason, endedAt: new Date(), claimedBy: null } }),
+    );
     return { status: "cancelled", reason };
   }
   await lease.commit((tx) =>
@@ -74,11 +76,13 @@ async function executeHeld(deps: OrchestratorDeps, run: RunWithVersion, lease: R
   const sentences: string[] = [];
   try {
     for (const step of topologicalOrder(definition.steps)) {
-      const result = await runStep({ deps, events, run, step, params, upstream, lease, paths: stepPaths(run.runDir, step.name) }).catch(async (error: unknown) => {
-        if (lease.lost) throw lease.lost;
-        await recordStepError(lease, run, step.name, errorMessage(error));
-        throw error;
-      });
+      const result = await runStep({ deps, events, run, step, params, upstream, lease, paths: stepPaths(run.runDir, step.name) }).catch(
+        async (error: unknown) => {
+          if (lease.lost) throw lease.lost;
+          await recordStepError(lease, run, step.name, errorMessage(error));
+          throw error;
+        },
+      );
       sentences.push(`${step.name}: ${result.sentence}`);
       if (result.status !== "completed" && result.status !== "reused") {
         status = result.status;
@@ -108,7 +112,9 @@ async function executeHeld(deps: OrchestratorDeps, run: RunWithVersion, lease: R
  */
 async function recordStepError(lease: RunLease, run: RunRow, stepName: string, message: string): Promise<void> {
   const sentence = `Failed before processing: ${message}`;
-  await lease.commit((tx) => tx.stepRun.updateMany({ where: { runId: run.id, stepName }, data: { status: "failed", statusReason: sentence, endedAt: new Date() } }));
+  await lease.commit((tx) =>
+    tx.stepRun.updateMany({ where: { runId: run.id, stepName }, data: { status: "failed", statusReason: sentence, endedAt: new Date() } }),
+  );
   new StepReports(join(run.runDir, stepName, "logs")).finish(sentence, `1 x ${message}\n`);
 }
 

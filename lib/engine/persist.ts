@@ -36,7 +36,16 @@ export function updateOf(mb: MiniBatchState, elapsedSeconds: number, endedAt: Da
 export async function writeMiniBatchUpdates(db: Pick<Db, "$executeRawUnsafe">, provider: DbProvider, updates: MiniBatchUpdate[]): Promise<void> {
   if (updates.length === 0) return;
   const json = JSON.stringify(
-    updates.map((u) => ({ id: u.id, status: u.status, attempts: u.attempts, ok: u.succeededItems, bad: u.failedItems, err: u.lastError, ms: u.elapsedMs, ended: u.endedAt.toISOString() })),
+    updates.map((u) => ({
+      id: u.id,
+      status: u.status,
+      attempts: u.attempts,
+      ok: u.succeededItems,
+      bad: u.failedItems,
+      err: u.lastError,
+      ms: u.elapsedMs,
+      ended: u.endedAt.toISOString(),
+    })),
   );
   const set = `"status" = v.status, "attempts" = v.attempts, "succeededItems" = v.ok, "failedItems" = v.bad, "lastError" = v.err, "elapsedMs" = v.ms, "endedAt" = v.ended`;
   if (provider === "postgresql") {

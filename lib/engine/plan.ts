@@ -99,9 +99,7 @@ export async function planStep(
         }
       } else {
         const options = input.options ?? { format: "csv" as const };
-        const slices = partitionKeys?.length
-          ? planPartitions(ds, entries, options, partitionKeys, workDir)
-          : planTabular(ds, entries, options, miniBatchSize);
+        const slices = partitionKeys?.length ? planPartitions(ds, entries, options, partitionKeys, workDir) : planTabular(ds, entries, options, miniBatchSize);
         for await (const slice of slices) {
           await add({ items: { kind: "tabular", datastore: input.datastore, options, slice }, itemCount: slice.rowCount });
         }

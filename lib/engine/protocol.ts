@@ -50,10 +50,7 @@ export interface ChildSetup {
   outputAction: "append_row" | "summary_only";
 }
 
-export type ParentMessage =
-  | { type: "setup"; setup: ChildSetup }
-  | { type: "run"; idx: number; attempt: number; items: ItemsSpec }
-  | { type: "shutdown" };
+export type ParentMessage = { type: "setup"; setup: ChildSetup } | { type: "run"; idx: number; attempt: number; items: ItemsSpec } | { type: "shutdown" };
 
 export type { ItemError };
 

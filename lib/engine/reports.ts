@@ -83,14 +83,17 @@ export class StepReports {
 
   attempt(record: AttemptRecord): void {
     const { result, where, finishedAt } = record;
-    this.appendRows(
-      attemptRow({ ...result, endedAt: finishedAt, where }, result.runSeconds, result.status, result.error ?? ""),
-    );
+    this.appendRows(attemptRow({ ...result, endedAt: finishedAt, where }, result.runSeconds, result.status, result.error ?? ""));
     if (result.error) {
       const key = `${result.status}: ${result.error}`;
       const seen = this.errors.get(key);
       if (seen) seen.count++;
-      else this.errors.set(key, { count: 1, example: `mini-batch ${result.idx} attempt ${result.attempt} on node ${where.nodeId} process ${where.processId}`, stack: result.stack });
+      else
+        this.errors.set(key, {
+          count: 1,
+          example: `mini-batch ${result.idx} attempt ${result.attempt} on node ${where.nodeId} process ${where.processId}`,
+          stack: result.stack,
+        });
     }
     for (const e of result.itemErrors) {
       const key = `ITEM_FAILED: ${e.reason.replace(/\d+/g, "N")}`;

@@ -1,10 +1,6 @@
 import { z } from "zod";
 import { isParamRef, type ParamRef } from "../contracts/common";
-import {
-  LOGGING_LEVELS,
-  ResolvedRunConfig,
-  type ParallelRunConfig,
-} from "../contracts/parallel-run-config";
+import { LOGGING_LEVELS, ResolvedRunConfig, type ParallelRunConfig } from "../contracts/parallel-run-config";
 import type { PipelineDefinition, PipelineParameter } from "../contracts/pipeline";
 import { invalid } from "../errors";
 import { resolveMiniBatchSize, type DataKind } from "../pipeline/run-config-rules";
@@ -15,10 +11,7 @@ export type ParameterValues = Record<string, string | number | boolean>;
  * Merges a submission's overrides into the pipeline's parameter defaults. Unknown names are an
  * error (a typo would otherwise silently run with the default).
  */
-export function resolveParameters(
-  parameters: PipelineParameter[],
-  overrides: Record<string, string | number | boolean> = {},
-): ParameterValues {
+export function resolveParameters(parameters: PipelineParameter[], overrides: Record<string, string | number | boolean> = {}): ParameterValues {
   const known = new Map(parameters.map((p) => [p.name, p]));
   for (const name of Object.keys(overrides)) {
     if (!known.has(name)) {

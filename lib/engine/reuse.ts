@@ -36,7 +36,6 @@ export function reuseBaseKey(parts: {
     .digest("hex");
 }
 
-
 /** Whether some finished step has this identity (its data may still differ). */
 export async function hasReuseCandidate(db: Db, baseKey: string): Promise<boolean> {
   return (await db.stepRun.count({ where: { reuseKey: { startsWith: `${baseKey}:` }, status: { in: [...STEP_STATUSES_WITH_OUTPUT] } } })) > 0;

@@ -75,7 +75,9 @@ export class SegmentWriter {
 export function scanSegments(dir: string): Map<number, SegmentRecord> {
   const found = new Map<number, SegmentRecord>();
   if (!existsSync(dir)) return found;
-  for (const name of readdirSync(dir).filter((n) => n.endsWith(".seg")).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith(".seg"))
+    .sort()) {
     const file = join(dir, name);
     const fd = openSync(file, "r");
     try {
@@ -116,11 +118,7 @@ export interface MergeResult {
  * The file is written under a temporary name, fsynced and renamed only when whole: a full disk
  * throws a StorageError naming `display` and never leaves a truncated file under the final name.
  */
-export function mergeRecords(
-  records: { location: RecordLocation; columns: string[] | null; rows: number }[],
-  outFile: string,
-  display = outFile,
-): MergeResult {
+export function mergeRecords(records: { location: RecordLocation; columns: string[] | null; rows: number }[], outFile: string, display = outFile): MergeResult {
   return writeFileDurably(outFile, display, (out) => copyRecords(records, out), "output folder");
 }
 

@@ -5,7 +5,6 @@ import type { Assignment, ProcessEvent, WorkSource } from "./agent";
 import type { ItemsSpec, MiniBatchResult } from "./protocol";
 import { exceededThreshold } from "./thresholds";
 
-
 export interface MiniBatchState {
   id: string;
   idx: number;
@@ -41,9 +40,7 @@ export interface Agent {
   kill(): Promise<void>;
 }
 
-export type StepOutcome =
-  | { status: "completed"; counters: StepCounters }
-  | { status: "failed" | "cancelled"; reason: string; counters: StepCounters };
+export type StepOutcome = { status: "completed"; counters: StepCounters } | { status: "failed" | "cancelled"; reason: string; counters: StepCounters };
 
 /**
  * Hands a step's mini-batches to node agents and applies ParallelRunConfig's rules: run_max_try
@@ -228,10 +225,7 @@ export class StepExecutor implements WorkSource {
     if (event.type === "process_init_failed") {
       this.lastInitError = event.error;
       if (event.retired && this.agents.every((a) => a.liveProcesses === 0)) {
-        void this.end(
-          { status: "failed", reason: `init() failed in every worker process: ${this.lastInitError}`, counters: this.counters },
-          true,
-        );
+        void this.end({ status: "failed", reason: `init() failed in every worker process: ${this.lastInitError}`, counters: this.counters }, true);
       }
     }
   }

@@ -59,10 +59,17 @@ export async function writeAppendRowOutput(
   const succeeded = states.filter((s) => s.status === "succeeded");
   const lacking = succeeded.filter((s) => !outputs.has(s.idx));
   if (lacking.length) {
-    throw new StorageError(`the output records of ${lacking.length} succeeded mini-batches (first: ${lacking[0]!.idx}) are missing from the segment files; resume the run to run them again`, undefined);
+    throw new StorageError(
+      `the output records of ${lacking.length} succeeded mini-batches (first: ${lacking[0]!.idx}) are missing from the segment files; resume the run to run them again`,
+      undefined,
+    );
   }
   const file = join(target.local, fileName);
-  const merged = mergeRecords(succeeded.map((s) => outputs.get(s.idx)!), file, target.store.kind === "local" ? outputDisplay(target, fileName) : file);
+  const merged = mergeRecords(
+    succeeded.map((s) => outputs.get(s.idx)!),
+    file,
+    target.store.kind === "local" ? outputDisplay(target, fileName) : file,
+  );
   if (target.store.kind !== "local") await uploadWhole(target, fileName, file, merged.bytes);
   return { columns: merged.columns !== null, rows: merged.rows, bytes: merged.bytes };
 }
@@ -117,6 +124,18 @@ export function finishedFromSegment(record: SegmentRecord, endedAt: Date): Finis
   const meta: PartMeta = record.meta;
   // Segment files are named <node>-<process>-<pid>.seg.
   const [nodeId, processId, pid] = basename(record.file, ".seg").split("-").map(Number);
-  const where = Number.isInteger(nodeId) && Number.isInteger(processId) ? { nodeId: nodeId!, processId: processId!, pid: Number.isInteger(pid) ? pid : undefined } : undefined;
-  return { idx: meta.idx, attempt: meta.attempt, itemCount: meta.itemCount, succeeded: meta.succeeded, failed: meta.failed, totalSeconds: meta.totalSeconds, endedAt, where };
+  const where =
+    Number.isInteger(nodeId) && Number.isInteger(processId)
+      ? { nodeId: nodeId!, processId: processId!, pid: Number.isInteger(pid) ? pid : undefined }
+      : undefined;
+  return {
+    idx: meta.idx,
+    attempt: meta.attempt,
+    itemCount: meta.itemCount,
+    succeeded: meta.succeeded,
+    failed: meta.failed,
+    totalSeconds: meta.totalSeconds,
+    endedAt,
+    where,
+  };
 }

@@ -24,11 +24,7 @@ export function exceededThreshold(
   if (config.allowedFailedCount !== undefined && config.allowedFailedCount >= 0 && counts.failedMiniBatches > config.allowedFailedCount) {
     return `${counts.failedMiniBatches} mini-batches failed, more than allowed_failed_count ${config.allowedFailedCount}`;
   }
-  if (
-    config.allowedFailedPercent !== undefined &&
-    counts.totalMiniBatches > 0 &&
-    counts.scheduledMiniBatches >= counts.totalMiniBatches
-  ) {
+  if (config.allowedFailedPercent !== undefined && counts.totalMiniBatches > 0 && counts.scheduledMiniBatches >= counts.totalMiniBatches) {
     const percent = (counts.failedMiniBatches / counts.totalMiniBatches) * 100;
     if (percent > config.allowedFailedPercent) {
       return `${percent.toFixed(1)}% of mini-batches failed, more than allowed_failed_percent ${config.allowedFailedPercent}`;

@@ -62,8 +62,11 @@ export async function readTextCapped(req: Request, limit = MAX_JSON_BYTES, what 
  * calls throw on them, so they would surface as 500s.
  */
 export function rejectNulInRequest(req: Request, params: Record<string, string>): void {
-  for (const [name, value] of Object.entries(params)) if (typeof value === "string" && value.includes("\u0000")) throw invalid(`The ${name} in the URL contains a NUL character`);
-  for (const [name, value] of new URL(req.url).searchParams) if (value.includes("\u0000") || name.includes("\u0000")) throw invalid(`Query parameter '${name.replace(/\u0000/g, "\\0").slice(0, 64)}' contains a NUL character`);
+  for (const [name, value] of Object.entries(params))
+    if (typeof value === "string" && value.includes("\u0000")) throw invalid(`The ${name} in the URL contains a NUL character`);
+  for (const [name, value] of new URL(req.url).searchParams)
+    if (value.includes("\u0000") || name.includes("\u0000"))
+      throw invalid(`Query parameter '${name.replace(/\u0000/g, "\\0").slice(0, 64)}' contains a NUL character`);
 }
 
 export const MAX_JSON_DEPTH = 64;
@@ -132,7 +135,13 @@ export async function readMultipart(req: Request, dir: string, limits: Multipart
     parser = busboy({
       headers: { "content-type": req.headers.get("content-type") ?? "" },
       preservePath: limits.preservePath ?? false,
-      limits: { files: limits.maxFiles, fileSize: limits.maxFileBytes, fields: limits.maxFields ?? 20, fieldSize: limits.maxFieldBytes ?? 64 * 1024, parts: limits.maxFiles + (limits.maxFields ?? 20) },
+      limits: {
+        files: limits.maxFiles,
+        fileSize: limits.maxFileBytes,
+        fields: limits.maxFields ?? 20,
+        fieldSize: limits.maxFieldBytes ?? 64 * 1024,
+        parts: limits.maxFiles + (limits.maxFields ?? 20),
+      },
     });
   } catch (error) {
     throw invalid(`${limits.what} is not valid multipart/form-data: ${errorMessage(error)}`);
@@ -141,7 +150,12 @@ export async function readMultipart(req: Request, dir: string, limits: Multipart
   return collectParts(source, parser, dir, limits);
 }
 
-function collectParts(source: Readable, parser: busboy.Busboy, dir: string, limits: MultipartLimits): Promise<{ fields: Map<string, string>; files: UploadedPart[] }> {
+function collectParts(
+  source: Readable,
+  parser: busboy.Busboy,
+  dir: string,
+  limits: MultipartLimits,
+): Promise<{ fields: Map<string, string>; files: UploadedPart[] }> {
   const fields = new Map<string, string>();
   const files: UploadedPart[] = [];
   const writes: Promise<void>[] = [];
@@ -183,7 +197,9 @@ function collectParts(source: Readable, parser: busboy.Busboy, dir: string, limi
       });
       const write = pipeline(stream, count, createWriteStream(part.path)).finally(() => open.delete(stream));
       writes.push(write);
-      write.catch((error: unknown) => fail(error instanceof AppError ? error : new AppError("unavailable", `${limits.what} could not be stored on the server: ${errorMessage(error)}`)));
+      write.catch((error: unknown) =>
+        fail(error instanceof AppError ? error : new AppError("unavailable", `${limits.what} could not be stored on the server: ${errorMessage(error)}`)),
+      );
     });
     parser.on("filesLimit", () => over(`at most ${limits.maxFiles} file(s) are accepted`));
     parser.on("fieldsLimit", () => over(`at most ${limits.maxFields ?? 20} fields are accepted`));

@@ -17,5 +17,4 @@ function crc32Js(data: Uint8Array): number {
 }
 
 /** CRC-32 as PNG uses it; native `zlib.crc32` where Node has it (20.15+), a table otherwise. */
-export const crc32: (data: Uint8Array) => number =
-  typeof (zlib as { crc32?: unknown }).crc32 === "function" ? (data) => zlib.crc32(data) : crc32Js;
+export const crc32: (data: Uint8Array) => number = typeof (zlib as { crc32?: unknown }).crc32 === "function" ? (data) => zlib.crc32(data) : crc32Js;

@@ -13,12 +13,7 @@ export interface ValueSpec {
   shape: (number | string)[];
 }
 
-export type AttributeValue =
-  | { int: number }
-  | { float: number }
-  | { ints: number[] }
-  | { floats: number[] }
-  | { string: string };
+export type AttributeValue = { int: number } | { float: number } | { ints: number[] } | { floats: number[] } | { string: string };
 
 export interface NodeSpec {
   op: string;

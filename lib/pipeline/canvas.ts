@@ -99,9 +99,21 @@ export function canvasParameters(graph: CanvasGraph): (Record<string, unknown> &
   const out: (Record<string, unknown> & { name: string; nodeId: string })[] = [];
   for (const n of graph.nodes) {
     if (n.type === "parameter") {
-      out.push({ nodeId: n.id, name: n.data.name, type: n.data.type, default: n.data.default, ...(n.data.description ? { description: n.data.description } : {}) });
+      out.push({
+        nodeId: n.id,
+        name: n.data.name,
+        type: n.data.type,
+        default: n.data.default,
+        ...(n.data.description ? { description: n.data.description } : {}),
+      });
     } else if (n.type === "dataset" && n.data.mode === "parameter") {
-      out.push({ nodeId: n.id, name: n.data.parameterName, type: "dataset", default: n.data.dataset, ...(n.data.description ? { description: n.data.description } : {}) });
+      out.push({
+        nodeId: n.id,
+        name: n.data.parameterName,
+        type: "dataset",
+        default: n.data.dataset,
+        ...(n.data.description ? { description: n.data.description } : {}),
+      });
     }
   }
   return out;
@@ -109,9 +121,7 @@ export function canvasParameters(graph: CanvasGraph): (Record<string, unknown> &
 
 /** Canvas -> the definition format the CLI and engine accept (unvalidated: see validate.ts). */
 export function canvasToDraftDefinition(graph: CanvasGraph, meta: DefinitionMeta): DraftDefinition {
-  const steps = graph.nodes
-    .filter((n): n is CanvasNodeOf<"step"> => n.type === "step")
-    .map((n) => ({ nodeId: n.id, step: stepDefinitionOf(graph, n) }));
+  const steps = graph.nodes.filter((n): n is CanvasNodeOf<"step"> => n.type === "step").map((n) => ({ nodeId: n.id, step: stepDefinitionOf(graph, n) }));
   const parameters = canvasParameters(graph).map(({ nodeId: _nodeId, ...p }) => p);
   return {
     definition: { name: meta.name, ...(meta.description ? { description: meta.description } : {}), parameters, steps: steps.map((s) => s.step) },
@@ -142,10 +152,20 @@ export function definitionToCanvas(def: PipelineDefinition): CanvasGraph {
   for (const p of def.parameters) {
     if (p.type === "dataset" && inputParams.has(p.name)) {
       const id = nextId("dataset");
-      nodes.push({ id, type: "dataset", position: at, data: { mode: "parameter", dataset: String(p.default), parameterName: p.name, ...(p.description ? { description: p.description } : {}) } });
+      nodes.push({
+        id,
+        type: "dataset",
+        position: at,
+        data: { mode: "parameter", dataset: String(p.default), parameterName: p.name, ...(p.description ? { description: p.description } : {}) },
+      });
       sourceNodes.set(`param:${p.name}`, id);
     } else {
-      nodes.push({ id: nextId("parameter"), type: "parameter", position: at, data: { name: p.name, type: p.type, default: p.default, ...(p.description ? { description: p.description } : {}) } });
+      nodes.push({
+        id: nextId("parameter"),
+        type: "parameter",
+        position: at,
+        data: { name: p.name, type: p.type, default: p.default, ...(p.description ? { description: p.description } : {}) },
+      });
     }
   }
   const stepIds = new Map<string, string>();
@@ -177,7 +197,8 @@ export function definitionToCanvas(def: PipelineDefinition): CanvasGraph {
     const connect = (refs: InputRef[], targetHandle: HandleId) => {
       for (const ref of refs) {
         const src = sourceFor(ref);
-        if (src) edges.push({ id: `e-${src.id}-${stepId}-${targetHandle}-${edges.length}`, source: src.id, sourceHandle: src.handle, target: stepId, targetHandle });
+        if (src)
+          edges.push({ id: `e-${src.id}-${stepId}-${targetHandle}-${edges.length}`, source: src.id, sourceHandle: src.handle, target: stepId, targetHandle });
       }
     };
     connect(step.inputs, "inputs");

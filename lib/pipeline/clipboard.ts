@@ -21,10 +21,17 @@ function uniqueName(base: string, taken: Set<string>, sep: string): string {
  * Adds a copied fragment with new ids, shifted by `offset`; step and parameter names are made
  * unique (predict-digits -> predict-digits-copy) so a paste never creates a naming problem.
  */
-export function pasteFragment(graph: CanvasGraph, fragment: CanvasGraph, newId: (type: CanvasNodeType) => string, offset = { x: 40, y: 40 }): { graph: CanvasGraph; pastedIds: string[] } {
+export function pasteFragment(
+  graph: CanvasGraph,
+  fragment: CanvasGraph,
+  newId: (type: CanvasNodeType) => string,
+  offset = { x: 40, y: 40 },
+): { graph: CanvasGraph; pastedIds: string[] } {
   const idMap = new Map<string, string>();
   const stepNames = new Set(graph.nodes.flatMap((n) => (n.type === "step" ? [n.data.name] : [])));
-  const paramNames = new Set(graph.nodes.flatMap((n) => (n.type === "parameter" ? [n.data.name] : n.type === "dataset" && n.data.mode === "parameter" ? [n.data.parameterName] : [])));
+  const paramNames = new Set(
+    graph.nodes.flatMap((n) => (n.type === "parameter" ? [n.data.name] : n.type === "dataset" && n.data.mode === "parameter" ? [n.data.parameterName] : [])),
+  );
   const nodes: CanvasNode[] = fragment.nodes.map((n) => {
     const id = newId(n.type);
     idMap.set(n.id, id);
@@ -43,6 +50,11 @@ export function pasteFragment(graph: CanvasGraph, fragment: CanvasGraph, newId: 
     }
     return copy;
   });
-  const edges = fragment.edges.map((e) => ({ ...e, id: `e-${idMap.get(e.source)}-${idMap.get(e.target)}-${e.targetHandle}`, source: idMap.get(e.source)!, target: idMap.get(e.target)! }));
+  const edges = fragment.edges.map((e) => ({
+    ...e,
+    id: `e-${idMap.get(e.source)}-${idMap.get(e.target)}-${e.targetHandle}`,
+    source: idMap.get(e.source)!,
+    target: idMap.get(e.target)!,
+  }));
   return { graph: { nodes: [...graph.nodes, ...nodes], edges: [...graph.edges, ...edges] }, pastedIds: nodes.map((n) => n.id) };
 }

@@ -35,7 +35,17 @@ const ACCEPTS: Record<string, readonly string[]> = {
 
 export function describeNode(node: CanvasNode): string {
   const name =
-    node.type === "step" ? node.data.name : node.type === "dataset" ? (node.data.mode === "parameter" ? node.data.parameterName : node.data.dataset) : node.type === "model" ? node.data.model : node.type === "parameter" ? node.data.name : node.data.path || node.data.datastore;
+    node.type === "step"
+      ? node.data.name
+      : node.type === "dataset"
+        ? node.data.mode === "parameter"
+          ? node.data.parameterName
+          : node.data.dataset
+        : node.type === "model"
+          ? node.data.model
+          : node.type === "parameter"
+            ? node.data.name
+            : node.data.path || node.data.datastore;
   return name ? `${NODE_LABELS[node.type]} '${name}'` : NODE_LABELS[node.type];
 }
 
@@ -85,7 +95,8 @@ export function connectionProblem(conn: Connection, graph: CanvasGraph): string 
   }
   if (target.type === "step" && targetHandle === "model") {
     const cfg = target.data.parallelRunConfig;
-    if (cfg.entryScript && !cfg.scorer) return `${describeNode(target)} runs an entry script, which loads its own model: choose a built-in scorer in its panel to connect a Model`;
+    if (cfg.entryScript && !cfg.scorer)
+      return `${describeNode(target)} runs an entry script, which loads its own model: choose a built-in scorer in its panel to connect a Model`;
   }
   if (target.type === "output" && graph.edges.some((e) => e.target === target.id)) {
     return `${describeNode(target)} already receives a step's output: one output location holds one step's results`;
@@ -97,7 +108,8 @@ export function connectionProblem(conn: Connection, graph: CanvasGraph): string 
     const reach = downstreamSteps(graph, target.id);
     if (reach.has(source.id)) {
       const path: string[] = [];
-      for (let id: string | undefined = source.id; id !== undefined; id = reach.get(id)) path.unshift(byId.get(id)?.type === "step" ? describeNode(byId.get(id)!) : id);
+      for (let id: string | undefined = source.id; id !== undefined; id = reach.get(id))
+        path.unshift(byId.get(id)?.type === "step" ? describeNode(byId.get(id)!) : id);
       return `this would create a cycle (${[...path, describeNode(target)].join(" -> ")}): a step cannot read, directly or not, its own output`;
     }
   }

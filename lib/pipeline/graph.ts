@@ -53,7 +53,8 @@ export function graphProblems(def: PipelineDefinition): Problem[] {
       if (isParamRef(input)) {
         const p = params.get(input.param);
         if (!p) problems.push({ where: step.name, message: `input is bound to parameter '${input.param}', which is not defined` });
-        else if (p.type !== "dataset") problems.push({ where: step.name, message: `input is bound to parameter '${input.param}' of type ${p.type}: an input needs a dataset parameter` });
+        else if (p.type !== "dataset")
+          problems.push({ where: step.name, message: `input is bound to parameter '${input.param}' of type ${p.type}: an input needs a dataset parameter` });
       }
     }
     for (const [field, value] of Object.entries(step.parallelRunConfig)) {

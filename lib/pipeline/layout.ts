@@ -34,7 +34,7 @@ export function autoLayout(graph: CanvasGraph): CanvasGraph {
   }
   const positions = new Map<string, { x: number; y: number }>();
   for (const [d, ids] of layers) {
-    const sorted = [...ids].sort((a, b) => (byId.get(a)!.position.y - byId.get(b)!.position.y) || 0);
+    const sorted = [...ids].sort((a, b) => byId.get(a)!.position.y - byId.get(b)!.position.y || 0);
     sorted.forEach((id, i) => positions.set(id, { x: d * LAYER_GAP, y: i * ROW_GAP }));
   }
   return { nodes: graph.nodes.map((n) => ({ ...n, position: positions.get(n.id) ?? n.position })), edges: graph.edges };

@@ -41,7 +41,8 @@ export function designerProblems(graph: CanvasGraph, meta: DefinitionMeta, ctx: 
   for (const p of params) {
     const field = graph.nodes.find((n) => n.id === p.nodeId)?.type === "dataset" ? "parameterName" : "name";
     if (!p.name) problems.push(err(p.nodeId, "give the parameter a name", field));
-    else if (!PARAM_NAME.test(p.name)) problems.push(err(p.nodeId, `parameter name '${p.name}': use letters, digits and '_', starting with a letter or '_'`, field));
+    else if (!PARAM_NAME.test(p.name))
+      problems.push(err(p.nodeId, `parameter name '${p.name}': use letters, digits and '_', starting with a letter or '_'`, field));
     else if (paramTypes.has(p.name)) problems.push(err(p.nodeId, `parameter '${p.name}' is defined twice: parameter names are unique in a pipeline`, field));
     if (p.name) paramTypes.set(p.name, String(p.type));
   }
@@ -79,8 +80,16 @@ function nodeProblems(graph: CanvasGraph, node: CanvasNode, paramTypes: Map<stri
   switch (node.type) {
     case "dataset": {
       const d = node.data;
-      if (!d.dataset.trim()) out.push(err(node.id, d.mode === "parameter" ? "give the parameter's default dataset" : "choose a registered dataset or give datastore://<datastore>/<path>", "dataset"));
-      else if (!DATASTORE_PATH.test(d.dataset) && !VersionedName.safeParse(d.dataset).success) out.push(err(node.id, `'${d.dataset}' is neither a dataset name (mnist, mnist:2) nor datastore://<datastore>/<path>`, "dataset"));
+      if (!d.dataset.trim())
+        out.push(
+          err(
+            node.id,
+            d.mode === "parameter" ? "give the parameter's default dataset" : "choose a registered dataset or give datastore://<datastore>/<path>",
+            "dataset",
+          ),
+        );
+      else if (!DATASTORE_PATH.test(d.dataset) && !VersionedName.safeParse(d.dataset).success)
+        out.push(err(node.id, `'${d.dataset}' is neither a dataset name (mnist, mnist:2) nor datastore://<datastore>/<path>`, "dataset"));
       if (!connected) out.push(warn(node.id, `${describeNode(node)} is not connected to any step`));
       break;
     }
@@ -99,9 +108,11 @@ function nodeProblems(graph: CanvasGraph, node: CanvasNode, paramTypes: Map<stri
     case "parameter": {
       const d = node.data;
       const text = String(d.default).trim();
-      if (d.type === "int" && (text === "" || !Number.isInteger(Number(text)))) out.push(err(node.id, `default must be a whole number for an int parameter, got '${text}'`, "default"));
+      if (d.type === "int" && (text === "" || !Number.isInteger(Number(text))))
+        out.push(err(node.id, `default must be a whole number for an int parameter, got '${text}'`, "default"));
       if (d.type === "number" && (text === "" || !Number.isFinite(Number(text)))) out.push(err(node.id, `default must be a number, got '${text}'`, "default"));
-      if (d.type === "bool" && !["true", "false"].includes(text.toLowerCase())) out.push(err(node.id, `default must be true or false, got '${text}'`, "default"));
+      if (d.type === "bool" && !["true", "false"].includes(text.toLowerCase()))
+        out.push(err(node.id, `default must be true or false, got '${text}'`, "default"));
       if (d.type === "dataset" && !text) out.push(err(node.id, "give the default dataset (e.g. mnist)", "default"));
       break;
     }
@@ -135,15 +146,24 @@ function stepProblems(graph: CanvasGraph, node: CanvasNodeOf<"step">, paramTypes
   if (!node.data.name) out.push(err(id, "give the step a name (3-32 characters: lower-case letters, digits, '-')", "name"));
   else if (!name.success) out.push(err(id, `step name '${node.data.name}': ${name.error.issues.map((i) => i.message).join("; ")}`, "name"));
 
-  if (edgesInto(graph, id, "inputs").length === 0) out.push(err(id, `${describeNode(node)} has no input: connect a Dataset or an upstream step's output to its inputs`, "inputs"));
-  if (edgesFrom(graph, id, "output").length === 0) out.push(warn(id, `${describeNode(node)} has no Output node: results go to the workspace datastore under runs/<run id>/<step>`));
+  if (edgesInto(graph, id, "inputs").length === 0)
+    out.push(err(id, `${describeNode(node)} has no input: connect a Dataset or an upstream step's output to its inputs`, "inputs"));
+  if (edgesFrom(graph, id, "output").length === 0)
+    out.push(warn(id, `${describeNode(node)} has no Output node: results go to the workspace datastore under runs/<run id>/<step>`));
 
   const cfg = cleanConfig(node.data.parallelRunConfig);
   const checkBinding = (field: string, value: unknown, allowed?: string[]) => {
     if (!isParamRef(value)) return false;
     const type = paramTypes.get(value.param);
     if (type === undefined) out.push(err(id, `${field} is bound to parameter '${value.param}', which is not defined: add it from the palette`, field));
-    else if (type === "dataset" || (allowed && !allowed.includes(type))) out.push(err(id, `${field} is bound to '${value.param}', a ${type} parameter: bind it to a ${(allowed ?? ["string", "int", "number"]).join(" or ")} parameter`, field));
+    else if (type === "dataset" || (allowed && !allowed.includes(type)))
+      out.push(
+        err(
+          id,
+          `${field} is bound to '${value.param}', a ${type} parameter: bind it to a ${(allowed ?? ["string", "int", "number"]).join(" or ")} parameter`,
+          field,
+        ),
+      );
     return true;
   };
 
@@ -156,7 +176,8 @@ function stepProblems(graph: CanvasGraph, node: CanvasNodeOf<"step">, paramTypes
   if (scorer) {
     const model = scorer.model;
     if (!checkBinding("scorer.model", model, ["string"])) {
-      if (typeof model !== "string" || !model.trim()) out.push(err(id, "the built-in scorer needs a model: choose one or connect a Model node", "scorer.model"));
+      if (typeof model !== "string" || !model.trim())
+        out.push(err(id, "the built-in scorer needs a model: choose one or connect a Model node", "scorer.model"));
       else if (!VersionedName.safeParse(model).success) out.push(err(id, `model '${model}': use name or name:version`, "scorer.model"));
     }
   }
@@ -168,7 +189,11 @@ function stepProblems(graph: CanvasGraph, node: CanvasNodeOf<"step">, paramTypes
       if (meta.required) out.push(err(id, `${meta.snake} is required`, key));
       continue;
     }
-    if (meta.bindable && checkBinding(key, value, key === "loggingLevel" ? ["string"] : key === "miniBatchSize" ? ["int", "string"] : ["int", "number", "string"])) continue;
+    if (
+      meta.bindable &&
+      checkBinding(key, value, key === "loggingLevel" ? ["string"] : key === "miniBatchSize" ? ["int", "string"] : ["int", "number", "string"])
+    )
+      continue;
     const message = literalProblem(key, value, kind);
     if (message) out.push(err(id, message, key));
   }
@@ -180,10 +205,13 @@ function stepProblems(graph: CanvasGraph, node: CanvasNodeOf<"step">, paramTypes
   const scorerParsed = scorerSchema?.safeParse(scorer);
   if (scorer && !scorerSchema) out.push(err(id, `scorer kind '${String(scorer.kind)}' is not known: use onnx-image-classifier or onnx-tabular`, "scorer.kind"));
   else if (scorerParsed && !scorerParsed.success) {
-    for (const issue of scorerParsed.error.issues) out.push(err(id, `scorer.${issue.path.join(".")}: ${issue.message}`, `scorer.${String(issue.path[0] ?? "")}`));
+    for (const issue of scorerParsed.error.issues)
+      out.push(err(id, `scorer.${issue.path.join(".")}: ${issue.message}`, `scorer.${String(issue.path[0] ?? "")}`));
   } else {
     const parsed = ParallelRunConfig.safeParse(cfg);
-    if (!parsed.success) for (const issue of parsed.error.issues) out.push(err(id, `${issue.path.join(".") || "parallel_run_config"}: ${issue.message}`, String(issue.path[0] ?? "")));
+    if (!parsed.success)
+      for (const issue of parsed.error.issues)
+        out.push(err(id, `${issue.path.join(".") || "parallel_run_config"}: ${issue.message}`, String(issue.path[0] ?? "")));
   }
   return out;
 }
@@ -212,7 +240,9 @@ export function literalProblem(key: ConfigFieldKey, value: unknown, kind: DataKi
       return Number.isFinite(n) && n > 0 ? undefined : `${CONFIG_FIELDS[key].snake} must be a number of seconds > 0, got '${String(value)}'`;
     }
     case "loggingLevel":
-      return (LOGGING_LEVELS as readonly string[]).includes(String(value).toUpperCase()) ? undefined : `logging_level must be one of ${LOGGING_LEVELS.join(", ")}, got '${String(value)}'`;
+      return (LOGGING_LEVELS as readonly string[]).includes(String(value).toUpperCase())
+        ? undefined
+        : `logging_level must be one of ${LOGGING_LEVELS.join(", ")}, got '${String(value)}'`;
     case "appendRowFileName":
       return /[\\/]/.test(String(value)) ? "append_row_file_name is a file name, without folders" : undefined;
     default:

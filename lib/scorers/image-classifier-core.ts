@@ -49,7 +49,9 @@ export class ImageClassifier {
       const plan = planImageInput(signature, settings);
       const labels = settings.labels ?? (settings.labelsPath ? readLabelsFile(settings.labelsPath) : undefined);
       if (labels && plan.classes !== undefined && labels.length !== plan.classes) {
-        throw invalid(`${labels.length} labels were given but model output '${plan.outputName}' has ${plan.classes} classes; give one label per class, in output order`);
+        throw invalid(
+          `${labels.length} labels were given but model output '${plan.outputName}' has ${plan.classes} classes; give one label per class, in output order`,
+        );
       }
       return new ImageClassifier(session, plan, labels, settings.softmax, settings.inferenceBatchSize);
     } catch (error) {
@@ -92,7 +94,9 @@ export class ImageClassifier {
     const output = (await this.session.run({ [this.plan.inputName]: input }, [this.plan.outputName]))[this.plan.outputName];
     const scores = output?.data;
     if (!(scores instanceof Float32Array || scores instanceof Float64Array) || scores.length % n !== 0) {
-      throw invalid(`model output '${this.plan.outputName}' returned ${output?.type ?? "nothing"} ${JSON.stringify(output?.dims ?? [])} for ${n} images; expected class scores [N, classes]`);
+      throw invalid(
+        `model output '${this.plan.outputName}' returned ${output?.type ?? "nothing"} ${JSON.stringify(output?.dims ?? [])} for ${n} images; expected class scores [N, classes]`,
+      );
     }
     const classes = scores.length / n;
     if (this.labels && this.labels.length !== classes) {
@@ -115,4 +119,3 @@ function readImage(path: string, name: string): Uint8Array {
     throw invalid(`${name}: cannot read the file (${code ?? errorMessage(error)})`);
   }
 }
-

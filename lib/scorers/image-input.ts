@@ -20,10 +20,7 @@ export interface ImageInputPlan {
   summary: string;
 }
 
-type ImageSettings = Pick<
-  ResolvedImageClassifierSettings,
-  "inputName" | "outputName" | "layout" | "color" | "width" | "height" | "scale" | "mean" | "std"
->;
+type ImageSettings = Pick<ResolvedImageClassifierSettings, "inputName" | "outputName" | "layout" | "color" | "width" | "height" | "scale" | "mean" | "std">;
 
 interface Geometry {
   color: ColorMode;
@@ -46,10 +43,13 @@ export function planImageInput(signature: ModelSignature, settings: ImageSetting
   if (input.type !== "float32") throw invalid(`${where} has element type ${input.type}; the image classifier feeds float32 tensors`);
 
   const geometry =
-    input.shape.length === 4 ? planRank4(input, settings, where)
-    : input.shape.length === 3 ? planRank3(input, settings, where)
-    : input.shape.length === 2 ? planFlat(input, settings, where)
-    : unsupportedRank(input, where);
+    input.shape.length === 4
+      ? planRank4(input, settings, where)
+      : input.shape.length === 3
+        ? planRank3(input, settings, where)
+        : input.shape.length === 2
+          ? planFlat(input, settings, where)
+          : unsupportedRank(input, where);
 
   const channels = channelsOf(geometry.color);
   checkPerChannel("mean", settings.mean, channels);
@@ -82,7 +82,9 @@ function planRank4(input: TensorInfo, settings: ImageSettings, where: string): G
   const modelChannels = fixedDim(input.shape, channelAxis);
   if (modelChannels !== undefined && modelChannels !== 1 && modelChannels !== 3) {
     const hint = settings.layout === "auto" ? "" : `; check layout (set to ${settings.layout})`;
-    throw invalid(`${where} has ${modelChannels} channels at axis ${channelAxis} for layout ${layout}; the image classifier feeds 1 (grayscale) or 3 (rgb) channels${hint}`);
+    throw invalid(
+      `${where} has ${modelChannels} channels at axis ${channelAxis} for layout ${layout}; the image classifier feeds 1 (grayscale) or 3 (rgb) channels${hint}`,
+    );
   }
   const color = fitColor(settings.color, modelChannels, where, layout);
   const height = fitSize("height", settings.height, fixedDim(input.shape, hAxis), where);
@@ -141,8 +143,11 @@ function planFlat(input: TensorInfo, settings: ImageSettings, where: string): Ge
       if (side * side === pixels) return flat(color, side, side);
     }
   }
-  const size = settings.width !== undefined || settings.height !== undefined ? `width ${settings.width ?? "?"} x height ${settings.height ?? "?"}` : "a square image";
-  throw invalid(`${where} takes ${values} values per image, which does not fit ${size} with color '${settings.color}'; set width, height and color so that width x height x channels = ${values}`);
+  const size =
+    settings.width !== undefined || settings.height !== undefined ? `width ${settings.width ?? "?"} x height ${settings.height ?? "?"}` : "a square image";
+  throw invalid(
+    `${where} takes ${values} values per image, which does not fit ${size} with color '${settings.color}'; set width, height and color so that width x height x channels = ${values}`,
+  );
 }
 
 function unsupportedRank(input: TensorInfo, where: string): never {

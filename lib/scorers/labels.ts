@@ -10,7 +10,10 @@ export function readLabelsFile(path: string): string[] {
   } catch (error) {
     throw invalid(`labels file ${basename(path)} cannot be read: ${errorMessage(error)}`);
   }
-  const labels = text.replace(/^\uFEFF/, "").split(/\r?\n/).map((line) => line.trim());
+  const labels = text
+    .replace(/^\uFEFF/, "")
+    .split(/\r?\n/)
+    .map((line) => line.trim());
   while (labels.length > 0 && labels[labels.length - 1] === "") labels.pop();
   if (labels.length === 0) throw invalid(`labels file ${basename(path)} is empty: write one class label per line`);
   return labels;

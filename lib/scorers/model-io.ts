@@ -12,7 +12,9 @@ export function pickInput(signature: ModelSignature, name: string | undefined, s
   const input = name === undefined ? signature.inputs[0] : signature.inputs.find((i) => i.name === name);
   if (!input) {
     throw invalid(
-      name === undefined ? "the model has no inputs" : `the model has no input named '${name}'; its inputs are ${list(signature.inputs)}: set inputName to one of them`,
+      name === undefined
+        ? "the model has no inputs"
+        : `the model has no input named '${name}'; its inputs are ${list(signature.inputs)}: set inputName to one of them`,
     );
   }
   if (signature.inputs.length > 1) {
@@ -24,9 +26,7 @@ export function pickInput(signature: ModelSignature, name: string | undefined, s
 export function pickOutput(signature: ModelSignature, name: string | undefined): TensorInfo {
   const output = name === undefined ? signature.outputs[0] : signature.outputs.find((o) => o.name === name);
   if (!output) {
-    throw invalid(
-      name === undefined ? "the model has no outputs" : `the model has no output named '${name}'; its outputs are ${list(signature.outputs)}`,
-    );
+    throw invalid(name === undefined ? "the model has no outputs" : `the model has no output named '${name}'; its outputs are ${list(signature.outputs)}`);
   }
   return output;
 }

@@ -21,24 +21,26 @@ export interface TabularPlan {
 }
 
 /** Fits the tabular settings to the model: one float32 input [N, columns], tensor outputs. */
-export function planTabular(
-  signature: ModelSignature,
-  settings: Pick<ResolvedTabularScorerSettings, "inputName" | "columns" | "outputs">,
-): TabularPlan {
+export function planTabular(signature: ModelSignature, settings: Pick<ResolvedTabularScorerSettings, "inputName" | "columns" | "outputs">): TabularPlan {
   const input = pickInput(signature, settings.inputName, "tabular scorer");
   const where = `model input ${describeTensor(input)}`;
   if (input.type !== "float32") throw invalid(`${where} has element type ${input.type}; the tabular scorer feeds float32 tensors`);
   if (input.shape.length !== 2) throw invalid(`${where} has rank ${input.shape.length}; the tabular scorer feeds [rows, columns] inputs`);
   const features = fixedDim(input.shape, 1);
   if (features !== undefined && features !== settings.columns.length) {
-    throw invalid(`${where} takes ${features} values per row but columns lists ${settings.columns.length} (${settings.columns.join(", ")}); list ${features} columns in the model's order`);
+    throw invalid(
+      `${where} takes ${features} values per row but columns lists ${settings.columns.length} (${settings.columns.join(", ")}); list ${features} columns in the model's order`,
+    );
   }
   const known = signature.outputs.map(describeTensor).join(", ");
   const requested = settings.outputs ?? signature.outputs.filter((o) => o.type !== "non-tensor").map((o) => ({ name: o.name, column: undefined }));
   const outputs = requested.map(({ name, column }) => {
     const output = signature.outputs.find((o) => o.name === name);
     if (!output) throw invalid(`the model has no output named '${name}'; its outputs are ${known}`);
-    if (output.type === "non-tensor") throw invalid(`model output '${name}' is not a tensor (a sequence or map); the tabular scorer appends tensor outputs only: pick others in outputs (${known})`);
+    if (output.type === "non-tensor")
+      throw invalid(
+        `model output '${name}' is not a tensor (a sequence or map); the tabular scorer appends tensor outputs only: pick others in outputs (${known})`,
+      );
     return { name, column: column ?? name };
   });
   if (outputs.length === 0) throw invalid(`the model has no tensor outputs to append (outputs: ${known})`);

@@ -36,7 +36,9 @@ export class TabularScorer {
     const { columns } = this.plan;
     const absent = columns.filter((c) => !dataColumns.includes(c));
     if (absent.length > 0 && rows.length > 0) {
-      throw invalid(`column${absent.length > 1 ? "s" : ""} ${absent.map((c) => `'${c}'`).join(", ")} not in the data (its columns: ${dataColumns.join(", ")}); fix columns in the scorer settings`);
+      throw invalid(
+        `column${absent.length > 1 ? "s" : ""} ${absent.map((c) => `'${c}'`).join(", ")} not in the data (its columns: ${dataColumns.join(", ")}); fix columns in the scorer settings`,
+      );
     }
     const good: number[] = [];
     const features = new Float32Array(rows.length * columns.length);

@@ -30,29 +30,41 @@ export async function registerDataset(db: Db, input: RegisterDatasetInput): Prom
     if (!parsed.success) throw invalid(`Tabular options of '${input.name}': ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
     options = parsed.data;
   }
-  return allocatingVersion(`Dataset '${input.name}'`, () => db.$transaction(async (tx) => {
-    // The upsert's update locks the dataset row: concurrent registrations of a name take turns.
-    const dataset = await tx.dataset.upsert({
-      where: { name: input.name },
-      create: { id: newId("dset"), name: input.name, kind: input.kind, description: input.description },
-      update: { name: input.name },
-    });
-    if (dataset.kind !== input.kind) {
-      throw invalid(`Dataset '${input.name}' is a ${dataset.kind} dataset; a new version must be too`);
-    }
-    const last = await tx.datasetVersion.findFirst({ where: { datasetId: dataset.id }, orderBy: { version: "desc" } });
-    const row = await tx.datasetVersion.create({
-      data: {
-        id: newId("dsv"),
-        datasetId: dataset.id,
-        version: (last?.version ?? 0) + 1,
-        datastoreId: store.id,
-        paths: JSON.stringify(input.paths),
-        options: options ? JSON.stringify(options) : null,
-      },
-    });
-    return { id: row.id, name: dataset.name, kind: input.kind, version: row.version, datastore: store.name, paths: input.paths, options, description: dataset.description ?? undefined, createdAt: row.createdAt };
-  }));
+  return allocatingVersion(`Dataset '${input.name}'`, () =>
+    db.$transaction(async (tx) => {
+      // The upsert's update locks the dataset row: concurrent registrations of a name take turns.
+      const dataset = await tx.dataset.upsert({
+        where: { name: input.name },
+        create: { id: newId("dset"), name: input.name, kind: input.kind, description: input.description },
+        update: { name: input.name },
+      });
+      if (dataset.kind !== input.kind) {
+        throw invalid(`Dataset '${input.name}' is a ${dataset.kind} dataset; a new version must be too`);
+      }
+      const last = await tx.datasetVersion.findFirst({ where: { datasetId: dataset.id }, orderBy: { version: "desc" } });
+      const row = await tx.datasetVersion.create({
+        data: {
+          id: newId("dsv"),
+          datasetId: dataset.id,
+          version: (last?.version ?? 0) + 1,
+          datastoreId: store.id,
+          paths: JSON.stringify(input.paths),
+          options: options ? JSON.stringify(options) : null,
+        },
+      });
+      return {
+        id: row.id,
+        name: dataset.name,
+        kind: input.kind,
+        version: row.version,
+        datastore: store.name,
+        paths: input.paths,
+        options,
+        description: dataset.description ?? undefined,
+        createdAt: row.createdAt,
+      };
+    }),
+  );
 }
 
 /**

@@ -36,7 +36,10 @@ async function assertNameFree(db: Db, name: string, exceptId?: string) {
 }
 
 async function row(db: Db, id: string) {
-  const p = await db.pipeline.findUnique({ where: { id }, include: { versions: { orderBy: { version: "desc" }, take: 1 }, _count: { select: { runs: true } } } });
+  const p = await db.pipeline.findUnique({
+    where: { id },
+    include: { versions: { orderBy: { version: "desc" }, take: 1 }, _count: { select: { runs: true } } },
+  });
   if (!p) throw notFound(`Pipeline '${id}' does not exist (it may have been deleted)`);
   return p;
 }
@@ -70,10 +73,22 @@ function view(p: Awaited<ReturnType<typeof row>>): PipelineDraftView {
 
 export async function listPipelineSummaries(db: Db, search?: string): Promise<PipelineSummary[]> {
   const term = search?.trim().toLowerCase();
-  const rows = await db.pipeline.findMany({ where: { archivedAt: null }, orderBy: { name: "asc" }, include: { versions: { orderBy: { version: "desc" }, take: 1 }, _count: { select: { runs: true } } } });
+  const rows = await db.pipeline.findMany({
+    where: { archivedAt: null },
+    orderBy: { name: "asc" },
+    include: { versions: { orderBy: { version: "desc" }, take: 1 }, _count: { select: { runs: true } } },
+  });
   return rows
     .filter((p) => !term || p.name.toLowerCase().includes(term) || (p.description ?? "").toLowerCase().includes(term))
-    .map((p) => ({ id: p.id, name: p.name, description: p.description ?? undefined, latestVersion: p.versions[0]?.version ?? 0, runs: p._count.runs, hasDraft: p.draft !== null, updatedAt: p.updatedAt }));
+    .map((p) => ({
+      id: p.id,
+      name: p.name,
+      description: p.description ?? undefined,
+      latestVersion: p.versions[0]?.version ?? 0,
+      runs: p._count.runs,
+      hasDraft: p.draft !== null,
+      updatedAt: p.updatedAt,
+    }));
 }
 
 export async function getPipelineDraft(db: Db, id: string): Promise<PipelineDraftView> {
@@ -84,7 +99,9 @@ export async function createPipelineDraft(db: Db, input: { name: string; descrip
   checkName(input.name);
   await assertNameFree(db, input.name);
   const id = newId("pl");
-  await db.pipeline.create({ data: { id, name: input.name, description: input.description, draft: JSON.stringify(input.canvas ?? emptyCanvas()), draftRevision: 1 } });
+  await db.pipeline.create({
+    data: { id, name: input.name, description: input.description, draft: JSON.stringify(input.canvas ?? emptyCanvas()), draftRevision: 1 },
+  });
   return getPipelineDraft(db, id);
 }
 
@@ -92,12 +109,20 @@ export async function createPipelineDraft(db: Db, input: { name: string; descrip
  * Saves the draft only if nobody saved since `expectedRevision` (two tabs never overwrite each
  * other silently); the conflict names the revision to reload.
  */
-export async function saveDraft(db: Db, id: string, input: { canvas: CanvasGraph; expectedRevision: number; description?: string }): Promise<{ revision: number; updatedAt: Date }> {
+export async function saveDraft(
+  db: Db,
+  id: string,
+  input: { canvas: CanvasGraph; expectedRevision: number; description?: string },
+): Promise<{ revision: number; updatedAt: Date }> {
   const canvas = CanvasGraph.safeParse(input.canvas);
   if (!canvas.success) throw invalid(`The canvas is not valid: ${formatIssues(canvas.error, input.canvas)}`);
   const updated = await db.pipeline.updateMany({
     where: { id, draftRevision: input.expectedRevision },
-    data: { draft: JSON.stringify(canvas.data), draftRevision: { increment: 1 }, ...(input.description !== undefined ? { description: input.description } : {}) },
+    data: {
+      draft: JSON.stringify(canvas.data),
+      draftRevision: { increment: 1 },
+      ...(input.description !== undefined ? { description: input.description } : {}),
+    },
   });
   const current = await db.pipeline.findUnique({ where: { id } });
   if (!current) throw notFound(`Pipeline '${id}' does not exist (it may have been deleted)`);
@@ -141,7 +166,9 @@ export async function draftDefinition(db: Db, id: string) {
   const meta = { name: draft.name, description: draft.description };
   const problems = blockingProblems(designerProblems(draft.canvas, meta, { datasetKinds: await datasetKinds(db) }));
   if (problems.length) {
-    throw invalid(`Pipeline '${draft.name}' has ${problems.length} problem${problems.length > 1 ? "s" : ""}: ${problems.map((p) => p.message).join("; ")}`, { problems });
+    throw invalid(`Pipeline '${draft.name}' has ${problems.length} problem${problems.length > 1 ? "s" : ""}: ${problems.map((p) => p.message).join("; ")}`, {
+      problems,
+    });
   }
   return { draft, definition: canvasToDefinition(draft.canvas, meta) };
 }
@@ -150,7 +177,11 @@ export async function draftDefinition(db: Db, id: string) {
 export async function publishDraft(db: Db, id: string, expectedRevision?: number): Promise<PipelineVersionView & { created: boolean }> {
   const { draft, definition } = await draftDefinition(db, id);
   if (expectedRevision !== undefined && expectedRevision !== draft.revision) {
-    throw new AppError("conflict", `The draft was saved elsewhere (revision ${draft.revision}) after you loaded revision ${expectedRevision}: reload before publishing`, { revision: draft.revision });
+    throw new AppError(
+      "conflict",
+      `The draft was saved elsewhere (revision ${draft.revision}) after you loaded revision ${expectedRevision}: reload before publishing`,
+      { revision: draft.revision },
+    );
   }
   return publishPipeline(db, definition);
 }

@@ -36,19 +36,21 @@ export async function registerModel(db: Db, modelsDir: string, input: RegisterMo
   mkdirSync(dirname(staging), { recursive: true });
   copyFileSync(input.file, staging);
   try {
-    return await allocatingVersion(`Model '${input.name}'`, () => db.$transaction(async (tx) => {
-      // The upsert's update locks the model row: concurrent registrations of a name take turns.
-      const model = await tx.model.upsert({ where: { name: input.name }, create: { id: newId("mdl"), name: input.name }, update: { name: input.name } });
-      const last = await tx.modelVersion.findFirst({ where: { modelId: model.id }, orderBy: { version: "desc" } });
-      const version = (last?.version ?? 0) + 1;
-      const filePath = join(modelsDir, input.name, String(version), basename(input.file).endsWith(".onnx") ? basename(input.file) : "model.onnx");
-      const row = await tx.modelVersion.create({ data: versionRow(model.id, version, filePath) });
-      // A file left by a try that did not commit is replaced.
-      mkdirSync(dirname(filePath), { recursive: true });
-      rmSync(filePath, { force: true });
-      linkSync(staging, filePath);
-      return modelVersionView(model.name, row);
-    }));
+    return await allocatingVersion(`Model '${input.name}'`, () =>
+      db.$transaction(async (tx) => {
+        // The upsert's update locks the model row: concurrent registrations of a name take turns.
+        const model = await tx.model.upsert({ where: { name: input.name }, create: { id: newId("mdl"), name: input.name }, update: { name: input.name } });
+        const last = await tx.modelVersion.findFirst({ where: { modelId: model.id }, orderBy: { version: "desc" } });
+        const version = (last?.version ?? 0) + 1;
+        const filePath = join(modelsDir, input.name, String(version), basename(input.file).endsWith(".onnx") ? basename(input.file) : "model.onnx");
+        const row = await tx.modelVersion.create({ data: versionRow(model.id, version, filePath) });
+        // A file left by a try that did not commit is replaced.
+        mkdirSync(dirname(filePath), { recursive: true });
+        rmSync(filePath, { force: true });
+        linkSync(staging, filePath);
+        return modelVersionView(model.name, row);
+      }),
+    );
   } finally {
     rmSync(staging, { force: true });
   }

@@ -30,22 +30,40 @@ export function validateDefinition(input: unknown): PipelineDefinition {
 export async function publishPipeline(db: Db, input: unknown): Promise<PipelineVersionView & { created: boolean }> {
   const def = validateDefinition(input);
   const json = JSON.stringify(def);
-  return allocatingVersion(`Pipeline '${def.name}'`, () => db.$transaction(async (tx) => {
-    // The upsert's update locks the pipeline row: concurrent publications of a name take turns.
-    const pipeline = await tx.pipeline.upsert({
-      where: { name: def.name },
-      create: { id: newId("pl"), name: def.name, description: def.description },
-      update: { name: def.name },
-    });
-    const last = await tx.pipelineVersion.findFirst({ where: { pipelineId: pipeline.id }, orderBy: { version: "desc" } });
-    if (last && last.definition === json) {
-      return { pipelineId: pipeline.id, versionId: last.id, name: pipeline.name, version: last.version, definition: def, createdAt: last.createdAt, created: false };
-    }
-    const row = await tx.pipelineVersion.create({
-      data: { id: newId("plv"), pipelineId: pipeline.id, version: (last?.version ?? 0) + 1, definition: json },
-    });
-    return { pipelineId: pipeline.id, versionId: row.id, name: pipeline.name, version: row.version, definition: def, createdAt: row.createdAt, created: true };
-  }));
+  return allocatingVersion(`Pipeline '${def.name}'`, () =>
+    db.$transaction(async (tx) => {
+      // The upsert's update locks the pipeline row: concurrent publications of a name take turns.
+      const pipeline = await tx.pipeline.upsert({
+        where: { name: def.name },
+        create: { id: newId("pl"), name: def.name, description: def.description },
+        update: { name: def.name },
+      });
+      const last = await tx.pipelineVersion.findFirst({ where: { pipelineId: pipeline.id }, orderBy: { version: "desc" } });
+      if (last && last.definition === json) {
+        return {
+          pipelineId: pipeline.id,
+          versionId: last.id,
+          name: pipeline.name,
+          version: last.version,
+          definition: def,
+          createdAt: last.createdAt,
+          created: false,
+        };
+      }
+      const row = await tx.pipelineVersion.create({
+        data: { id: newId("plv"), pipelineId: pipeline.id, version: (last?.version ?? 0) + 1, definition: json },
+      });
+      return {
+        pipelineId: pipeline.id,
+        versionId: row.id,
+        name: pipeline.name,
+        version: row.version,
+        definition: def,
+        createdAt: row.createdAt,
+        created: true,
+      };
+    }),
+  );
 }
 
 export async function getPipelineVersion(db: Db, name: string, version?: number): Promise<PipelineVersionView> {
@@ -53,12 +71,30 @@ export async function getPipelineVersion(db: Db, name: string, version?: number)
   if (!pipeline) throw notFound(`Pipeline '${name}' does not exist (see \`prs pipeline list\`)`);
   const row = await db.pipelineVersion.findFirst({ where: { pipelineId: pipeline.id, ...(version ? { version } : {}) }, orderBy: { version: "desc" } });
   if (!row) throw notFound(version ? `Pipeline '${name}' has no version ${version}` : `Pipeline '${name}' has no published version yet`);
-  return { pipelineId: pipeline.id, versionId: row.id, name: pipeline.name, version: row.version, definition: PipelineDefinition.parse(JSON.parse(row.definition)), createdAt: row.createdAt };
+  return {
+    pipelineId: pipeline.id,
+    versionId: row.id,
+    name: pipeline.name,
+    version: row.version,
+    definition: PipelineDefinition.parse(JSON.parse(row.definition)),
+    createdAt: row.createdAt,
+  };
 }
 
 export async function listPipelines(db: Db) {
-  const rows = await db.pipeline.findMany({ where: { archivedAt: null }, orderBy: { name: "asc" }, include: { versions: { orderBy: { version: "desc" }, take: 1 }, _count: { select: { runs: true } } } });
-  return rows.map((p) => ({ id: p.id, name: p.name, description: p.description, latestVersion: p.versions[0]?.version ?? 0, runs: p._count.runs, updatedAt: p.updatedAt }));
+  const rows = await db.pipeline.findMany({
+    where: { archivedAt: null },
+    orderBy: { name: "asc" },
+    include: { versions: { orderBy: { version: "desc" }, take: 1 }, _count: { select: { runs: true } } },
+  });
+  return rows.map((p) => ({
+    id: p.id,
+    name: p.name,
+    description: p.description,
+    latestVersion: p.versions[0]?.version ?? 0,
+    runs: p._count.runs,
+    updatedAt: p.updatedAt,
+  }));
 }
 
 /**

@@ -65,7 +65,8 @@ async function deleteVersions(db: Db, store: VersionedStore, ref: string): Promi
   if (!parent) throw notFound(`${Noun} '${name}' is not registered (see \`prs ${store.noun} list\`)`);
   const rows = await store.versions(parent.id);
   const targets = rows.filter((r) => !r.archivedAt && (version === undefined || r.version === version));
-  if (targets.length === 0) throw notFound(version ? `${Noun} '${name}' has no version ${version} to delete` : `${Noun} '${name}' has no version left to delete`);
+  if (targets.length === 0)
+    throw notFound(version ? `${Noun} '${name}' has no version ${version} to delete` : `${Noun} '${name}' has no version left to delete`);
   const uses: Uses = { pipelines: await pipelineUses(db), runs: await runUses(db) };
   const refusals: string[] = [];
   const remove: VersionRow[] = [];
@@ -77,50 +78,64 @@ async function deleteVersions(db: Db, store: VersionedStore, ref: string): Promi
   }
   if (refusals.length) throw conflict(refusals.join(". "));
   await store.apply(parent.id, remove, archive);
-  return outcome(store.noun, remove.map((r) => `${name}:${r.version}`), archive.map((r) => `${name}:${r.version}`));
+  return outcome(
+    store.noun,
+    remove.map((r) => `${name}:${r.version}`),
+    archive.map((r) => `${name}:${r.version}`),
+  );
 }
 
 function outcome(noun: string, deleted: string[], archived: string[]): DeleteOutcome {
   const parts = [
     deleted.length ? `deleted ${noun} ${deleted.map((d) => `'${d}'`).join(", ")}` : "",
-    archived.length ? `archived ${noun} ${archived.map((d) => `'${d}'`).join(", ")} (finished runs used ${archived.length > 1 ? "them" : "it"}: hidden from lists, their history is kept)` : "",
+    archived.length
+      ? `archived ${noun} ${archived.map((d) => `'${d}'`).join(", ")} (finished runs used ${archived.length > 1 ? "them" : "it"}: hidden from lists, their history is kept)`
+      : "",
   ];
   return { deleted, archived, message: parts.filter(Boolean).join("; ") };
 }
 
 /** `prs dataset delete mnist:2` (one version) or `mnist` (every version). */
 export function deleteDataset(db: Db, ref: string): Promise<DeleteOutcome> {
-  return deleteVersions(db, {
-    noun: "dataset",
-    pick: (r) => r.datasets,
-    parent: (name) => db.dataset.findUnique({ where: { name }, select: { id: true } }),
-    versions: (id) => db.datasetVersion.findMany({ where: { datasetId: id }, select: { id: true, version: true, createdAt: true, archivedAt: true } }),
-    apply: (id, remove, archive) =>
-      db.$transaction(async (tx) => {
-        await tx.datasetVersion.deleteMany({ where: { id: { in: remove.map((r) => r.id) } } });
-        await tx.datasetVersion.updateMany({ where: { id: { in: archive.map((r) => r.id) } }, data: { archivedAt: new Date() } });
-        if ((await tx.datasetVersion.count({ where: { datasetId: id } })) === 0) await tx.dataset.delete({ where: { id } });
-      }),
-  }, ref);
+  return deleteVersions(
+    db,
+    {
+      noun: "dataset",
+      pick: (r) => r.datasets,
+      parent: (name) => db.dataset.findUnique({ where: { name }, select: { id: true } }),
+      versions: (id) => db.datasetVersion.findMany({ where: { datasetId: id }, select: { id: true, version: true, createdAt: true, archivedAt: true } }),
+      apply: (id, remove, archive) =>
+        db.$transaction(async (tx) => {
+          await tx.datasetVersion.deleteMany({ where: { id: { in: remove.map((r) => r.id) } } });
+          await tx.datasetVersion.updateMany({ where: { id: { in: archive.map((r) => r.id) } }, data: { archivedAt: new Date() } });
+          if ((await tx.datasetVersion.count({ where: { datasetId: id } })) === 0) await tx.dataset.delete({ where: { id } });
+        }),
+    },
+    ref,
+  );
 }
 
 /** `prs model delete mnist:2` (one version) or `mnist` (every version); deleted versions' files go too. */
 export function deleteModel(db: Db, ref: string): Promise<DeleteOutcome> {
-  return deleteVersions(db, {
-    noun: "model",
-    pick: (r) => r.models,
-    parent: (name) => db.model.findUnique({ where: { name }, select: { id: true } }),
-    versions: (id) => db.modelVersion.findMany({ where: { modelId: id }, select: { id: true, version: true, createdAt: true, archivedAt: true } }),
-    apply: async (id, remove, archive) => {
-      const files = await db.modelVersion.findMany({ where: { id: { in: remove.map((r) => r.id) } }, select: { version: true, filePath: true } });
-      await db.$transaction(async (tx) => {
-        await tx.modelVersion.deleteMany({ where: { id: { in: remove.map((r) => r.id) } } });
-        await tx.modelVersion.updateMany({ where: { id: { in: archive.map((r) => r.id) } }, data: { archivedAt: new Date() } });
-        if ((await tx.modelVersion.count({ where: { modelId: id } })) === 0) await tx.model.delete({ where: { id } });
-      });
-      for (const f of files) await removeModelFile(f.filePath, f.version);
+  return deleteVersions(
+    db,
+    {
+      noun: "model",
+      pick: (r) => r.models,
+      parent: (name) => db.model.findUnique({ where: { name }, select: { id: true } }),
+      versions: (id) => db.modelVersion.findMany({ where: { modelId: id }, select: { id: true, version: true, createdAt: true, archivedAt: true } }),
+      apply: async (id, remove, archive) => {
+        const files = await db.modelVersion.findMany({ where: { id: { in: remove.map((r) => r.id) } }, select: { version: true, filePath: true } });
+        await db.$transaction(async (tx) => {
+          await tx.modelVersion.deleteMany({ where: { id: { in: remove.map((r) => r.id) } } });
+          await tx.modelVersion.updateMany({ where: { id: { in: archive.map((r) => r.id) } }, data: { archivedAt: new Date() } });
+          if ((await tx.modelVersion.count({ where: { modelId: id } })) === 0) await tx.model.delete({ where: { id } });
+        });
+        for (const f of files) await removeModelFile(f.filePath, f.version);
+      },
     },
-  }, ref);
+    ref,
+  );
 }
 
 /** The stored copy of a deleted version, and its folder when that is left empty. */
@@ -132,7 +147,10 @@ async function removeModelFile(filePath: string, version: number): Promise<void>
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new AppError("unavailable", `model version ${version} was deleted, but its stored file could not be removed (${code}): remove it from the models folder by hand`);
+    throw new AppError(
+      "unavailable",
+      `model version ${version} was deleted, but its stored file could not be removed (${code}): remove it from the models folder by hand`,
+    );
   }
 }
 
@@ -142,13 +160,19 @@ async function removeModelFile(filePath: string, version: number): Promise<void>
  * `<name>.deleted-<id>`, freeing the name) when finished runs or archived datasets refer to it.
  */
 export async function deleteDatastore(db: Db, name: string): Promise<DeleteOutcome> {
-  if (name === DEFAULT_DATASTORE) throw conflict(`datastore '${name}' is the default datastore (outputs go there unless a step names another) and cannot be deleted`);
+  if (name === DEFAULT_DATASTORE)
+    throw conflict(`datastore '${name}' is the default datastore (outputs go there unless a step names another) and cannot be deleted`);
   const row = await db.datastore.findUnique({ where: { name } });
   if (!row || row.archivedAt) throw notFound(`Datastore '${name}' is not registered (see \`prs datastore list\`)`);
-  const held = await db.datasetVersion.findMany({ where: { datastoreId: row.id }, select: { version: true, archivedAt: true, dataset: { select: { name: true } } } });
+  const held = await db.datasetVersion.findMany({
+    where: { datastoreId: row.id },
+    select: { version: true, archivedAt: true, dataset: { select: { name: true } } },
+  });
   const live = held.filter((d) => !d.archivedAt).map((d) => `'${d.dataset.name}:${d.version}'`);
   if (live.length) {
-    throw conflict(`datastore '${name}' holds dataset ${live.slice(0, 5).join(", ")}${live.length > 5 ? ` and ${live.length - 5} more` : ""}; delete ${live.length > 1 ? "those datasets" : "that dataset"} first`);
+    throw conflict(
+      `datastore '${name}' holds dataset ${live.slice(0, 5).join(", ")}${live.length > 5 ? ` and ${live.length - 5} more` : ""}; delete ${live.length > 1 ? "those datasets" : "that dataset"} first`,
+    );
   }
   const pipelines = (await pipelineUses(db)).filter((p) => p.refs.datastores.includes(name));
   const runs = (await runUses(db)).filter((r) => r.refs.datastores.includes(name));

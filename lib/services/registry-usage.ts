@@ -112,10 +112,7 @@ export async function runUses(db: Db): Promise<RunUse[]> {
  * by pipeline 'digit-identification' version 2; delete or archive that pipeline first".
  */
 export function usedByMessage(what: string, pipelines: PipelineUse[], runs: RunUse[]): string {
-  const users = [
-    ...pipelines.map((p) => `pipeline '${p.pipeline}' version ${p.version}`),
-    ...runs.map((r) => `run ${r.id} (${r.status})`),
-  ];
+  const users = [...pipelines.map((p) => `pipeline '${p.pipeline}' version ${p.version}`), ...runs.map((r) => `run ${r.id} (${r.status})`)];
   const shown = users.slice(0, 3).join(", ") + (users.length > 3 ? ` and ${users.length - 3} more` : "");
   const advice = [
     pipelines.length ? `delete or archive ${new Set(pipelines.map((p) => p.pipeline)).size > 1 ? "those pipelines" : "that pipeline"} first` : "",

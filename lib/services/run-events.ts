@@ -65,7 +65,11 @@ export async function buildSnapshot(db: Db, runId: string): Promise<RunSnapshot>
     const e = ProgressEvent.safeParse(JSON.parse(row.payload));
     if (!e.success) continue;
     latestProgress.set(e.data.step, e.data);
-    (throughput[e.data.step] ??= []).push({ at: e.data.at, items: e.data.counters.succeededItems + e.data.counters.failedItems, itemsPerSecond: e.data.itemsPerSecond });
+    (throughput[e.data.step] ??= []).push({
+      at: e.data.at,
+      items: e.data.counters.succeededItems + e.data.counters.failedItems,
+      itemsPerSecond: e.data.itemsPerSecond,
+    });
   }
   for (const [step, points] of Object.entries(throughput)) throughput[step] = downsample(points, MAX_THROUGHPUT_POINTS);
   const workers: Record<string, WorkersEvent["processes"]> = {};

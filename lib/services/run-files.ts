@@ -25,18 +25,23 @@ async function stepOf(db: Db, runId: string, stepName?: string) {
 export async function outputFile(db: Db, runId: string, stepName?: string) {
   const { run, step } = await stepOf(db, runId, stepName);
   const config = parseColumn(StoredStepOutput, step.config, `Config of step ${step.stepName}`);
-  if (config.outputAction !== "append_row") throw invalid(`Step '${step.stepName}' uses output_action ${config.outputAction}: its script writes its own files to ${step.outputDir}`);
+  if (config.outputAction !== "append_row")
+    throw invalid(`Step '${step.stepName}' uses output_action ${config.outputAction}: its script writes its own files to ${step.outputDir}`);
   const fileName = config.appendRowFileName;
   const path = join(/*turbopackIgnore: true*/ step.outputDir, fileName);
   // The engine records the size of the output it wrote whole; a file by that name that this
   // step did not finish writing (an earlier run's, or one changed since) is not served as its output.
   const finished = hasStepOutput(step.status) || config.outputBytes !== undefined;
   if (!finished || !existsSync(path)) {
-    throw notFound(`The output of step '${step.stepName}' is not written${step.statusReason && step.status === "failed" ? `: ${step.statusReason}` : ` yet (run ${run.status})`}`);
+    throw notFound(
+      `The output of step '${step.stepName}' is not written${step.statusReason && step.status === "failed" ? `: ${step.statusReason}` : ` yet (run ${run.status})`}`,
+    );
   }
   const size = statSync(path).size;
   if (config.outputBytes !== undefined && size !== config.outputBytes) {
-    throw conflict(`The output file of step '${step.stepName}' (${path}) has ${size} bytes but the run wrote ${config.outputBytes}: it was changed or cut short after the run, so it is not served`);
+    throw conflict(
+      `The output file of step '${step.stepName}' (${path}) has ${size} bytes but the run wrote ${config.outputBytes}: it was changed or cut short after the run, so it is not served`,
+    );
   }
   return { path, fileName, step: step.stepName, hasHeader: config.columns === true, size };
 }
@@ -66,8 +71,6 @@ export function downloadName(fileName: string): string {
   return /\.(csv|txt)$/i.test(fileName) ? fileName.replace(/\.txt$/i, ".csv") : `${fileName}.csv`;
 }
 
-
-
 /** The first rows of the output (the tutorial's df.head(10)). */
 export async function previewOutput(db: Db, runId: string, stepName: string | undefined, count: number): Promise<OutputPreview> {
   const out = await outputFile(db, runId, stepName);
@@ -84,7 +87,6 @@ export async function previewOutput(db: Db, runId: string, stepName: string | un
   const columns = header ?? (parsed[0] ?? []).map((_, i) => `column ${i + 1}`);
   return { step: out.step, fileName: out.fileName, columns, rows: parsed.slice(0, count), sizeBytes: out.size };
 }
-
 
 const countCache = new Map<string, { mtimeMs: number; result: ValueCounts }>();
 

@@ -17,7 +17,6 @@ import { getRun } from "./runs";
  * archived.
  */
 
-
 const MAX_LOG_CHUNK = 256 * 1024;
 const MAX_LOG_PATH = 1024;
 
@@ -71,7 +70,9 @@ async function stepLogs(runDir: string, step: string) {
 
 export async function listLogFiles(db: Db, runId: string): Promise<LogFileView[]> {
   const run = await getRun(db, runId);
-  const lists = await Promise.all(run.steps.map(async (s) => (await stepLogs(run.runDir, s.stepName)).map((f) => ({ step: s.stepName, path: f.rel, sizeBytes: f.size }))));
+  const lists = await Promise.all(
+    run.steps.map(async (s) => (await stepLogs(run.runDir, s.stepName)).map((f) => ({ step: s.stepName, path: f.rel, sizeBytes: f.size }))),
+  );
   return lists.flat();
 }
 
@@ -140,7 +141,9 @@ async function openRegular(real: string): Promise<FileHandle> {
  */
 export async function logArchive(db: Db, runId: string): Promise<ReadableStream<Uint8Array>> {
   const run = await getRun(db, runId);
-  const perStep = await Promise.all(run.steps.map(async (s) => (await stepLogs(run.runDir, s.stepName)).map((f) => ({ ...f, name: `${runId}/${s.stepName}/logs/${f.rel}` }))));
+  const perStep = await Promise.all(
+    run.steps.map(async (s) => (await stepLogs(run.runDir, s.stepName)).map((f) => ({ ...f, name: `${runId}/${s.stepName}/logs/${f.rel}` }))),
+  );
   const pack = tarPack();
   const gzip = createGzip();
   pack.on("error", (error: Error) => gzip.destroy(error));
@@ -165,7 +168,9 @@ async function addEntry(pack: Pack, file: { real: string; name: string; size: nu
   }
   try {
     await new Promise<void>((resolveEntry, reject) => {
-      const entry = pack.entry({ name: file.name, size: file.size, mtime: file.mtime, mode: 0o644, type: "file" }, (error) => (error ? reject(error) : resolveEntry()));
+      const entry = pack.entry({ name: file.name, size: file.size, mtime: file.mtime, mode: 0o644, type: "file" }, (error) =>
+        error ? reject(error) : resolveEntry(),
+      );
       void writeExactly(handle, file.size, entry).catch((error: unknown) => {
         entry.destroy(error as Error);
         reject(error as Error);

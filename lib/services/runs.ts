@@ -27,7 +27,8 @@ export async function submitRun(db: Db, dataDir: string, input: SubmitInput) {
   const pv = await getPipelineVersion(db, input.pipeline, input.version);
   const params = resolveParameters(pv.definition.parameters, input.parameters);
   const experiment = input.experiment ?? pv.name;
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(experiment)) throw invalid(`Experiment name '${experiment}' is not valid: use letters, digits, '-', '_' and '.'`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(experiment))
+    throw invalid(`Experiment name '${experiment}' is not valid: use letters, digits, '-', '_' and '.'`);
   const outputKinds = new Map<string, DataKind>();
   for (const step of topologicalOrder(pv.definition.steps)) {
     const inputKinds: DataKind[] = [];

@@ -15,7 +15,10 @@ const MAX_PATH = 1024;
 
 /** Each file's path split into safe parts; refuses '..', control characters and names the file system cannot hold. */
 function relativeParts(name: string): string[] {
-  const parts = name.replace(/\\/g, "/").split("/").filter((p) => p && p !== ".");
+  const parts = name
+    .replace(/\\/g, "/")
+    .split("/")
+    .filter((p) => p && p !== ".");
   const shown = name.slice(0, 200);
   if (parts.length === 0 || parts.includes("..")) throw invalid(`File path '${shown}' is not allowed in a script folder`);
   if (name.length > MAX_PATH) throw invalid(`File path '${shown}…' is longer than ${MAX_PATH} characters`);

@@ -24,9 +24,55 @@ const MB = 1024 * 1024;
 /** Built once: 1 MB and 5 MB strings (over the JSON limit once quoted), 100 KB for query strings. */
 export const HUGE = { q: "q".repeat(100 * 1024), one: "x".repeat(MB), five: "y".repeat(5 * MB) };
 
-export const TRAVERSALS = ["../../etc/passwd", "../../../../../../etc/passwd", "/etc/passwd", "/", "..", "C:\\Windows\\win.ini", "..\\..\\boot.ini", "a/../../b", "./././x", "%2e%2e%2f%2e%2e%2fetc%2fpasswd", "file:///etc/passwd", "datastore://workspace/../../etc/passwd", "~/.ssh/id_rsa"];
-export const UNICODE = ["ü", "日本語のパス", "😀😀😀", "\u202egnp.exe", "\u0000", "a\u0000b", "\ud800", "\uffff", "e\u0301", "\t\n\r", "<script>alert(1)</script>", "' OR 1=1 --", "${process.env}", "{{7*7}}"];
-export const NUMBERS = ["1e308", "-1e308", "99999999999999999999", "-1", "0", "1.5", "NaN", "Infinity", "-0", "2147483648", "9007199254740993", "0x10", "1_000", " 1", "007", ""];
+export const TRAVERSALS = [
+  "../../etc/passwd",
+  "../../../../../../etc/passwd",
+  "/etc/passwd",
+  "/",
+  "..",
+  "C:\\Windows\\win.ini",
+  "..\\..\\boot.ini",
+  "a/../../b",
+  "./././x",
+  "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+  "file:///etc/passwd",
+  "datastore://workspace/../../etc/passwd",
+  "~/.ssh/id_rsa",
+];
+export const UNICODE = [
+  "ü",
+  "日本語のパス",
+  "😀😀😀",
+  "\u202egnp.exe",
+  "\u0000",
+  "a\u0000b",
+  "\ud800",
+  "\uffff",
+  "e\u0301",
+  "\t\n\r",
+  "<script>alert(1)</script>",
+  "' OR 1=1 --",
+  "${process.env}",
+  "{{7*7}}",
+];
+export const NUMBERS = [
+  "1e308",
+  "-1e308",
+  "99999999999999999999",
+  "-1",
+  "0",
+  "1.5",
+  "NaN",
+  "Infinity",
+  "-0",
+  "2147483648",
+  "9007199254740993",
+  "0x10",
+  "1_000",
+  " 1",
+  "007",
+  "",
+];
 
 /** A value for a query string parameter. */
 export function queryValue(rng: Rng): string {
@@ -41,7 +87,13 @@ export function queryValue(rng: Rng): string {
 /** A JSON value of a wrong or hostile kind. */
 export function jsonValue(rng: Rng, depth = 0): unknown {
   const r = rng();
-  if (r < 0.12) return Number(pick(rng, NUMBERS.filter((n) => Number.isFinite(Number(n)))));
+  if (r < 0.12)
+    return Number(
+      pick(
+        rng,
+        NUMBERS.filter((n) => Number.isFinite(Number(n))),
+      ),
+    );
   if (r < 0.2) return pick(rng, [1e308, -1e308, -1, 0, 1.5, 2 ** 53 + 2, -2147483649, 42]);
   if (r < 0.3) return pick(rng, TRAVERSALS);
   if (r < 0.42) return pick(rng, UNICODE);
@@ -50,7 +102,13 @@ export function jsonValue(rng: Rng, depth = 0): unknown {
   if (r < 0.55) return "x".repeat(5000);
   if (r < 0.56) return HUGE.one;
   if (r < 0.7 && depth < 3) return Array.from({ length: Math.floor(rng() * 4) }, () => jsonValue(rng, depth + 1));
-  if (r < 0.8 && depth < 3) return Object.fromEntries(Array.from({ length: Math.floor(rng() * 4) }, () => [pick(rng, ["name", "param", "path", "root", "dataset", "step", "kind", "__proto__", "constructor", "x"]), jsonValue(rng, depth + 1)]));
+  if (r < 0.8 && depth < 3)
+    return Object.fromEntries(
+      Array.from({ length: Math.floor(rng() * 4) }, () => [
+        pick(rng, ["name", "param", "path", "root", "dataset", "step", "kind", "__proto__", "constructor", "x"]),
+        jsonValue(rng, depth + 1),
+      ]),
+    );
   if (r < 0.85) return Array.from({ length: 2000 }, (_, i) => `item-${i}`);
   return pick(rng, ["", " ", "valid-name", "workspace", "items", "score-items"]);
 }
@@ -107,11 +165,19 @@ export function rawBody(rng: Rng, boundary: string): RawBody {
     case 5:
       return { body: JSON.stringify({ name: "x" }), contentType: "text/plain", label: "JSON as text/plain" };
     case 6:
-      return { body: `--${boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--${boundary}--\r\n`, contentType: `multipart/form-data; boundary=${boundary}`, label: "multipart to anything" };
+      return {
+        body: `--${boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--${boundary}--\r\n`,
+        contentType: `multipart/form-data; boundary=${boundary}`,
+        label: "multipart to anything",
+      };
     case 7:
       return { body: "--nope\r\ngarbage", contentType: "multipart/form-data", label: "multipart without boundary" };
     case 8:
-      return { body: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.onnx"\r\n\r\ntrunc`, contentType: `multipart/form-data; boundary=${boundary}`, label: "truncated multipart" };
+      return {
+        body: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.onnx"\r\n\r\ntrunc`,
+        contentType: `multipart/form-data; boundary=${boundary}`,
+        label: "truncated multipart",
+      };
     case 9:
       return { body: new Uint8Array([0xff, 0xfe, 0x00, 0x7b, 0x22]), contentType: "application/json", label: "binary as JSON" };
     default:

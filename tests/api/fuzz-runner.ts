@@ -61,7 +61,18 @@ async function loadRoutes(): Promise<RouteModule[]> {
 
 /** Valid bodies the mutations start from, so that fuzzing reaches past the first check. */
 function templates(seed: Seed): Record<string, unknown> {
-  const canvas = { nodes: [{ id: "n1", type: "dataset", position: { x: 0, y: 0 }, data: { mode: "dataset", dataset: "items" } }, { id: "n2", type: "step", position: { x: 1, y: 1 }, data: { name: "score-items", parallelRunConfig: { entry_script: "../../etc/passwd", mini_batch_size: 5 }, arguments: ["--x", 1] } }], edges: [{ id: "e1", source: "n1", sourceHandle: "data", target: "n2", targetHandle: "inputs" }] };
+  const canvas = {
+    nodes: [
+      { id: "n1", type: "dataset", position: { x: 0, y: 0 }, data: { mode: "dataset", dataset: "items" } },
+      {
+        id: "n2",
+        type: "step",
+        position: { x: 1, y: 1 },
+        data: { name: "score-items", parallelRunConfig: { entry_script: "../../etc/passwd", mini_batch_size: 5 }, arguments: ["--x", 1] },
+      },
+    ],
+    edges: [{ id: "e1", source: "n1", sourceHandle: "data", target: "n2", targetHandle: "inputs" }],
+  };
   return {
     "POST /api/datastores": { name: "fuzzstore", kind: "local", root: "/tmp" },
     "POST /api/datasets": { name: "fuzzset", kind: "file", datastore: "workspace", paths: ["items/*.txt"], description: "d" },
@@ -185,12 +196,27 @@ export async function setupFuzz(provider: "sqlite" | "postgresql"): Promise<{ ct
   await registerDataset(ctx.db, { name: "items", kind: "file", datastore: "workspace", paths: ["items/"] });
   const script = makeEntryScript(ctx, "fuzz.mjs", `export function run(batch, ctx) { return batch.map((p) => ({ file: ctx.relativePath(p), label: "a" })); }`);
   const result = await runPipeline(ctx, makePipeline("fuzz-target", script, "items", { config: { process_count_per_node: 1 } }));
-  const model = new Uint8Array(encodeModel({ name: "tiny", inputs: [{ name: "x", type: "float32", shape: ["n", 2] }], outputs: [{ name: "y", type: "float32", shape: ["n", 2] }], initializers: [], nodes: [node("Relu", ["x"], ["y"])] }));
+  const model = new Uint8Array(
+    encodeModel({
+      name: "tiny",
+      inputs: [{ name: "x", type: "float32", shape: ["n", 2] }],
+      outputs: [{ name: "y", type: "float32", shape: ["n", 2] }],
+      initializers: [],
+      nodes: [node("Relu", ["x"], ["y"])],
+    }),
+  );
   const { createPipelineDraft } = await import("../../lib/services/drafts");
   const draft = await createPipelineDraft(ctx.db, { name: "fuzz-draft" });
   const { listLogFiles } = await import("../../lib/services/run-logs");
   const logs = (await listLogFiles(ctx.db, result.run.id)).map((f) => f.path);
-  const seed: Seed = { runId: result.run.id, pipelineId: draft.id, pipelineName: "fuzz-target", model, publishedId: result.run.pipelineId, realQuery: { step: [result.step.stepName], pipeline: ["fuzz-target"], column: ["file", "label"], path: [...logs, ...new Set(logs.map((p) => dirname(p)))] } };
+  const seed: Seed = {
+    runId: result.run.id,
+    pipelineId: draft.id,
+    pipelineName: "fuzz-target",
+    model,
+    publishedId: result.run.pipelineId,
+    realQuery: { step: [result.step.stepName], pipeline: ["fuzz-target"], column: ["file", "label"], path: [...logs, ...new Set(logs.map((p) => dirname(p)))] },
+  };
   return { ctx, seed };
 }
 
@@ -208,7 +234,10 @@ export async function fuzzAllRoutes(seed: Seed): Promise<{ failures: string[]; r
     let status: number;
     let text: string;
     try {
-      const res = await route.handlers[method as (typeof METHODS)[number]]!(new Request(c.url, { ...c.init, duplex: "half" } as RequestInit), route.params.length ? { params: Promise.resolve(params) } : undefined);
+      const res = await route.handlers[method as (typeof METHODS)[number]]!(
+        new Request(c.url, { ...c.init, duplex: "half" } as RequestInit),
+        route.params.length ? { params: Promise.resolve(params) } : undefined,
+      );
       status = res.status;
       text = (res.headers.get("content-type") ?? "").includes("gzip") ? "" : await readSome(res);
     } catch (error) {

@@ -31,14 +31,19 @@ function regularFiles(dir: string): string[] {
 }
 
 const call = (handler: Handler, path: string) => handler(new Request(`http://test${path}`), { params: Promise.resolve({ runId }) });
-const content = (step: string, path: string) => call(routes.content, `/api/runs/${runId}/logs/content?step=${encodeURIComponent(step)}&path=${encodeURIComponent(path)}`);
+const content = (step: string, path: string) =>
+  call(routes.content, `/api/runs/${runId}/logs/content?step=${encodeURIComponent(step)}&path=${encodeURIComponent(path)}`);
 
 describe("log routes", () => {
   before(async () => {
     ctx = await makeItemsContext(12);
     process.env.DATABASE_URL = ctx.env.databaseUrl;
     process.env.PRS_DATA_DIR = ctx.env.dataDir;
-    const script = makeEntryScript(ctx, "logging.mjs", `export function run(batch, ctx) { ctx.logger.info("scored " + batch.length); return batch.map((p) => ({ file: ctx.relativePath(p) })); }`);
+    const script = makeEntryScript(
+      ctx,
+      "logging.mjs",
+      `export function run(batch, ctx) { ctx.logger.info("scored " + batch.length); return batch.map((p) => ({ file: ctx.relativePath(p) })); }`,
+    );
     const result = await runPipeline(ctx, makePipeline("logged", script, "items", { config: { process_count_per_node: 2, mini_batch_size: 3 } }));
     assert.equal(result.status, "completed");
     runId = result.run.id;
@@ -99,10 +104,17 @@ describe("log routes", () => {
     const tar = spawnSync("tar", ["-xzf", file, "-C", out], { encoding: "utf8" });
     assert.equal(tar.status, 0, `tar -xzf failed: ${tar.stderr}`);
 
-    const onDisk = regularFiles(logDir).map((p) => relative(logDir, p)).sort();
-    assert.ok(onDisk.some((p) => statSync(join(logDir, p)).size === 0), "the run left at least one empty log file (the case that broke the archive)");
+    const onDisk = regularFiles(logDir)
+      .map((p) => relative(logDir, p))
+      .sort();
+    assert.ok(
+      onDisk.some((p) => statSync(join(logDir, p)).size === 0),
+      "the run left at least one empty log file (the case that broke the archive)",
+    );
     const stepDir = join(out, runId, stepName, "logs");
-    const extracted = regularFiles(stepDir).map((p) => relative(stepDir, p)).sort();
+    const extracted = regularFiles(stepDir)
+      .map((p) => relative(stepDir, p))
+      .sort();
     assert.deepEqual(extracted, onDisk, "every regular log file, nothing else (no passwd)");
     for (const path of onDisk) {
       assert.deepEqual(readFileSync(join(stepDir, path)), readFileSync(join(logDir, path)), path);

@@ -58,13 +58,15 @@ function generated(prefix: string, total: number, suffix = "") {
 
 /** A one-node ONNX model (Relu over [N,2] floats): small, valid, loads in onnxruntime. */
 const tinyModel = () =>
-  new Uint8Array(encodeModel({
-    name: "tiny",
-    inputs: [{ name: "x", type: "float32", shape: ["n", 2] }],
-    outputs: [{ name: "y", type: "float32", shape: ["n", 2] }],
-    initializers: [],
-    nodes: [node("Relu", ["x"], ["y"])],
-  }));
+  new Uint8Array(
+    encodeModel({
+      name: "tiny",
+      inputs: [{ name: "x", type: "float32", shape: ["n", 2] }],
+      outputs: [{ name: "y", type: "float32", shape: ["n", 2] }],
+      initializers: [],
+      nodes: [node("Relu", ["x"], ["y"])],
+    }),
+  );
 
 describe("request size limits and content types", () => {
   before(async () => {
@@ -89,7 +91,10 @@ describe("request size limits and content types", () => {
     assert.match(long.body.error!, /root/);
     assert.ok(long.body.error!.length < 1000, "the message does not echo the whole value");
     const list = await send("datastores", "GET");
-    assert.deepEqual((list.body as unknown as { datastores: { name: string }[] }).datastores.map((d) => d.name), ["workspace"]);
+    assert.deepEqual(
+      (list.body as unknown as { datastores: { name: string }[] }).datastores.map((d) => d.name),
+      ["workspace"],
+    );
   });
 
   test("a JSON route refuses another content type with 415; invalid JSON is a 400 naming the cause", async () => {
@@ -167,7 +172,11 @@ describe("request size limits and content types", () => {
     assert.deepEqual(stored.files, ["lib/util.mjs", "score.mjs"]);
     assert.equal(readFileSync(join(stored.sourceDirectory, "lib/util.mjs"), "utf8"), "export const x = 1;");
 
-    const json = await send("pipelines/[id]/scripts", "POST", { headers: { "content-type": "application/json" }, body: JSON.stringify({ files: [] }), params: { id } });
+    const json = await send("pipelines/[id]/scripts", "POST", {
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ files: [] }),
+      params: { id },
+    });
     assert.equal(json.status, 415, "a JSON body was a 500 before");
     const evil = new FormData();
     evil.append("files", new Blob(["x"]), "../../evil.mjs");

@@ -17,7 +17,9 @@ const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 const declared: [string, RouteDef][] = Object.entries(routes);
 
 function routeFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? routeFiles(join(dir, e.name)) : e.name === "route.ts" ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? routeFiles(join(dir, e.name)) : e.name === "route.ts" ? [join(dir, e.name)] : [],
+  );
 }
 
 /** "app/api/runs/[runId]/logs/route.ts" -> "/api/runs/{runId}/logs" */
@@ -65,14 +67,30 @@ test("the OpenAPI 3.1 document has every route with its parameters and schemas",
   assert.ok(doc.info.title);
   for (const [name, route] of declared) {
     const op = doc.paths[route.path]?.[route.method.toLowerCase()] as
-      | { operationId: string; parameters: { name: string; in: string; required: boolean }[]; requestBody?: { content: Record<string, { schema: unknown }> }; responses: Record<string, { content: Record<string, { schema: unknown }> }> }
+      | {
+          operationId: string;
+          parameters: { name: string; in: string; required: boolean }[];
+          requestBody?: { content: Record<string, { schema: unknown }> };
+          responses: Record<string, { content: Record<string, { schema: unknown }> }>;
+        }
       | undefined;
     assert.ok(op, `${route.method} ${route.path} is missing from the document`);
     assert.equal(op.operationId, name);
     const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-    assert.deepEqual(op.parameters.filter((p) => p.in === "path").map((p) => p.name), pathParams, `${name}: path parameters`);
-    assert.ok(op.parameters.filter((p) => p.in === "path").every((p) => p.required), `${name}: path parameters are required`);
-    assert.deepEqual(op.parameters.filter((p) => p.in === "query").map((p) => p.name), Object.keys(route.query?.shape ?? {}), `${name}: query parameters`);
+    assert.deepEqual(
+      op.parameters.filter((p) => p.in === "path").map((p) => p.name),
+      pathParams,
+      `${name}: path parameters`,
+    );
+    assert.ok(
+      op.parameters.filter((p) => p.in === "path").every((p) => p.required),
+      `${name}: path parameters are required`,
+    );
+    assert.deepEqual(
+      op.parameters.filter((p) => p.in === "query").map((p) => p.name),
+      Object.keys(route.query?.shape ?? {}),
+      `${name}: query parameters`,
+    );
     const ok = op.responses[String(route.status ?? 200)];
     assert.ok(ok && Object.keys(ok.content).length > 0, `${name}: success response with a content type`);
     assert.ok(op.responses.default, `${name}: error response`);
@@ -98,7 +116,9 @@ test("the client builds URLs from the map and throws ApiError with status, messa
     baseUrl: "http://server:3000/",
     fetch: async (url, init) => {
       calls.push({ url: String(url), init: init ?? {} });
-      return String(url).includes("missing") ? Response.json({ error: "Run 'missing' does not exist", code: "not_found" }, { status: 404 }) : Response.json({ revision: 3, updatedAt: "2026-01-01T00:00:00.000Z" });
+      return String(url).includes("missing")
+        ? Response.json({ error: "Run 'missing' does not exist", code: "not_found" }, { status: 404 })
+        : Response.json({ revision: 3, updatedAt: "2026-01-01T00:00:00.000Z" });
     },
   });
   const saved = await client.saveDraft({ params: { id: "pl_1 x" }, body: { canvas: { nodes: [], edges: [] }, expectedRevision: 2 } });
@@ -106,7 +126,10 @@ test("the client builds URLs from the map and throws ApiError with status, messa
   assert.equal(calls[0]?.url, "http://server:3000/api/pipelines/pl_1%20x/draft");
   assert.equal(calls[0]?.init.method, "PUT");
   assert.deepEqual(JSON.parse(String(calls[0]?.init.body)), { canvas: { nodes: [], edges: [] }, expectedRevision: 2 });
-  assert.equal(client.url("readLog", { params: { runId: "run_1" }, query: { step: "a b", path: "logs/x.txt" } }), "http://server:3000/api/runs/run_1/logs/content?step=a+b&path=logs%2Fx.txt");
+  assert.equal(
+    client.url("readLog", { params: { runId: "run_1" }, query: { step: "a b", path: "logs/x.txt" } }),
+    "http://server:3000/api/runs/run_1/logs/content?step=a+b&path=logs%2Fx.txt",
+  );
   await assert.rejects(client.getRun({ params: { runId: "missing" } }), (error: unknown) => {
     assert.ok(error instanceof ApiError);
     assert.equal(error.status, 404);

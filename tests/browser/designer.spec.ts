@@ -134,7 +134,8 @@ test("recreates the tutorial pipeline on an empty canvas, saves, reloads and run
   const sampleId = list.pipelines.find((p: { name: string }) => p.name === "digit-identification").id;
   const sample = await (await request.get(`/api/pipelines/${sampleId}/definition?version=1`)).json();
   type Param = { name: string; type: string; default: unknown };
-  const params = (def: { parameters: Param[] }) => def.parameters.map((p) => ({ name: p.name, type: p.type, default: p.default })).sort((a, b) => a.name.localeCompare(b.name));
+  const params = (def: { parameters: Param[] }) =>
+    def.parameters.map((p) => ({ name: p.name, type: p.type, default: p.default })).sort((a, b) => a.name.localeCompare(b.name));
   expect(exported.steps).toEqual(sample.steps);
   expect(params(exported as unknown as { parameters: Param[] })).toEqual(params(sample));
 
@@ -268,7 +269,8 @@ test("data page: register a datastore (secret write-only), preview and create a 
   await stores.getByLabel("Kind").selectOption("azure-blob");
   await stores.getByLabel("Container").fill("sampledata");
   await stores.getByLabel("Authentication").selectOption("connection-string");
-  const secret = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=c2VjcmV0LXZhbHVlLW5ldmVyLXNob3du;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1";
+  const secret =
+    "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=c2VjcmV0LXZhbHVlLW5ldmVyLXNob3du;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1";
   await stores.getByLabel("Secret").fill(secret);
   await stores.getByRole("button", { name: "Register datastore" }).click();
   await expect(page.getByRole("region", { name: "Datastores" })).toContainText(`${storeName} · azure-blob · container sampledata · secret set (write-only)`);

@@ -91,7 +91,8 @@ async function deleteEarlierRuns(page: Page, pipeline: string, parameters: Recor
   const { runs } = (await (await page.request.get(`/api/runs?pipeline=${pipeline}`)).json()) as { runs: { id: string; status: string }[] };
   for (const r of runs.filter((x) => x.status === "completed")) {
     const snapshot = (await (await page.request.get(`/api/runs/${r.id}`)).json()) as { run: { parameters: Record<string, unknown> } };
-    if (Object.entries(parameters).every(([k, v]) => snapshot.run.parameters[k] === v)) expect((await page.request.delete(`/api/runs/${r.id}`)).status()).toBe(200);
+    if (Object.entries(parameters).every(([k, v]) => snapshot.run.parameters[k] === v))
+      expect((await page.request.delete(`/api/runs/${r.id}`)).status()).toBe(200);
   }
 }
 

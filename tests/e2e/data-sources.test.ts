@@ -71,11 +71,17 @@ describe("data sources and built-in scorers through the engine", () => {
     const files = await writeDigits(digits, local, 40, "png");
     writeFileSync(join(local, "corrupt.png"), Buffer.concat([readFileSync(files[0]!).subarray(0, 60), Buffer.from("garbage")]));
     writeFileSync(join(local, "notes.txt"), "not an image");
-    await registerDatastore(ctx.db, { name: "mnist_datastore", kind: "azure-blob", config: { container: "sampledata", auth: "connection-string" }, secret: { connectionString: azurite.connectionString } });
+    await registerDatastore(ctx.db, {
+      name: "mnist_datastore",
+      kind: "azure-blob",
+      config: { container: "sampledata", auth: "connection-string" },
+      secret: { connectionString: azurite.connectionString },
+    });
     const blob = openDatastore("azure-blob", { container: "sampledata", auth: "connection-string" }, { connectionString: azurite.connectionString });
     const { ContainerClient } = await import("@azure/storage-blob");
     await new ContainerClient(azurite.connectionString, "sampledata").createIfNotExists();
-    for (const name of [...files.map((f) => f.split("/").pop()!), "corrupt.png", "notes.txt"]) await blob.write(`mnist/${name}`, readFileSync(join(local, name)));
+    for (const name of [...files.map((f) => f.split("/").pop()!), "corrupt.png", "notes.txt"])
+      await blob.write(`mnist/${name}`, readFileSync(join(local, name)));
     await registerDataset(ctx.db, { name: "mnist_blob", kind: "file", datastore: "mnist_datastore", paths: ["mnist/"] });
 
     const { status, step, run } = await runPipeline(
@@ -92,7 +98,9 @@ describe("data sources and built-in scorers through the engine", () => {
     const errors = readFileSync(join(run.runDir, "predict-digits", "logs", "job_error.txt"), "utf8");
     assert.match(errors, /corrupt\.png/);
     assert.match(errors, /notes\.txt: not a PNG or JPEG image/);
-    assert.ok(!readFileSync(join(run.runDir, "predict-digits", "logs", "sys", "job_report", "processed_mini-batches.csv"), "utf8").includes(azurite.accountKey));
+    assert.ok(
+      !readFileSync(join(run.runDir, "predict-digits", "logs", "sys", "job_report", "processed_mini-batches.csv"), "utf8").includes(azurite.accountKey),
+    );
   });
 
   test("a third-party model (input_1, NHWC, RGB, raw pixels) runs by configuration alone", async () => {
@@ -102,7 +110,10 @@ describe("data sources and built-in scorers through the engine", () => {
     assert.deepEqual(model.signature.inputs[0]!.name, "input_1");
     await writeDigits(digits, join(ctx.workspace, "rgb"), 60, "rgb-png");
     await registerDataset(ctx.db, { name: "rgb-digits", kind: "file", datastore: "workspace", paths: ["rgb/*.png"] });
-    const { status, step } = await runPipeline(ctx, imagePipeline("third-party", "rgb-digits", { model: "digits-nhwc", layout: "NHWC", color: "rgb", scale: 1 }));
+    const { status, step } = await runPipeline(
+      ctx,
+      imagePipeline("third-party", "rgb-digits", { model: "digits-nhwc", layout: "NHWC", color: "rgb", scale: 1 }),
+    );
     assert.equal(status, "completed");
     assert.ok(accuracy(readFileSync(join(step.outputDir, "parallel_run_step.txt"), "utf8"), digits) >= 0.95);
   });
@@ -122,7 +133,8 @@ describe("data sources and built-in scorers through the engine", () => {
   test("TabularDataset: mini-batches by size never span files, large files split, malformed rows fail alone", async () => {
     const dir = join(ctx.workspace, "tables");
     mkdirSync(dir, { recursive: true });
-    const rows = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `${from + i},${(from + i) % 3 === 0 ? "north" : "south"},${(from + i) * 2}`).join("\n");
+    const rows = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, i) => `${from + i},${(from + i) % 3 === 0 ? "north" : "south"},${(from + i) * 2}`).join("\n");
     writeFileSync(join(dir, "a.csv"), `id,region,amount\n${rows(0, 200)}\n`);
     writeFileSync(join(dir, "b.csv"), `id,region,amount\n${rows(200, 205)}\n"bad,row\n${rows(205, 210)}\n`);
     await registerDataset(ctx.db, { name: "sales", kind: "tabular", datastore: "workspace", paths: ["tables/*.csv"], options: { format: "csv" } });
@@ -136,7 +148,14 @@ describe("data sources and built-in scorers through the engine", () => {
     );
     const def = (name: string, config: Record<string, unknown>) => ({
       name,
-      steps: [{ name: "sum-sales", inputs: [{ dataset: "sales" }], parallel_run_config: { entry_script: script, error_threshold: 5, output_action: "append_row", process_count_per_node: 2, ...config }, allow_reuse: false }],
+      steps: [
+        {
+          name: "sum-sales",
+          inputs: [{ dataset: "sales" }],
+          parallel_run_config: { entry_script: script, error_threshold: 5, output_action: "append_row", process_count_per_node: 2, ...config },
+          allow_reuse: false,
+        },
+      ],
     });
     const sized = await runPipeline(ctx, def("sales-sized", { mini_batch_size: "1KB" }));
     assert.equal(sized.status, "completed");
@@ -144,11 +163,14 @@ describe("data sources and built-in scorers through the engine", () => {
     const out = readFileSync(join(sized.step.outputDir, "parallel_run_step.txt"), "utf8").trimEnd().split("\n");
     assert.equal(out[0], "id,doubled,first,last,region");
     const ids = out.slice(1).map((l) => Number(l.split(",")[0]));
-    assert.deepEqual(ids, Array.from({ length: 210 }, (_, i) => i));
+    assert.deepEqual(
+      ids,
+      Array.from({ length: 210 }, (_, i) => i),
+    );
     assert.ok(sized.step.totalMiniBatches >= 4, "a.csv (about 3 KB) is split into several mini-batches");
     for (const line of out.slice(1)) {
       const [, , first, last] = line.split(",").map(Number);
-      assert.ok((first! < 200) === (last! < 200), `mini-batch ${first}..${last} spans two files`);
+      assert.ok(first! < 200 === last! < 200, `mini-batch ${first}..${last} spans two files`);
     }
     const errors = readFileSync(join(sized.run.runDir, "sum-sales", "logs", "job_error.txt"), "utf8");
     assert.match(errors, /b\.csv/);

@@ -22,14 +22,29 @@ describe("entry scripts", () => {
   after(async () => ctx.cleanup());
 
   test("prs test-script runs the tutorial's script on one mini-batch, like a worker", () => {
-    const r = spawnSync(process.execPath, ["bin/prs.mjs", "test-script", "samples/digit-identification/score.ts", join(ctx.workspace, "digits"), "--mini-batch-size", "13", "--arg=--model", `--arg=${model}`], { encoding: "utf8" });
+    const r = spawnSync(
+      process.execPath,
+      [
+        "bin/prs.mjs",
+        "test-script",
+        "samples/digit-identification/score.ts",
+        join(ctx.workspace, "digits"),
+        "--mini-batch-size",
+        "13",
+        "--arg=--model",
+        `--arg=${model}`,
+      ],
+      { encoding: "utf8" },
+    );
     assert.equal(r.status, 0, r.stderr);
     const lines = r.stdout.trimEnd().split("\n");
     assert.equal(lines.length, 12);
     assert.ok(lines.includes("0.png: 7"), r.stdout);
     assert.match(r.stderr, /RUN_DONE: 12 of 13 items succeeded, 1 failed/);
     assert.match(r.stderr, /failed item broken\.png: cannot read broken\.png/);
-    const missing = spawnSync(process.execPath, ["bin/prs.mjs", "test-script", "samples/digit-identification/score.ts", join(ctx.workspace, "digits")], { encoding: "utf8" });
+    const missing = spawnSync(process.execPath, ["bin/prs.mjs", "test-script", "samples/digit-identification/score.ts", join(ctx.workspace, "digits")], {
+      encoding: "utf8",
+    });
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /init\(\) failed: pass the model file/);
   });
@@ -58,9 +73,14 @@ export function run(batch, ctx) {
     assert.equal(status, "completed");
     const rows = readFileSync(join(step.outputDir, "parallel_run_step.txt"), "utf8").trimEnd().split("\n");
     assert.equal(rows[0], "file,label,mode,env,node");
-    assert.ok(rows.slice(1).every((r) => /^item-00\d\.txt,one,fast,strict,[01]$/.test(r)), rows.join("\n"));
+    assert.ok(
+      rows.slice(1).every((r) => /^item-00\d\.txt,one,fast,strict,[01]$/.test(r)),
+      rows.join("\n"),
+    );
     const logRoot = join(run.runDir, "score-items", "logs", "user", "entry_script_log");
-    const log = readdirSync(logRoot).flatMap((node) => readdirSync(join(logRoot, node)).map((f) => readFileSync(join(logRoot, node, f), "utf8"))).join("");
+    const log = readdirSync(logRoot)
+      .flatMap((node) => readdirSync(join(logRoot, node)).map((f) => readFileSync(join(logRoot, node, f), "utf8")))
+      .join("");
     assert.match(log, /WARNING .*warning line/);
     assert.doesNotMatch(log, /debug line/);
   });

@@ -50,7 +50,17 @@ describe("MNIST tutorial through the prs CLI", () => {
   });
 
   test("resubmission with one image, batch size 1, one process gives one row", () => {
-    const submit = prs("submit", "digit-identification", "--param", "mnist_param=datastore://workspace/mnist/0.png", "--param", "batch_size_param=1", "--param", "process_count_param=1", "--wait");
+    const submit = prs(
+      "submit",
+      "digit-identification",
+      "--param",
+      "mnist_param=datastore://workspace/mnist/0.png",
+      "--param",
+      "batch_size_param=1",
+      "--param",
+      "process_count_param=1",
+      "--wait",
+    );
     assert.equal(submit.status, 0, submit.stderr + submit.stdout);
     const runId = /submitted run (run_\w+)/.exec(submit.stdout)![1]!;
     const download = prs("run", "download", runId);

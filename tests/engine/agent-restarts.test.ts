@@ -113,7 +113,10 @@ describe("LocalAgent: init() failures and processes killed from outside", () => 
       assert.equal(initCalls("killed-in-init"), 4);
       const failures = source.events.filter((e) => e.type === "process_init_failed");
       assert.equal(failures.length, 1);
-      assert.match(failures[0]!.type === "process_init_failed" ? failures[0]!.error : "", /exited \(signal SIGKILL\) before init\(\) finished, 4 times in a row: it was killed from outside/);
+      assert.match(
+        failures[0]!.type === "process_init_failed" ? failures[0]!.error : "",
+        /exited \(signal SIGKILL\) before init\(\) finished, 4 times in a row: it was killed from outside/,
+      );
     } finally {
       await agent.kill();
     }
@@ -132,7 +135,10 @@ describe("LocalAgent: init() failures and processes killed from outside", () => 
         await until("the slot is retired", () => agent.liveProcesses === 0);
         assert.equal(initCalls(name), 2);
         const failures = source.events.flatMap((e) => (e.type === "process_init_failed" ? [e] : []));
-        assert.deepEqual(failures.map((f) => f.retired), [false, true]);
+        assert.deepEqual(
+          failures.map((f) => f.retired),
+          [false, true],
+        );
         assert.match(failures[1]!.error, exit);
         assert.match(failures[1]!.error, /init\(\) failed 2 times in a row; no more tries/);
       } finally {

@@ -18,7 +18,10 @@ describe("concurrent runs per worker pool", () => {
     ctx = await makeItemsContext(6, "few");
     const stuck = makeEntryScript(ctx, "stuck.mjs", STUCK);
     const quick = makeEntryScript(ctx, "quick.mjs", slowScript(10));
-    await publishPipeline(ctx.db, makePipeline("stuck", stuck, "few", { config: { mini_batch_size: 3, process_count_per_node: 1, run_invocation_timeout: 600 } }));
+    await publishPipeline(
+      ctx.db,
+      makePipeline("stuck", stuck, "few", { config: { mini_batch_size: 3, process_count_per_node: 1, run_invocation_timeout: 600 } }),
+    );
     await publishPipeline(ctx.db, makePipeline("quick", quick, "few", { config: { mini_batch_size: 3, process_count_per_node: 1 } }));
   });
   after(async () => {

@@ -40,7 +40,10 @@ function assertEveryItemOnce(csv: string): void {
   const lines = csv.trimEnd().split("\n");
   assert.equal(lines[0], "file,value,pad");
   const files = lines.slice(1).map((l) => l.split(",")[0]);
-  assert.deepEqual(files, Array.from({ length: ITEMS }, (_, i) => `item-${String(i).padStart(3, "0")}.txt`));
+  assert.deepEqual(
+    files,
+    Array.from({ length: ITEMS }, (_, i) => `item-${String(i).padStart(3, "0")}.txt`),
+  );
 }
 
 async function submitPadded(ctx: TestContext, name: string, output: { datastore: string; path: string }, pad: number) {
@@ -83,7 +86,10 @@ describe("outputs on a full or read-only disk (real tmpfs)", { skip: skipTmpfs }
     assert.match(failed.reason, /no space left on device writing full\/results\/out\.csv/);
     const step = await stepOf(ctx, run.id);
     assert.equal(step.status, "failed");
-    assert.match(step.statusReason ?? "", /^The output could not be written: no space left on device writing full\/results\/out\.csv; free space .* and resume the run\. 40 of 40 items succeeded/);
+    assert.match(
+      step.statusReason ?? "",
+      /^The output could not be written: no space left on device writing full\/results\/out\.csv; free space .* and resume the run\. 40 of 40 items succeeded/,
+    );
     assert.deepEqual(readdirSync(join(disk.dir, "results")), [], "no truncated output and no temporary file is left");
     assert.match(readFileSync(join(run.runDir, "score-items", "logs", "job_result.txt"), "utf8"), /no space left on device writing full\/results\/out\.csv/);
     await assert.rejects(outputFile(ctx.db, run.id), /The output of step 'score-items' is not written: The output could not be written: no space left/);
@@ -109,7 +115,10 @@ describe("outputs on a full or read-only disk (real tmpfs)", { skip: skipTmpfs }
     mounts.push(disk);
     const failed = await execute(ctx, run.id);
     assert.equal(failed.status, "failed");
-    assert.match(failed.reason, /The step stopped because an output could not be written: no space left on device writing \S+\/segments\/[\d-]+\.seg; free space/);
+    assert.match(
+      failed.reason,
+      /The step stopped because an output could not be written: no space left on device writing \S+\/segments\/[\d-]+\.seg; free space/,
+    );
     const step = await stepOf(ctx, run.id);
     assert.equal(step.status, "failed");
     assert.equal(step.retries, 0, "a full disk is not retried");
@@ -208,7 +217,11 @@ describe("the attempt report after a crash", () => {
     const result = await executeRun({ db: ctx.db, provider: ctx.provider, workerId: "restarted", flushIntervalMs: 100 }, run.id);
     assert.equal(result.status, "completed", result.reason);
     const done = doneRows(run.runDir);
-    assert.deepEqual([...done.keys()].sort((a, b) => a - b), Array.from({ length: 30 }, (_, i) => i), "a RUN_DONE row for every mini-batch");
+    assert.deepEqual(
+      [...done.keys()].sort((a, b) => a - b),
+      Array.from({ length: 30 }, (_, i) => i),
+      "a RUN_DONE row for every mini-batch",
+    );
     for (const [idx, count] of done) assert.equal(count, 1, `mini-batch ${idx} has ${count} RUN_DONE rows`);
   });
 });
@@ -227,7 +240,12 @@ describe("outputs on Azure Blob storage (Azurite)", () => {
 
   test("an upload that fails fails the step instead of reporting completion; resume uploads the whole output", async () => {
     const container = new ContainerClient(azurite.connectionString, "outputs");
-    await registerDatastore(ctx.db, { name: "blob", kind: "azure-blob", config: { container: "outputs", auth: "connection-string" }, secret: { connectionString: azurite.connectionString } });
+    await registerDatastore(ctx.db, {
+      name: "blob",
+      kind: "azure-blob",
+      config: { container: "outputs", auth: "connection-string" },
+      secret: { connectionString: azurite.connectionString },
+    });
     // The container is gone: every block upload and the commit are refused.
     const { run } = await submitPadded(ctx, "blob-output", { datastore: "blob", path: "results" }, 10);
     const failed = await execute(ctx, run.id);

@@ -83,7 +83,9 @@ export function run(batch) { return batch; }`,
   });
 
   for (const processes of [1, 2]) {
-    test(`workers SIGKILLed from outside every 0.25 s are restarted, ${processes} per node; every item is in the output exactly once`, { skip: !existsSync("/proc/self/stat") && "needs /proc to find worker processes" }, async () => {
+    test(`workers SIGKILLed from outside every 0.25 s are restarted, ${processes} per node; every item is in the output exactly once`, {
+      skip: !existsSync("/proc/self/stat") && "needs /proc to find worker processes",
+    }, async () => {
       const script = makeEntryScript(
         ctx,
         "slow-echo.mjs",

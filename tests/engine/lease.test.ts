@@ -37,9 +37,10 @@ describe("run lease (fencing)", () => {
     for (;;) {
       pool.child.kill("SIGSTOP");
       await sleep(100);
-      const writable = await ctx.db
-        .$executeRawUnsafe(`UPDATE "PipelineRun" SET "experimentName" = "experimentName" WHERE "id" = ?`, runId)
-        .then(() => true, () => false);
+      const writable = await ctx.db.$executeRawUnsafe(`UPDATE "PipelineRun" SET "experimentName" = "experimentName" WHERE "id" = ?`, runId).then(
+        () => true,
+        () => false,
+      );
       if (writable) return;
       pool.child.kill("SIGCONT");
       await sleep(300);
@@ -105,7 +106,11 @@ describe("run lease (fencing)", () => {
     assert.equal(result.status, "completed", result.reason);
     assert.match(log.join("\n"), new RegExp(`run ${run.id}: progress and heartbeat not written \\(try 1, .*no such table: main\\.StepRun`));
     const step = await ctx.db.stepRun.findFirstOrThrow({ where: { runId: run.id } });
-    assert.equal(await ctx.db.miniBatch.count({ where: { stepRunId: step.id, status: "succeeded" } }), ITEMS / 2, "no mini-batch state was dropped with a failed flush");
+    assert.equal(
+      await ctx.db.miniBatch.count({ where: { stepRunId: step.id, status: "succeeded" } }),
+      ITEMS / 2,
+      "no mini-batch state was dropped with a failed flush",
+    );
     assert.equal(step.succeededItems, ITEMS);
   });
 
@@ -141,7 +146,15 @@ for (const provider of ["sqlite", "postgresql"] as const) {
       await publishPipeline(ctx.db, makePipeline("fenced", "/tmp/none.mjs", "none"));
       const { db } = ctx;
       const run = await db.pipelineRun.create({
-        data: { id: "run_fenced", pipelineId: (await db.pipeline.findFirstOrThrow()).id, pipelineVersionId: (await db.pipelineVersion.findFirstOrThrow()).id, experimentName: "e", parameters: "{}", status: "queued", runDir: "/tmp/none" },
+        data: {
+          id: "run_fenced",
+          pipelineId: (await db.pipeline.findFirstOrThrow()).id,
+          pipelineVersionId: (await db.pipelineVersion.findFirstOrThrow()).id,
+          experimentName: "e",
+          parameters: "{}",
+          status: "queued",
+          runDir: "/tmp/none",
+        },
       });
       const claim = (await claimNextRun(db, "pool-a"))!;
       assert.deepEqual(claim, { runId: run.id, epoch: 1 });

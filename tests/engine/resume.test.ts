@@ -54,7 +54,9 @@ describe("resume", () => {
     assert.ok(finishedAtKill.size >= 8 && finishedAtKill.size < 30, `killed after ${finishedAtKill.size} of 30 mini-batches`);
     const finishedItems = new Set<string>();
     for (const record of finishedAtKill.values()) {
-      const rows = readFileSync(record.file).subarray(record.offset, record.offset + record.length).toString("utf8");
+      const rows = readFileSync(record.file)
+        .subarray(record.offset, record.offset + record.length)
+        .toString("utf8");
       for (const line of rows.split("\n").filter(Boolean)) finishedItems.add(line.split(",")[0]!);
     }
 

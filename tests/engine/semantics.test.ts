@@ -54,7 +54,10 @@ describe("ParallelRunConfig semantics on SQLite", () => {
     assert.match(result, /^Completed: 23 of 23 items succeeded/);
     const logDir = join(run.runDir, "score-items", "logs", "user", "entry_script_log", "0");
     const userLogs = readdirSync(logDir).map((f) => readFileSync(join(logDir, f), "utf8"));
-    assert.ok(userLogs.some((l) => /INFO \[node 0 process \d\] init in process \d/.test(l)), userLogs.join("\n"));
+    assert.ok(
+      userLogs.some((l) => /INFO \[node 0 process \d\] init in process \d/.test(l)),
+      userLogs.join("\n"),
+    );
   });
 
   test("a run() that throws on one mini-batch fails only that one, after run_max_try tries", async () => {
@@ -89,7 +92,10 @@ export function run(batch, ctx) {
   return ok.map((p) => ctx.relativePath(p));
 }`,
     );
-    const { status, run, reason } = await runPipeline(ctx, makePipeline("threshold", script, "items", { config: { error_threshold: 3, process_count_per_node: 1 } }));
+    const { status, run, reason } = await runPipeline(
+      ctx,
+      makePipeline("threshold", script, "items", { config: { error_threshold: 3, process_count_per_node: 1 } }),
+    );
     assert.equal(status, "failed");
     assert.match(reason, /aborted: \d+ items failed, more than error_threshold 3/);
     const jobResult = readFileSync(join(run.runDir, "score-items", "logs", "job_result.txt"), "utf8");
@@ -170,16 +176,25 @@ export function run(batch, ctx) {
 
   test("pipeline parameters have defaults and are overridden per submission", async () => {
     const script = makeEntryScript(ctx, "echo-params.mjs", ECHO);
-    const def = makePipeline("params", script, "items", { config: { mini_batch_size: { param: "batch_size_param" }, process_count_per_node: { param: "process_count_param" } } }, [
-      { name: "batch_size_param", type: "int", default: 10 },
-      { name: "process_count_param", type: "int", default: 2 },
-    ]);
+    const def = makePipeline(
+      "params",
+      script,
+      "items",
+      { config: { mini_batch_size: { param: "batch_size_param" }, process_count_per_node: { param: "process_count_param" } } },
+      [
+        { name: "batch_size_param", type: "int", default: 10 },
+        { name: "process_count_param", type: "int", default: 2 },
+      ],
+    );
     const first = await runPipeline(ctx, def);
     assert.equal(first.step.totalMiniBatches, 3);
     const second = await runPipeline(ctx, def, { batch_size_param: "1", process_count_param: 1 });
     assert.equal(second.step.totalMiniBatches, 23);
     assert.equal(JSON.parse(second.run.parameters).batch_size_param, 1);
-    await assert.rejects(() => submitRun(ctx.db, ctx.env.dataDir, { pipeline: "params", parameters: { batch_size: "3" } }), /Unknown pipeline parameter 'batch_size'/);
+    await assert.rejects(
+      () => submitRun(ctx.db, ctx.env.dataDir, { pipeline: "params", parameters: { batch_size: "3" } }),
+      /Unknown pipeline parameter 'batch_size'/,
+    );
   });
 
   test("allow_reuse: an identical step reuses the earlier output without running", async () => {
@@ -199,7 +214,10 @@ export function run(batch, ctx) {
     assert.ok(readFileSync(calls, "utf8").length > callsAfterFirst.length, "the entry script ran again");
     assert.deepEqual(output(regenerated.step), output(first.step));
     // A changed config is not identical: it runs.
-    const third = await runPipeline(ctx, makePipeline("reuse", script, "items", { step: { allow_reuse: true, arguments: ["--calls", calls] }, config: { mini_batch_size: 7 } }));
+    const third = await runPipeline(
+      ctx,
+      makePipeline("reuse", script, "items", { step: { allow_reuse: true, arguments: ["--calls", calls] }, config: { mini_batch_size: 7 } }),
+    );
     assert.equal(third.step.status, "completed");
   });
 
@@ -210,7 +228,10 @@ export function run(batch, ctx) {
     await assert.rejects(() => publishPipeline(ctx.db, bad), /steps\[0\]\.name: a step name has 3 to 32 characters \(got 'A'\)/);
     for (const size of ["abc", 0]) {
       await publishPipeline(ctx.db, makePipeline(`size-${size}`, script, "items", { config: { mini_batch_size: size } }));
-      await assert.rejects(() => submitRun(ctx.db, ctx.env.dataDir, { pipeline: `size-${size}` }), new RegExp(`mini_batch_size '${size}' is not valid for file data`));
+      await assert.rejects(
+        () => submitRun(ctx.db, ctx.env.dataDir, { pipeline: `size-${size}` }),
+        new RegExp(`mini_batch_size '${size}' is not valid for file data`),
+      );
     }
     await publishPipeline(ctx.db, makePipeline("no-dataset", script, "nothing-here"));
     await assert.rejects(() => submitRun(ctx.db, ctx.env.dataDir, { pipeline: "no-dataset" }), /Dataset 'nothing-here' is not registered/);
@@ -231,9 +252,15 @@ export function run(batch, ctx) {
 
     // A process that dies while loading (here: a node option it refuses) fails the step with
     // node's own message, after a second try, instead of being started again forever.
-    const wontStart = await runPipeline(ctx, makePipeline("wont-start", script, "items", { config: { environment_variables: { NODE_OPTIONS: "--no-such-option" } } }));
+    const wontStart = await runPipeline(
+      ctx,
+      makePipeline("wont-start", script, "items", { config: { environment_variables: { NODE_OPTIONS: "--no-such-option" } } }),
+    );
     assert.equal(wontStart.status, "failed");
-    assert.match(wontStart.reason, /init\(\) failed in every worker process: worker process \d+ exited \(code \d+\) before init\(\) finished: .*--no-such-option/);
+    assert.match(
+      wontStart.reason,
+      /init\(\) failed in every worker process: worker process \d+ exited \(code \d+\) before init\(\) finished: .*--no-such-option/,
+    );
 
     const noRun = makeEntryScript(ctx, "norun.mjs", "export function init() {}");
     const missingRun = await runPipeline(ctx, makePipeline("norun", noRun, "items"));

@@ -63,7 +63,10 @@ describe("supervision", () => {
         "backoff doubles up to the maximum",
       );
       const longLived = log.filter((l) => l.startsWith("long-lived exited with code 1"));
-      assert.ok(longLived.every((l) => l.includes("restarting it in 0.1 s")), "a child that stayed up long enough restarts after the shortest backoff");
+      assert.ok(
+        longLived.every((l) => l.includes("restarting it in 0.1 s")),
+        "a child that stayed up long enough restarts after the shortest backoff",
+      );
       assert.equal(supervisor.child("steady"), steady, "the other child was not restarted");
       assert.ok(alive(steady));
     } finally {
@@ -136,7 +139,11 @@ describe("supervision", () => {
         assert.match(pool.output(), /claiming a run failed \(try 1\), retrying in [\d.]+ s: .*no such table: main\.PipelineRun/);
 
         const run = await submitRun(ctx.db, ctx.env.dataDir, { pipeline: "claim-errors" });
-        await waitUntil("the run to complete", async () => (await ctx.db.pipelineRun.findUniqueOrThrow({ where: { id: run.id } })).status === "completed", 120_000);
+        await waitUntil(
+          "the run to complete",
+          async () => (await ctx.db.pipelineRun.findUniqueOrThrow({ where: { id: run.id } })).status === "completed",
+          120_000,
+        );
       } finally {
         await pool.kill();
       }

@@ -27,7 +27,10 @@ interface Routes {
 
 const call = (handler: Handler, path: string, init?: { method: string; body: unknown }, params: Record<string, string> = {}) =>
   handler(
-    new Request(`http://127.0.0.1${path}`, init ? { method: init.method, body: JSON.stringify(init.body), headers: { "content-type": "application/json" } } : undefined),
+    new Request(
+      `http://127.0.0.1${path}`,
+      init ? { method: init.method, body: JSON.stringify(init.body), headers: { "content-type": "application/json" } } : undefined,
+    ),
     { params: Promise.resolve(params) },
   );
 
@@ -45,7 +48,13 @@ async function client(routes: Routes, runId: string, n: number, stop: () => bool
     else await r.arrayBuffer();
   };
   for (let i = 0; !stop(); i++) {
-    await record("POST /api/datasets", call(routes.datasets.POST, "/api/datasets", { method: "POST", body: { name: "load-items", kind: "file", datastore: "workspace", paths: [`items/item-${String((n * 7 + i) % ITEMS).padStart(3, "0")}.txt`] } }));
+    await record(
+      "POST /api/datasets",
+      call(routes.datasets.POST, "/api/datasets", {
+        method: "POST",
+        body: { name: "load-items", kind: "file", datastore: "workspace", paths: [`items/item-${String((n * 7 + i) % ITEMS).padStart(3, "0")}.txt`] },
+      }),
+    );
     await record("POST /api/runs", call(routes.runs.POST, "/api/runs", { method: "POST", body: { pipeline: "tiny", experiment: `load-${n}` } }));
     await record("GET /api/runs", call(routes.runs.GET, "/api/runs"));
     await record("GET /api/runs/<id>", call(routes.run.GET, `/api/runs/${runId}`, undefined, { runId }));
@@ -72,10 +81,14 @@ describe("database contention on SQLite (web server and worker pool on one file)
     ctx = await makeTestContext("sqlite");
     makeTextFiles(ctx, "items", ITEMS);
     await makeFileDataset(ctx, "items", "items/");
-    const script = makeEntryScript(ctx, "echo.mjs", `export async function run(batch, ctx) {
+    const script = makeEntryScript(
+      ctx,
+      "echo.mjs",
+      `export async function run(batch, ctx) {
   await new Promise((r) => setTimeout(r, 50));
   return batch.map((p) => ({ file: ctx.relativePath(p) }));
-}`);
+}`,
+    );
     await publishPipeline(ctx.db, makePipeline("busy", script, "items", { config: { mini_batch_size: 1, process_count_per_node: 2 } }));
     makeTextFiles(ctx, "tiny", 1);
     await makeFileDataset(ctx, "tiny", "tiny/");
@@ -107,16 +120,24 @@ describe("database contention on SQLite (web server and worker pool on one file)
     worker.stdout!.on("data", (d: Buffer) => (workerOutput += d.toString()));
     worker.stderr!.on("data", (d: Buffer) => (workerOutput += d.toString()));
     worker.once("exit", (code) => (workerExit = code));
-    await waitFor("the worker pool to start the run", async () => ((await ctx.db.pipelineRun.findUnique({ where: { id: runId } }))?.status === "running" ? true : undefined), 60_000);
+    await waitFor(
+      "the worker pool to start the run",
+      async () => ((await ctx.db.pipelineRun.findUnique({ where: { id: runId } }))?.status === "running" ? true : undefined),
+      60_000,
+    );
 
     const tally: Tally = { statuses: new Map(), problems: [] };
     const started = Date.now();
     let runEnded = false;
     const stop = () => Date.now() - started > MAX_LOAD_MS || (runEnded && Date.now() - started > MIN_LOAD_MS);
-    const watcher = waitFor("the run to end", async () => {
-      const run = await ctx.db.pipelineRun.findUnique({ where: { id: runId }, include: { steps: true } });
-      return run && isTerminalRunStatus(run.status) ? run : undefined;
-    }, 200_000).finally(() => (runEnded = true));
+    const watcher = waitFor(
+      "the run to end",
+      async () => {
+        const run = await ctx.db.pipelineRun.findUnique({ where: { id: runId }, include: { steps: true } });
+        return run && isTerminalRunStatus(run.status) ? run : undefined;
+      },
+      200_000,
+    ).finally(() => (runEnded = true));
     await Promise.all(Array.from({ length: CLIENTS }, (_, n) => client(routes, runId, n, stop, tally)));
     const run = await watcher;
 

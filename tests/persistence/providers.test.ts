@@ -25,7 +25,10 @@ for (const provider of ["sqlite", "postgresql"] as const) {
     test("migrations are recorded and applying them again does nothing", async () => {
       assert.deepEqual(await migrate(ctx.env.databaseUrl), []);
       const rows = await ctx.db.$queryRawUnsafe<{ migration_name: string; checksum: string }[]>(`SELECT migration_name, checksum FROM "_prisma_migrations"`);
-      const folders = readdirSync(join("prisma", provider, "migrations"), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+      const folders = readdirSync(join("prisma", provider, "migrations"), { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+        .sort();
       assert.deepEqual(rows.map((r) => r.migration_name).sort(), folders);
       assert.ok(rows.every((r) => /^[0-9a-f]{64}$/.test(r.checksum)));
     });
@@ -35,7 +38,9 @@ for (const provider of ["sqlite", "postgresql"] as const) {
         name: "blobs",
         kind: "azure-blob",
         config: { container: "sampledata", auth: "connection-string" },
-        secret: { connectionString: "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=c2VjcmV0;BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;" },
+        secret: {
+          connectionString: "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=c2VjcmV0;BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;",
+        },
       });
       const views = await listDatastores(ctx.db);
       const blob = views.find((v) => v.name === "blobs")!;
@@ -66,11 +71,14 @@ for (const provider of ["sqlite", "postgresql"] as const) {
       const { status, step } = await runPipeline(ctx, makePipeline("persisted", script, "run-items", { config: { mini_batch_size: 5 } }));
       assert.equal(status, "completed");
       const batches = await ctx.db.miniBatch.findMany({ where: { stepRunId: step.id }, orderBy: { idx: "asc" } });
-      assert.deepEqual(batches.map((b) => [b.idx, b.itemCount, b.status, b.attempts, b.succeededItems]), [
-        [0, 5, "succeeded", 1, 5],
-        [1, 5, "succeeded", 1, 5],
-        [2, 2, "succeeded", 1, 2],
-      ]);
+      assert.deepEqual(
+        batches.map((b) => [b.idx, b.itemCount, b.status, b.attempts, b.succeededItems]),
+        [
+          [0, 5, "succeeded", 1, 5],
+          [1, 5, "succeeded", 1, 5],
+          [2, 2, "succeeded", 1, 2],
+        ],
+      );
       assert.ok(batches.every((b) => b.endedAt instanceof Date && b.elapsedMs !== null));
       assert.equal(readFileSync(join(step.outputDir, "parallel_run_step.txt"), "utf8").split("\n").filter(Boolean).length, 12);
     });
@@ -93,7 +101,10 @@ for (const provider of ["sqlite", "postgresql"] as const) {
     test("queued runs are claimed once; cancel and resume move the status", async () => {
       const run = await submitRun(ctx.db, ctx.env.dataDir, { pipeline: "persisted" });
       const [a, b] = await Promise.all([claimNextRun(ctx.db, "w1"), claimNextRun(ctx.db, "w2")]);
-      assert.deepEqual([a, b].flatMap((c) => (c ? [c.runId] : [])), [run.id]);
+      assert.deepEqual(
+        [a, b].flatMap((c) => (c ? [c.runId] : [])),
+        [run.id],
+      );
       assert.equal((await cancelRun(ctx.db, run.id)).status, "cancelling");
       await ctx.db.pipelineRun.update({ where: { id: run.id }, data: { status: "cancelled" } });
       assert.equal((await resumeRun(ctx.db, run.id)).status, "queued");

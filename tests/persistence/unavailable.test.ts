@@ -13,7 +13,11 @@ const noParams = { params: Promise.resolve({}) };
 const listRuns = async (handler: Handler) => handler(new Request("http://127.0.0.1/api/runs"), noParams);
 const postDataset = async (handler: Handler, path: string) =>
   handler(
-    new Request("http://127.0.0.1/api/datasets", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "locked", kind: "file", datastore: "workspace", paths: [path] }) }),
+    new Request("http://127.0.0.1/api/datasets", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "locked", kind: "file", datastore: "workspace", paths: [path] }),
+    }),
     noParams,
   );
 

@@ -31,7 +31,10 @@ for (const provider of ["sqlite", "postgresql"] as const) {
       const views = await Promise.all(
         oneToN(CONCURRENT).map((i) => registerDataset(ctx.db, { name: "raced", kind: "file", datastore: "workspace", paths: [`race/item-00${i % 3}.txt`] })),
       );
-      assert.deepEqual(views.map((v) => v.version).sort((a, b) => a - b), oneToN(CONCURRENT));
+      assert.deepEqual(
+        views.map((v) => v.version).sort((a, b) => a - b),
+        oneToN(CONCURRENT),
+      );
       assert.equal(await ctx.db.dataset.count({ where: { name: "raced" } }), 1);
     });
 
@@ -46,7 +49,10 @@ for (const provider of ["sqlite", "postgresql"] as const) {
       const views = await Promise.all(
         oneToN(CONCURRENT).map((i) => publishPipeline(ctx.db, makePipeline("raced-pipeline", "/tmp/score.mjs", "raced", { config: { mini_batch_size: i } }))),
       );
-      assert.deepEqual(views.map((v) => v.version).sort((a, b) => a - b), oneToN(CONCURRENT));
+      assert.deepEqual(
+        views.map((v) => v.version).sort((a, b) => a - b),
+        oneToN(CONCURRENT),
+      );
     });
 
     test("one definition published 10 times at once makes one version", async () => {
@@ -62,10 +68,16 @@ for (const provider of ["sqlite", "postgresql"] as const) {
       const file = join(upload, "affine.onnx");
       await writeModel(file, affineGraph());
       const views = await Promise.all(oneToN(10).map(() => registerModel(ctx.db, join(ctx.env.dataDir, "models"), { name: "raced-model", file })));
-      assert.deepEqual(views.map((v) => v.version).sort((a, b) => a - b), oneToN(10));
+      assert.deepEqual(
+        views.map((v) => v.version).sort((a, b) => a - b),
+        oneToN(10),
+      );
       assert.equal(new Set(views.map((v) => v.filePath)).size, 10);
       assert.ok(views.every((v) => existsSync(v.filePath)));
-      assert.deepEqual(readdirSync(join(ctx.env.dataDir, "models", "raced-model")).filter((f) => f.startsWith(".upload")), []);
+      assert.deepEqual(
+        readdirSync(join(ctx.env.dataDir, "models", "raced-model")).filter((f) => f.startsWith(".upload")),
+        [],
+      );
     });
   });
 }

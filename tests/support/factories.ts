@@ -41,7 +41,12 @@ export async function makeFileDataset(ctx: AppContext, name: string, path: strin
 }
 
 /** Publishes, submits and executes a run in this process; returns the run with its steps. */
-export async function runPipeline(ctx: AppContext, definition: unknown, parameters: Record<string, string | number> = {}, options: { regenerateOutputs?: boolean } = {}) {
+export async function runPipeline(
+  ctx: AppContext,
+  definition: unknown,
+  parameters: Record<string, string | number> = {},
+  options: { regenerateOutputs?: boolean } = {},
+) {
   const pv = await publishPipeline(ctx.db, definition);
   const run = await submitRun(ctx.db, ctx.env.dataDir, { pipeline: pv.name, parameters, ...options });
   const result = await executeRun({ db: ctx.db, provider: ctx.provider, workerId: "test", flushIntervalMs: 100 }, run.id);

@@ -6,11 +6,23 @@ import { listDatasets, registerDataset } from "@/lib/services/datasets";
 
 export const dynamic = "force-dynamic";
 
-const json = (d: DatasetVersionView): DatasetJson => ({ id: d.id, name: d.name, kind: d.kind, version: d.version, datastore: d.datastore, paths: d.paths, description: d.description, createdAt: d.createdAt.toISOString() });
+const json = (d: DatasetVersionView): DatasetJson => ({
+  id: d.id,
+  name: d.name,
+  kind: d.kind,
+  version: d.version,
+  datastore: d.datastore,
+  paths: d.paths,
+  description: d.description,
+  createdAt: d.createdAt.toISOString(),
+});
 
 export const GET = handle(routes.listDatasets, async ({ db }) => ({ datasets: (await listDatasets(db)).map(json) }));
 
 export const POST = handle(routes.registerDataset, async ({ db }, { body: b }) => {
-  const options = b.kind === "tabular" ? { format: b.format ?? "csv", ...(b.delimiter ? { delimiter: b.delimiter } : {}), ...(b.header !== undefined ? { header: b.header } : {}) } : undefined;
+  const options =
+    b.kind === "tabular"
+      ? { format: b.format ?? "csv", ...(b.delimiter ? { delimiter: b.delimiter } : {}), ...(b.header !== undefined ? { header: b.header } : {}) }
+      : undefined;
   return json(await registerDataset(db, { name: b.name, kind: b.kind, datastore: b.datastore, paths: b.paths, options, description: b.description }));
 });

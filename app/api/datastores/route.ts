@@ -6,7 +6,14 @@ import { listDatastores, registerDatastore, type DatastoreView } from "@/lib/ser
 export const dynamic = "force-dynamic";
 
 /** Secrets are write-only: the view says whether one is set, never what it is. */
-const json = (d: DatastoreView): DatastoreJson => ({ id: d.id, name: d.name, kind: d.kind, config: d.config, hasSecret: d.hasSecret, createdAt: d.createdAt.toISOString() });
+const json = (d: DatastoreView): DatastoreJson => ({
+  id: d.id,
+  name: d.name,
+  kind: d.kind,
+  config: d.config,
+  hasSecret: d.hasSecret,
+  createdAt: d.createdAt.toISOString(),
+});
 
 export const GET = handle(routes.listDatastores, async ({ db }) => ({ datastores: (await listDatastores(db)).map(json) }));
 
@@ -17,8 +24,18 @@ export const POST = handle(routes.registerDatastore, async ({ db }, { body }) =>
       : await registerDatastore(db, {
           name: body.name,
           kind: "azure-blob",
-          config: { container: body.container, auth: body.auth, ...(body.accountUrl ? { accountUrl: body.accountUrl } : {}), ...(body.accountName ? { accountName: body.accountName } : {}) },
-          secret: body.auth === "connection-string" ? { connectionString: body.secret } : body.auth === "sas" ? { sasToken: body.secret } : { accountKey: body.secret },
+          config: {
+            container: body.container,
+            auth: body.auth,
+            ...(body.accountUrl ? { accountUrl: body.accountUrl } : {}),
+            ...(body.accountName ? { accountName: body.accountName } : {}),
+          },
+          secret:
+            body.auth === "connection-string"
+              ? { connectionString: body.secret }
+              : body.auth === "sas"
+                ? { sasToken: body.secret }
+                : { accountKey: body.secret },
         });
   return json(view);
 });

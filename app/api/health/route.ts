@@ -4,4 +4,8 @@ import { poolIsAlive } from "@/lib/engine/pool-heartbeat";
 
 export const dynamic = "force-dynamic";
 
-export const GET = handle(routes.health, async ({ db, provider }) => ({ ok: true, database: provider, workerPool: (await poolIsAlive(db)) ? ("alive" as const) : ("not running" as const) }));
+export const GET = handle(routes.health, async ({ db, provider }) => ({
+  ok: true,
+  database: provider,
+  workerPool: (await poolIsAlive(db)) ? ("alive" as const) : ("not running" as const),
+}));

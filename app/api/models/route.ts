@@ -13,13 +13,26 @@ export const dynamic = "force-dynamic";
 const MAX_MODEL_BYTES = 512 * 1024 * 1024;
 
 /** The stored file path stays on the server. */
-const json = (m: ModelVersionView): ModelJson => ({ id: m.id, name: m.name, version: m.version, description: m.description, tags: m.tags, sizeBytes: m.sizeBytes, sha256: m.sha256, signature: m.signature, createdAt: m.createdAt.toISOString() });
+const json = (m: ModelVersionView): ModelJson => ({
+  id: m.id,
+  name: m.name,
+  version: m.version,
+  description: m.description,
+  tags: m.tags,
+  sizeBytes: m.sizeBytes,
+  sha256: m.sha256,
+  signature: m.signature,
+  createdAt: m.createdAt.toISOString(),
+});
 
 export const GET = handle(routes.listModels, async ({ db }) => ({ models: (await listModels(db)).map(json) }));
 
 function parseTags(text: string): Record<string, string> {
   const tags: Record<string, string> = {};
-  for (const line of text.split(/[\n,]/).map((l) => l.trim()).filter(Boolean)) {
+  for (const line of text
+    .split(/[\n,]/)
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     const eq = line.indexOf("=");
     if (eq <= 0) throw invalid(`Tags are key=value, got '${line.slice(0, 100)}'`);
     tags[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
@@ -41,7 +54,13 @@ export const POST = handle(routes.registerModel, async ({ db, env }, _input, req
   mkdirSync(join(env.dataDir, "uploads"), { recursive: true });
   const dir = mkdtempSync(join(env.dataDir, "uploads", "model-"));
   try {
-    const form = await readMultipart(req, dir, { what: "A model upload", maxFiles: 1, maxFileBytes: MAX_MODEL_BYTES, maxTotalBytes: MAX_MODEL_BYTES, maxFields: 10 });
+    const form = await readMultipart(req, dir, {
+      what: "A model upload",
+      maxFiles: 1,
+      maxFileBytes: MAX_MODEL_BYTES,
+      maxTotalBytes: MAX_MODEL_BYTES,
+      maxFields: 10,
+    });
     const name = form.fields.get("name")?.trim();
     if (!name) throw invalid("Give the model a name");
     const file = checkFile(form.files.find((f) => f.field === "file"));

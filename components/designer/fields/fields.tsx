@@ -6,15 +6,41 @@ import { type ControlProps, Field, inputClass } from "@/components/ui/field";
 import type { FieldValue } from "@/lib/contracts/canvas";
 import { isParamRef } from "@/lib/contracts/common";
 
-export function TextField(props: { label: ReactNode; hint?: string; help?: string; errors?: string[]; value: string; onChange: (v: string) => void; placeholder?: string; list?: string }) {
+export function TextField(props: {
+  label: ReactNode;
+  hint?: string;
+  help?: string;
+  errors?: string[];
+  value: string;
+  onChange: (v: string) => void;
+  placeholder?: string;
+  list?: string;
+}) {
   return (
     <Field label={props.label} hint={props.hint} help={props.help} errors={props.errors}>
-      {(c) => <input {...c} className={inputClass} value={props.value} placeholder={props.placeholder} list={props.list} onChange={(e) => props.onChange(e.target.value)} />}
+      {(c) => (
+        <input
+          {...c}
+          className={inputClass}
+          value={props.value}
+          placeholder={props.placeholder}
+          list={props.list}
+          onChange={(e) => props.onChange(e.target.value)}
+        />
+      )}
     </Field>
   );
 }
 
-export function SelectField(props: { label: ReactNode; hint?: string; help?: string; errors?: string[]; value: string; options: readonly { value: string; label: string }[]; onChange: (v: string) => void }) {
+export function SelectField(props: {
+  label: ReactNode;
+  hint?: string;
+  help?: string;
+  errors?: string[];
+  value: string;
+  options: readonly { value: string; label: string }[];
+  onChange: (v: string) => void;
+}) {
   return (
     <Field label={props.label} hint={props.hint} help={props.help} errors={props.errors}>
       {(c) => (
@@ -33,12 +59,17 @@ export function SelectField(props: { label: ReactNode; hint?: string; help?: str
 /** Typed text as the value to store: numbers become numbers so the contract sees what the user meant. */
 export function parseTyped(text: string, kind: "int" | "number" | "size" | "text" | "enum" | "list"): FieldValue | string[] | undefined {
   if (text.trim() === "") return undefined;
-  if (kind === "list") return text.split(",").map((s) => s.trim()).filter(Boolean);
+  if (kind === "list")
+    return text
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
   if ((kind === "int" || kind === "number" || kind === "size") && /^-?\d+(\.\d+)?$/.test(text.trim())) return Number(text.trim());
   return text;
 }
 
-export const shownValue = (value: unknown): string => (value === undefined || value === null ? "" : Array.isArray(value) ? value.join(", ") : isParamRef(value) ? "" : String(value));
+export const shownValue = (value: unknown): string =>
+  value === undefined || value === null ? "" : Array.isArray(value) ? value.join(", ") : isParamRef(value) ? "" : String(value);
 
 type BindableFieldProps = {
   label: string;

@@ -19,14 +19,33 @@ const colors: Record<string, string> = {
 };
 
 /** The common canvas body: type, title, problem badge and labelled, typed handles. */
-export function NodeShell({ id, type, kind, title, selected, handles, children }: { id: string; type: string; kind: string; title: string; selected?: boolean; handles: HandleSpec[]; children?: ReactNode }) {
+export function NodeShell({
+  id,
+  type,
+  kind,
+  title,
+  selected,
+  handles,
+  children,
+}: {
+  id: string;
+  type: string;
+  kind: string;
+  title: string;
+  selected?: boolean;
+  handles: HandleSpec[];
+  children?: ReactNode;
+}) {
   const ctx = useDesigner();
   const problems = problemsFor(ctx, id);
   const errors = problems.filter((p) => p.severity === "error").length;
   const targets = handles.filter((h) => h.type === "target");
   const sources = handles.filter((h) => h.type === "source");
   return (
-    <div className={`min-w-44 rounded-md border-2 bg-white px-3 py-2 text-xs shadow-sm ${colors[type] ?? ""} ${selected ? "ring-2 ring-blue-300" : ""}`} aria-label={`${kind} ${title}`}>
+    <div
+      className={`min-w-44 rounded-md border-2 bg-white px-3 py-2 text-xs shadow-sm ${colors[type] ?? ""} ${selected ? "ring-2 ring-blue-300" : ""}`}
+      aria-label={`${kind} ${title}`}
+    >
       <div className="flex items-center justify-between gap-2">
         <span className="font-semibold uppercase tracking-wide text-slate-500">{kind}</span>
         {errors ? (
@@ -50,8 +69,18 @@ export function NodeShell({ id, type, kind, title, selected, handles, children }
 function HandleWithLabel({ spec, position, top, nodeTitle }: { spec: HandleSpec; position: Position; top: number; nodeTitle: string }) {
   return (
     <>
-      <Handle type={spec.type} position={position} id={spec.id} style={{ top: `${top}%`, width: 10, height: 10 }} aria-label={`${spec.label} of ${nodeTitle || "node"}`} title={spec.label} />
-      <span className="pointer-events-none absolute text-[10px] text-slate-500" style={{ top: `calc(${top}% - 16px)`, [position === Position.Left ? "left" : "right"]: 6 }}>
+      <Handle
+        type={spec.type}
+        position={position}
+        id={spec.id}
+        style={{ top: `${top}%`, width: 10, height: 10 }}
+        aria-label={`${spec.label} of ${nodeTitle || "node"}`}
+        title={spec.label}
+      />
+      <span
+        className="pointer-events-none absolute text-[10px] text-slate-500"
+        style={{ top: `calc(${top}% - 16px)`, [position === Position.Left ? "left" : "right"]: 6 }}
+      >
         {spec.label}
       </span>
     </>

@@ -32,7 +32,12 @@ function requestBody(route: RouteDef): JsonSchema | undefined {
   if (!route.multipart) return undefined;
   const fields = jsonSchema(route.multipart.fields, "input") as { properties?: JsonSchema; required?: string[] };
   const files = Object.fromEntries(
-    Object.entries(route.multipart.files).map(([name, count]) => [name, count === "one" ? { type: "string", contentMediaType: "application/octet-stream" } : { type: "array", items: { type: "string", contentMediaType: "application/octet-stream" } }]),
+    Object.entries(route.multipart.files).map(([name, count]) => [
+      name,
+      count === "one"
+        ? { type: "string", contentMediaType: "application/octet-stream" }
+        : { type: "array", items: { type: "string", contentMediaType: "application/octet-stream" } },
+    ]),
   );
   const schema = { type: "object", properties: { ...fields.properties, ...files }, required: [...(fields.required ?? []), ...Object.keys(files)] };
   return { required: true, content: { "multipart/form-data": { schema } } };
@@ -44,7 +49,10 @@ function success(route: RouteDef): JsonSchema {
   return { description: route.raw?.description ?? route.summary, content };
 }
 
-const errorResponse = { description: "The request was refused: `error` says why and what to do", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
+const errorResponse = {
+  description: "The request was refused: `error` says why and what to do",
+  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+};
 
 function operation(name: string, route: RouteDef): JsonSchema {
   const body = requestBody(route);
@@ -73,7 +81,11 @@ export function openApiDocument(version = "0.1.0"): JsonSchema {
       schemas: {
         Error: {
           type: "object",
-          properties: { error: { type: "string" }, code: { type: "string", description: "invalid_input, not_found, conflict, too_large, unsupported_media_type, unavailable, configuration, ..." }, details: {} },
+          properties: {
+            error: { type: "string" },
+            code: { type: "string", description: "invalid_input, not_found, conflict, too_large, unsupported_media_type, unavailable, configuration, ..." },
+            details: {},
+          },
           required: ["error"],
         },
       },

@@ -35,10 +35,16 @@ const tooLong = (name: string, maxLength: number) => (issue: { input?: unknown }
 
 /** Text with a length cap (query strings may be megabytes long). */
 export function textQuery(name: string, maxLength = 256) {
-  return z.string().max(maxLength, { error: tooLong(name, maxLength) }).optional();
+  return z
+    .string()
+    .max(maxLength, { error: tooLong(name, maxLength) })
+    .optional();
 }
 
 /** A required, non-empty text parameter; `missing` says how to call the route right. */
 export function requiredTextQuery(name: string, missing: string, maxLength = 256) {
-  return z.string({ error: missing }).min(1, missing).max(maxLength, { error: tooLong(name, maxLength) });
+  return z
+    .string({ error: missing })
+    .min(1, missing)
+    .max(maxLength, { error: tooLong(name, maxLength) });
 }

@@ -39,7 +39,10 @@ export async function readJsonlSlice(ds: Datastore, slice: TabularSlice): Promis
       return;
     }
     if (!isPlainObject(value)) {
-      badRows.push({ row: index, reason: `file '${slice.path}' line ${line}: expected a JSON object, found ${Array.isArray(value) ? "an array" : typeof value === "object" ? "null" : `a ${typeof value}`}` });
+      badRows.push({
+        row: index,
+        reason: `file '${slice.path}' line ${line}: expected a JSON object, found ${Array.isArray(value) ? "an array" : typeof value === "object" ? "null" : `a ${typeof value}`}`,
+      });
       return;
     }
     const out: TabularRow = {};

@@ -10,7 +10,7 @@ const QUOTED = 2;
 const QUOTE_IN_QUOTED = 3;
 
 export const UNTERMINATED_QUOTE = "unterminated quoted field (a '\"' opens a field that never closes)";
-export const AFTER_CLOSING_QUOTE = "unexpected character after a closing quote (write \"\" for a quote inside a quoted field)";
+export const AFTER_CLOSING_QUOTE = 'unexpected character after a closing quote (write "" for a quote inside a quoted field)';
 
 /** Receives one record: bytes [start, end) (end includes its newline), its first line, and a problem if any. */
 export type RecordSink = (start: number, end: number, line: number, error: string | undefined) => void;
@@ -113,5 +113,4 @@ export class RecordScanner {
   }
 }
 
-export const delimiterByte = (format: "csv" | "jsonl", delimiter: string): number | undefined =>
-  format === "csv" ? delimiter.charCodeAt(0) : undefined;
+export const delimiterByte = (format: "csv" | "jsonl", delimiter: string): number | undefined => (format === "csv" ? delimiter.charCodeAt(0) : undefined);

@@ -58,5 +58,11 @@ export interface StepResult {
 
 /** Makes the step's output an input the next steps can name. */
 export function registerOutput(ctx: StepContext, target: StepOutputTarget, config: ResolvedRunConfig, columns: boolean): void {
-  ctx.upstream.set(ctx.step.name, { datastore: target.datastore, path: target.path, outputAction: config.outputAction, appendRowFileName: config.appendRowFileName, columns });
+  ctx.upstream.set(ctx.step.name, {
+    datastore: target.datastore,
+    path: target.path,
+    outputAction: config.outputAction,
+    appendRowFileName: config.appendRowFileName,
+    columns,
+  });
 }

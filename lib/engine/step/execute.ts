@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DeferredSource, LocalAgent } from "../agent";
+import { type DeferredSource, LocalAgent } from "../agent";
 import type { WorkerProcess } from "../../contracts/run-events";
 import { noEvents } from "../events";
 import { LeaseKeeper } from "../lease";
@@ -33,8 +33,21 @@ export function createAgents(ctx: StepContext, resolved: ResolvedStep, relay: De
     datastores: resolved.stores.forWorkers(),
     outputAction: config.outputAction,
   };
-  return Array.from({ length: config.nodeCount }, (_, nodeId) =>
-    new LocalAgent({ nodeId, processCount: config.processCountPerNode, setup, environment: config.environmentVariables, runInvocationTimeoutSeconds: config.runInvocationTimeout, initTimeoutSeconds: config.initTimeout, maxInitFailures: config.runMaxTry }, relay),
+  return Array.from(
+    { length: config.nodeCount },
+    (_, nodeId) =>
+      new LocalAgent(
+        {
+          nodeId,
+          processCount: config.processCountPerNode,
+          setup,
+          environment: config.environmentVariables,
+          runInvocationTimeoutSeconds: config.runInvocationTimeout,
+          initTimeoutSeconds: config.initTimeout,
+          maxInitFailures: config.runMaxTry,
+        },
+        relay,
+      ),
   );
 }
 
@@ -66,8 +79,11 @@ export async function executeStep(
   const reports = new StepReports(ctx.paths.logDir);
   reports.recordFinished(miniBatches.finishedBefore);
   const execution = { reports, storageStopped: false, started: 0 };
-  const executor = new StepExecutor(resolved.config, planning.needsPlan ? [] : miniBatches.states, stepSink(ctx, miniBatches, execution), { planning: planning.needsPlan });
-  reports.onFailure = (error) => executor.fail(`The step stopped because its attempt report could not be written: ${error.message}; free space and resume the run.`);
+  const executor = new StepExecutor(resolved.config, planning.needsPlan ? [] : miniBatches.states, stepSink(ctx, miniBatches, execution), {
+    planning: planning.needsPlan,
+  });
+  reports.onFailure = (error) =>
+    executor.fail(`The step stopped because its attempt report could not be written: ${error.message}; free space and resume the run.`);
   execution.started = Date.now();
   const flush = progressFlush(ctx, planning.stepRunId, executor, miniBatches, agents, reports, execution.started);
   const keeper = new LeaseKeeper(lease, flush, {
@@ -131,7 +147,15 @@ function stepSink(ctx: StepContext, miniBatches: StepMiniBatches, execution: { r
  * One flush of progress: mini-batch states, counters and the heartbeat commit together under the
  * lease; then progress is published and reported, and a cancel asked for in the database is seen.
  */
-function progressFlush(ctx: StepContext, stepRunId: string, executor: StepExecutor, miniBatches: StepMiniBatches, agents: LocalAgent[], reports: StepReports, started: number): () => Promise<void> {
+function progressFlush(
+  ctx: StepContext,
+  stepRunId: string,
+  executor: StepExecutor,
+  miniBatches: StepMiniBatches,
+  agents: LocalAgent[],
+  reports: StepReports,
+  started: number,
+): () => Promise<void> {
   const { deps, lease, events, run, step } = ctx;
   const startItems = executor.snapshot().succeededItems + executor.snapshot().failedItems;
   let cancelled = false;
@@ -143,7 +167,15 @@ function progressFlush(ctx: StepContext, stepRunId: string, executor: StepExecut
         await writeMiniBatchUpdates(tx, deps.provider, batch);
         await tx.stepRun.update({
           where: { id: stepRunId },
-          data: { succeededMiniBatches: c.succeededMiniBatches, failedMiniBatches: c.failedMiniBatches, succeededItems: c.succeededItems, failedItems: c.failedItems, retries: c.retries, totalItems: c.totalItems, totalMiniBatches: c.totalMiniBatches },
+          data: {
+            succeededMiniBatches: c.succeededMiniBatches,
+            failedMiniBatches: c.failedMiniBatches,
+            succeededItems: c.succeededItems,
+            failedItems: c.failedItems,
+            retries: c.retries,
+            totalItems: c.totalItems,
+            totalMiniBatches: c.totalMiniBatches,
+          },
         });
         return tx.pipelineRun.findUniqueOrThrow({ where: { id: run.id }, select: { status: true } });
       })
@@ -155,7 +187,14 @@ function progressFlush(ctx: StepContext, stepRunId: string, executor: StepExecut
     const processed = c.succeededItems + c.failedItems - startItems;
     const rate = elapsed > 0 ? processed / elapsed : 0;
     const remaining = c.totalItems - c.succeededItems - c.failedItems;
-    events.publish({ type: "progress", runId: run.id, step: step.name, counters: c, itemsPerSecond: rate, etaSeconds: rate > 0 ? remaining / rate : undefined });
+    events.publish({
+      type: "progress",
+      runId: run.id,
+      step: step.name,
+      counters: c,
+      itemsPerSecond: rate,
+      etaSeconds: rate > 0 ? remaining / rate : undefined,
+    });
     reports.progress(c, rate);
     if (events !== noEvents) events.publish({ type: "workers", runId: run.id, step: step.name, processes: workerStates(agents) });
     if (runRow.status === "cancelling" && !cancelled) {

@@ -10,13 +10,21 @@ import type { ResolvedStep } from "./resolve";
  * Ends the step: merges the append_row output (unless the step was stopped by storage), writes
  * the final reports and records the step's status and sentence under the lease.
  */
-export async function mergeAndFinish(ctx: StepContext, resolved: ResolvedStep, stepRunId: string, execution: Execution, miniBatches: StepMiniBatches): Promise<StepResult> {
+export async function mergeAndFinish(
+  ctx: StepContext,
+  resolved: ResolvedStep,
+  stepRunId: string,
+  execution: Execution,
+  miniBatches: StepMiniBatches,
+): Promise<StepResult> {
   const { run, step, lease, events } = ctx;
   const { config, target } = resolved;
   const { outcome, reports } = execution;
   // A step stopped by a storage failure merges nothing: the disk is still full.
   const skipMerge = config.outputAction !== "append_row" || reports.failure !== undefined || execution.storageStopped;
-  const { output, status, failure } = skipMerge ? { status: outcome.status } : await writeStepOutput(outcome, miniBatches.states, miniBatches.outputs, target, config.appendRowFileName);
+  const { output, status, failure } = skipMerge
+    ? { status: outcome.status }
+    : await writeStepOutput(outcome, miniBatches.states, miniBatches.outputs, target, config.appendRowFileName);
   const sentence = stepSentence(status, outcome, failure, (Date.now() - execution.started) / 1000);
   const reportFailure = reports.finishOrExplain(sentence);
   const finalStatus = reportFailure ? "failed" : status;
@@ -25,7 +33,12 @@ export async function mergeAndFinish(ctx: StepContext, resolved: ResolvedStep, s
   await lease.commit((tx) =>
     tx.stepRun.update({
       where: { id: stepRunId },
-      data: { status: finalStatus, statusReason: finalSentence, endedAt: finalStatus === "cancelled" ? null : new Date(), config: JSON.stringify({ ...config, columns, ...(output ? { outputBytes: output.bytes, outputRows: output.rows } : {}) }) },
+      data: {
+        status: finalStatus,
+        statusReason: finalSentence,
+        endedAt: finalStatus === "cancelled" ? null : new Date(),
+        config: JSON.stringify({ ...config, columns, ...(output ? { outputBytes: output.bytes, outputRows: output.rows } : {}) }),
+      },
     }),
   );
   registerOutput(ctx, target, config, columns);

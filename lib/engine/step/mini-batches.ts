@@ -61,7 +61,15 @@ export class StepMiniBatches {
       // segment reached the disk): it runs again rather than leave its rows out.
       state.status = "pending";
     } else if (state.status === "succeeded") {
-      this.finishedBefore.push({ idx: state.idx, attempt: state.attempts, itemCount: state.itemCount, succeeded: state.succeeded, failed: state.failed, totalSeconds: (row.elapsedMs ?? 0) / 1000, endedAt: row.endedAt ?? new Date() });
+      this.finishedBefore.push({
+        idx: state.idx,
+        attempt: state.attempts,
+        itemCount: state.itemCount,
+        succeeded: state.succeeded,
+        failed: state.failed,
+        totalSeconds: (row.elapsedMs ?? 0) / 1000,
+        endedAt: row.endedAt ?? new Date(),
+      });
     } else if (state.status !== "failed" && record) {
       this.adoptFinishedRecord(state, record);
     }

@@ -23,7 +23,16 @@ export async function beginPlanning(ctx: StepContext, resolved: ResolvedStep, ex
     existing ??
     (await lease.commit((tx) =>
       tx.stepRun.create({
-        data: { id: `step_${run.id.slice(4)}_${step.name}`, runId: run.id, stepName: step.name, config: JSON.stringify(resolved.config), reuseKey: "", status: "planning", outputDir: resolved.target.local, startedAt: new Date() },
+        data: {
+          id: `step_${run.id.slice(4)}_${step.name}`,
+          runId: run.id,
+          stepName: step.name,
+          config: JSON.stringify(resolved.config),
+          reuseKey: "",
+          status: "planning",
+          outputDir: resolved.target.local,
+          startedAt: new Date(),
+        },
       }),
     ));
   ctx.events.publish({ type: "step_status", runId: run.id, step: step.name, status: "planning" });
@@ -57,11 +66,26 @@ export async function planWhileRunning(
   const { stepRunId } = planning;
   const { config, inputs, stores } = resolved;
   try {
-    const plan = await planStep(deps.db, deps.provider, stepRunId, inputs, stores.open, config.miniBatchSize, config.partitionKeys, join(ctx.paths.stepDir, "plan"), (rows) => {
-      if (lease.lost) throw lease.lost; // another pool plans this step now
-      executor.add(rows.map(miniBatches.restore));
-    });
-    await lease.commit((tx) => tx.stepRun.update({ where: { id: stepRunId }, data: { reuseKey: `${policy.baseKey}:${plan.fingerprint}`, totalMiniBatches: plan.miniBatches, totalItems: plan.items } }));
+    const plan = await planStep(
+      deps.db,
+      deps.provider,
+      stepRunId,
+      inputs,
+      stores.open,
+      config.miniBatchSize,
+      config.partitionKeys,
+      join(ctx.paths.stepDir, "plan"),
+      (rows) => {
+        if (lease.lost) throw lease.lost; // another pool plans this step now
+        executor.add(rows.map(miniBatches.restore));
+      },
+    );
+    await lease.commit((tx) =>
+      tx.stepRun.update({
+        where: { id: stepRunId },
+        data: { reuseKey: `${policy.baseKey}:${plan.fingerprint}`, totalMiniBatches: plan.miniBatches, totalItems: plan.items },
+      }),
+    );
     executor.planningDone();
   } catch (error) {
     executor.cancel(errorMessage(error));

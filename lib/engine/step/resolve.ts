@@ -41,7 +41,7 @@ export async function resolveStep(ctx: StepContext, output: { stores: StepDatast
   const dataKind = stepDataKind(inputs.map((i) => i.kind));
   const config = resolveRunConfig(step.parallelRunConfig, params, dataKind, step.name);
   const entry = await resolveEntry(ctx.deps.db, config, params, step.name, (ref) => materializeLabels(ctx, stores, ref));
-  const args = step.arguments.map((a) => String(typeof a === "object" ? params[a.param] ?? "" : a));
+  const args = step.arguments.map((a) => String(typeof a === "object" ? (params[a.param] ?? "") : a));
   const sideInputPaths = await materializeSideInputs(ctx, stores, sideInputs);
   return { ...output, inputs, sideInputs, config, entry, args, sideInputPaths };
 }
@@ -53,7 +53,8 @@ async function resolveInputs(ctx: StepContext, stores: StepDatastores): Promise<
   const sideInputs = await Promise.all(step.sideInputs.map((ref) => resolveInput(deps.db, ref, params, upstream)));
   for (const i of [...inputs, ...sideInputs]) await stores.load(i.datastore);
   const kinds = new Set(inputs.map((i) => i.kind));
-  if (kinds.size > 1) throw new AppError("invalid_input", `Step '${step.name}': inputs mix file and tabular datasets; a ParallelRunStep takes inputs of one type`);
+  if (kinds.size > 1)
+    throw new AppError("invalid_input", `Step '${step.name}': inputs mix file and tabular datasets; a ParallelRunStep takes inputs of one type`);
   return { inputs, sideInputs };
 }
 

@@ -52,7 +52,8 @@ export async function reuseEarlierOutput(ctx: StepContext, resolved: ResolvedSte
       },
     }),
   );
-  if (config.outputAction === "append_row" && target.store.kind !== "local") await uploadWhole(target, config.appendRowFileName, join(target.local, config.appendRowFileName));
+  if (config.outputAction === "append_row" && target.store.kind !== "local")
+    await uploadWhole(target, config.appendRowFileName, join(target.local, config.appendRowFileName));
   registerOutput(ctx, target, config, reused.columns);
   new StepReports(ctx.paths.logDir).finish(sentence);
   events.publish({ type: "step_status", runId: run.id, step: step.name, status: "reused", reason: sentence });

@@ -52,7 +52,7 @@ test("every form of import is seen: dynamic, export-from, type-only and the @/ a
     "lib/contracts/x.ts": 'export { A } from "../services/a";\n',
     "lib/pipeline/y.ts": 'export async function f() {\n  return import("@/lib/engine/z");\n}\n',
     "lib/engine/z.ts": 'import type { A } from "@/lib/services/a";\n',
-    "lib/catalog/c.ts": "// import { x } from \"../services/a\" in a comment is no import\n",
+    "lib/catalog/c.ts": '// import { x } from "../services/a" in a comment is no import\n',
   });
   const { status, output } = checkLayers(root);
   assert.equal(status, 1);

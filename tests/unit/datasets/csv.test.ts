@@ -19,7 +19,7 @@ const messy = [
   "10,last,",
 ].join("\n");
 
-test("CSV: quoted delimiters, newlines and \"\" escapes; numbers; malformed rows reported by line", async () => {
+test('CSV: quoted delimiters, newlines and "" escapes; numbers; malformed rows reported by line', async () => {
   const store = await makeStore({ "data/messy.csv": messy });
   try {
     const { columns, rows, badRows } = await readAll(store.ds, "data/messy.csv", { format: "csv" });
@@ -45,7 +45,7 @@ test("CSV: quoted delimiters, newlines and \"\" escapes; numbers; malformed rows
 
 test("CSV without header names columns column_0..; other delimiters, CRLF and a BOM work", async () => {
   const store = await makeStore({
-    "plain.csv": "1;x;true\r\n2;\"y;z\";false\r\n",
+    "plain.csv": '1;x;true\r\n2;"y;z";false\r\n',
     "bom.csv": Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("a\tb\n1\t2\n")]),
   });
   try {
@@ -68,7 +68,12 @@ test("CSV header edge cases: blank and repeated names, header-only and empty fil
   try {
     const h = await readAll(store.ds, "h.csv", { format: "csv" });
     assert.deepEqual(h.columns, ["a", "column_1", "a_1", "__proto__"]);
-    assert.deepEqual(Object.entries(h.rows[0] ?? {}), [["a", 1], ["column_1", 2], ["a_1", 3], ["__proto__", 4]]);
+    assert.deepEqual(Object.entries(h.rows[0] ?? {}), [
+      ["a", 1],
+      ["column_1", 2],
+      ["a_1", 3],
+      ["__proto__", 4],
+    ]);
     assert.equal((await readAll(store.ds, "only.csv", { format: "csv" })).slices, 0);
     assert.equal((await readAll(store.ds, "empty.csv", { format: "csv" })).slices, 0);
   } finally {

@@ -40,10 +40,16 @@ test("Parquet: reads row ranges across row groups", async () => {
   try {
     const all = await readAll(store.ds, "t.parquet", { format: "parquet" });
     assert.deepEqual(all.columns, ["id", "score", "ok", "label"]);
-    assert.deepEqual(all.rows, Array.from({ length: 120 }, (_, i) => expected(i)));
+    assert.deepEqual(
+      all.rows,
+      Array.from({ length: 120 }, (_, i) => expected(i)),
+    );
     const slice = { path: "t.parquet", unit: "rows" as const, start: 35, end: 45, rowCount: 10, columns: all.columns, firstRow: 35, firstLine: 36 };
     const part = await readSlice(store.ds, slice, { format: "parquet" });
-    assert.deepEqual(part.rows, Array.from({ length: 10 }, (_, i) => expected(35 + i)));
+    assert.deepEqual(
+      part.rows,
+      Array.from({ length: 10 }, (_, i) => expected(35 + i)),
+    );
     await assert.rejects(readSlice(store.ds, { ...slice, unit: "bytes" }, { format: "parquet" }), /Parquet slices are row ranges/);
   } finally {
     await store.remove();
@@ -53,7 +59,10 @@ test("Parquet: reads row ranges across row groups", async () => {
 test("a file that is not Parquet gives a clear error", async () => {
   const store = await makeStore({ "bad.parquet": "just,some,csv\n" });
   try {
-    await assert.rejects(readAll(store.ds, "bad.parquet", { format: "parquet" }), (e: unknown) => e instanceof AppError && /file 'bad.parquet' is not a readable Parquet file/.test(e.message));
+    await assert.rejects(
+      readAll(store.ds, "bad.parquet", { format: "parquet" }),
+      (e: unknown) => e instanceof AppError && /file 'bad.parquet' is not a readable Parquet file/.test(e.message),
+    );
   } finally {
     await store.remove();
   }

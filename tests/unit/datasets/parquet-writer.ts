@@ -171,7 +171,10 @@ export function writeParquet(columns: ParquetColumn[], rowGroups: ParquetCell[][
     if (column.type === "string") f.i32(6, 0); // UTF8
     f.endStruct();
   }
-  f.i64(3, groupsMeta.reduce((n, g) => n + g.rows, 0));
+  f.i64(
+    3,
+    groupsMeta.reduce((n, g) => n + g.rows, 0),
+  );
   f.list(4, 12, groupsMeta.length);
   for (const group of groupsMeta) {
     f.beginStruct();
@@ -195,7 +198,10 @@ export function writeParquet(columns: ParquetColumn[], rowGroups: ParquetCell[][
       f.endStruct();
       f.endStruct();
     });
-    f.i64(2, group.columns.reduce((n, c) => n + c.size, 0));
+    f.i64(
+      2,
+      group.columns.reduce((n, c) => n + c.size, 0),
+    );
     f.i64(3, group.rows);
     f.endStruct();
   }

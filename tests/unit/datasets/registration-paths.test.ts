@@ -21,7 +21,20 @@ function plantSecret(ctx: TestContext): void {
   symlinkSync(join(ctx.env.dataDir, "private"), join(ctx.workspace, "escape"));
 }
 
-const ESCAPING = ["../x", "/etc/*", "a/../../b", "../*", "../private/*", "{..,images}/*", "images/@(..)/*", "escape/*", "escape/", "escape/**", "escape/new.txt", "images/../escape/x"];
+const ESCAPING = [
+  "../x",
+  "/etc/*",
+  "a/../../b",
+  "../*",
+  "../private/*",
+  "{..,images}/*",
+  "images/@(..)/*",
+  "escape/*",
+  "escape/",
+  "escape/**",
+  "escape/new.txt",
+  "images/../escape/x",
+];
 
 async function refusal(promise: Promise<unknown>): Promise<AppError> {
   const error = await promise.then(
@@ -45,7 +58,12 @@ test("registration refuses paths that leave the datastore, naming the path, and 
     }
     assert.equal(await ctx.db.dataset.count({ where: { name: "leak" } }), 0, "nothing was registered");
 
-    const ok = await registerDataset(ctx.db, { name: "images", kind: "file", datastore: "workspace", paths: ["images/", "./images/*.png", "{images,other}/**"] });
+    const ok = await registerDataset(ctx.db, {
+      name: "images",
+      kind: "file",
+      datastore: "workspace",
+      paths: ["images/", "./images/*.png", "{images,other}/**"],
+    });
     assert.equal(ok.version, 1, "paths inside the datastore are accepted");
   } finally {
     await ctx.cleanup();

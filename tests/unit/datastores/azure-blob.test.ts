@@ -3,12 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  ContainerClient,
-  ContainerSASPermissions,
-  StorageSharedKeyCredential,
-  generateBlobSASQueryParameters,
-} from "@azure/storage-blob";
+import { ContainerClient, ContainerSASPermissions, StorageSharedKeyCredential, generateBlobSASQueryParameters } from "@azure/storage-blob";
 import { openDatastore, type Datastore } from "../../../lib/datastores/index";
 import { compareUtf8 } from "../../../lib/datastores/paths";
 import { AppError } from "../../../lib/errors";
@@ -57,7 +52,10 @@ test("reads files and ranges; missing files are not found", async () => {
   assert.deepEqual(await ds.stat("mnist/0.png"), { path: "mnist/0.png", size: 4 });
   assert.equal(await ds.stat("mnist/9.png"), undefined);
   assert.equal(ds.localPath("mnist/0.png"), undefined);
-  await assert.rejects(ds.read("mnist/9.png"), (e: unknown) => e instanceof AppError && e.code === "not_found" && e.message === "file 'mnist/9.png' not found in datastore");
+  await assert.rejects(
+    ds.read("mnist/9.png"),
+    (e: unknown) => e instanceof AppError && e.code === "not_found" && e.message === "file 'mnist/9.png' not found in datastore",
+  );
   await assert.rejects(collect(ds.createReadStream("mnist/9.png")), /file 'mnist\/9.png' not found in datastore/);
   await assert.rejects(ds.read("../x"), /path '\.\.\/x' escapes the datastore root/);
 });
@@ -95,14 +93,22 @@ test("account key and SAS authentication work", async () => {
 
 test("errors never contain a secret", async () => {
   const wrongKey = Buffer.from("this is not the right account key at all").toString("base64");
-  const badKey = openDatastore("azure-blob", { container, auth: "account-key", accountName: azurite.accountName, accountUrl: azurite.accountUrl }, { accountKey: wrongKey });
+  const badKey = openDatastore(
+    "azure-blob",
+    { container, auth: "account-key", accountName: azurite.accountName, accountUrl: azurite.accountUrl },
+    { accountKey: wrongKey },
+  );
   const badSasToken = "sv=2025-01-05&sr=c&sp=r&se=2099-01-01T00%3A00%3A00Z&sig=AAAAsecretSignatureBBBB%3D";
   const badSas = openDatastore("azure-blob", { container, auth: "sas", accountUrl: azurite.accountUrl }, { sasToken: badSasToken });
   const badConnection = azurite.connectionString.replace(azurite.accountKey, wrongKey);
   const badCs = openDatastore("azure-blob", { container, auth: "connection-string" }, { connectionString: badConnection });
 
   const secrets = [wrongKey, badSasToken, "AAAAsecretSignatureBBBB", badConnection, azurite.accountKey];
-  for (const [name, store] of [["key", badKey], ["sas", badSas], ["connection string", badCs]] as const) {
+  for (const [name, store] of [
+    ["key", badKey],
+    ["sas", badSas],
+    ["connection string", badCs],
+  ] as const) {
     for (const attempt of [() => store.read("mnist/0.png"), () => collect(store.list("mnist/")), () => store.stat("mnist/0.png")]) {
       const error = await attempt().then(
         () => assert.fail(`${name}: expected a refusal`),
@@ -117,9 +123,15 @@ test("errors never contain a secret", async () => {
 });
 
 test("missing secrets and settings give clear messages without values", () => {
-  assert.throws(() => openDatastore("azure-blob", { container, auth: "connection-string" }, {}), /azure-blob datastore needs a connection string when auth is connection-string/);
+  assert.throws(
+    () => openDatastore("azure-blob", { container, auth: "connection-string" }, {}),
+    /azure-blob datastore needs a connection string when auth is connection-string/,
+  );
   assert.throws(() => openDatastore("azure-blob", { container, auth: "sas" }, { sasToken: "sv=1&sig=x" }), /needs accountUrl or accountName when auth is sas/);
-  assert.throws(() => openDatastore("azure-blob", { container, auth: "account-key", accountUrl: azurite.accountUrl }, { accountKey: "a2V5" }), /needs accountName when auth is account-key/);
+  assert.throws(
+    () => openDatastore("azure-blob", { container, auth: "account-key", accountUrl: azurite.accountUrl }, { accountKey: "a2V5" }),
+    /needs accountName when auth is account-key/,
+  );
   assert.throws(() => openDatastore("azure-blob", { container: "Bad_Name", auth: "sas" }, {}), /container: use 3-63 lowercase/);
   const secretText = "DefaultEndpointsProtocol=https;AccountName=x;AccountKey=TOPSECRET";
   assert.throws(

@@ -28,7 +28,11 @@ try {
   for (let d = 0; d < dirs; d++) {
     const dir = join(root, "mnist", `d${String(d).padStart(2, "0")}`);
     await mkdir(dir, { recursive: true });
-    await mapLimit(Array.from({ length: localFiles / dirs }, (_, i) => i), 64, (i) => writeFile(join(dir, `${String(i).padStart(5, "0")}.png`), "x"));
+    await mapLimit(
+      Array.from({ length: localFiles / dirs }, (_, i) => i),
+      64,
+      (i) => writeFile(join(dir, `${String(i).padStart(5, "0")}.png`), "x"),
+    );
   }
   const local = openDatastore("local", { root });
   await timeList("local list('mnist/')", local, "mnist/");
@@ -43,15 +47,26 @@ try {
   const container = new ContainerClient(azurite.connectionString, "bench");
   await container.create();
   const started = performance.now();
-  await mapLimit(Array.from({ length: blobs }, (_, i) => i), 16, (i) =>
-    container.getBlockBlobClient(`mnist/d${String(i % 10)}/${String(i).padStart(6, "0")}.png`).uploadData(Buffer.from("x")).then(() => undefined),
+  await mapLimit(
+    Array.from({ length: blobs }, (_, i) => i),
+    16,
+    (i) =>
+      container
+        .getBlockBlobClient(`mnist/d${String(i % 10)}/${String(i).padStart(6, "0")}.png`)
+        .uploadData(Buffer.from("x"))
+        .then(() => undefined),
   );
   console.log(`uploaded ${blobs} blobs to Azurite in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const blob = openDatastore("azure-blob", { container: "bench", auth: "connection-string" }, { connectionString: azurite.connectionString });
   await timeList("blob list('mnist/') (5000/page)", blob, "mnist/");
   await timeList("blob list('mnist/**/*.png')", blob, "mnist/**/*.png");
   await timeList("blob list('mnist/d3/*.png') (prefix)", blob, "mnist/d3/*.png");
-  const small = openDatastore("azure-blob", { container: "bench", auth: "connection-string" }, { connectionString: azurite.connectionString }, { pageSize: 100 });
+  const small = openDatastore(
+    "azure-blob",
+    { container: "bench", auth: "connection-string" },
+    { connectionString: azurite.connectionString },
+    { pageSize: 100 },
+  );
   await timeList("blob list('mnist/') (100/page)", small, "mnist/");
 } finally {
   await azurite.stop();

@@ -40,7 +40,10 @@ test("a pattern matching nothing lists nothing; a missing file is not found", as
     assert.deepEqual(await paths(ds.list("mnist/*.jpg")), []);
     assert.equal(await ds.stat("mnist/9.png"), undefined);
     assert.equal(await ds.stat("mnist"), undefined, "a folder is not a file");
-    await assert.rejects(ds.read("mnist/9.png"), (e: unknown) => e instanceof AppError && e.code === "not_found" && e.message === "file 'mnist/9.png' not found in datastore");
+    await assert.rejects(
+      ds.read("mnist/9.png"),
+      (e: unknown) => e instanceof AppError && e.code === "not_found" && e.message === "file 'mnist/9.png' not found in datastore",
+    );
     await assert.rejects(ds.readRange("nope.csv", 0, 10), /file 'nope.csv' not found in datastore/);
     await assert.rejects(collect(ds.createReadStream("nope.csv")), /file 'nope.csv' not found in datastore/);
   } finally {
@@ -74,7 +77,8 @@ test("symbolic links: inside the root they are followed, out of it they are refu
     symlinkSync(outside.root, join(root, "elsewhere"));
     symlinkSync(join(root, "0.png"), join(root, "alias.png"));
     const ds = openDatastore("local", { root });
-    const escapes = (e: unknown) => e instanceof AppError && e.code === "invalid_input" && /'leak\.png' escapes the datastore root through a symbolic link/.test(e.message);
+    const escapes = (e: unknown) =>
+      e instanceof AppError && e.code === "invalid_input" && /'leak\.png' escapes the datastore root through a symbolic link/.test(e.message);
     assert.deepEqual(await paths(ds.list("*.png")), ["0.png", "1.png", "alias.png"], "the link out of the root is not listed; the one inside is");
     await assert.rejects(ds.read("leak.png"), escapes);
     await assert.rejects(ds.stat("leak.png"), escapes);

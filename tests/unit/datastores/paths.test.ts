@@ -22,7 +22,11 @@ test("paths that escape the root are refused with a clear message", () => {
     ["a\0b", /contains a NUL character/],
   ];
   for (const [path, message] of cases) {
-    assert.throws(() => normalizeDatastorePath(path), (e: unknown) => e instanceof AppError && e.code === "invalid_input" && message.test(e.message), path);
+    assert.throws(
+      () => normalizeDatastorePath(path),
+      (e: unknown) => e instanceof AppError && e.code === "invalid_input" && message.test(e.message),
+      path,
+    );
   }
 });
 

@@ -9,7 +9,17 @@ import { mountTmpfs, tmpfsUnavailable, type Tmpfs } from "../../support/tmpfs";
 
 const skip = tmpfsUnavailable();
 
-const meta = (idx: number): PartMeta => ({ idx, attempt: 1, itemCount: 1, succeeded: 1, failed: 0, columns: ["file", "value"], itemErrors: [], runSeconds: 0, totalSeconds: 0 });
+const meta = (idx: number): PartMeta => ({
+  idx,
+  attempt: 1,
+  itemCount: 1,
+  succeeded: 1,
+  failed: 0,
+  columns: ["file", "value"],
+  itemErrors: [],
+  runSeconds: 0,
+  totalSeconds: 0,
+});
 
 /** Fills the file system but `leaveKb` with one file, so the next writes run out of space part-way. */
 function fill(fs: Tmpfs, leaveKb: number): string {
@@ -60,14 +70,20 @@ describe("complete writes on a real full file system (tmpfs)", { skip }, () => {
     writer.append(meta(0), "a,1\n");
     const filler = fill(fs, 8);
     const sizeBefore = statSync(writer.file).size;
-    assert.throws(() => writer.append(meta(1), `${"x".repeat(32 * 1024)}\n`), (e: unknown) => e instanceof StorageError && /^no space left on device writing .*0-0-1\.seg$/.test(e.message));
+    assert.throws(
+      () => writer.append(meta(1), `${"x".repeat(32 * 1024)}\n`),
+      (e: unknown) => e instanceof StorageError && /^no space left on device writing .*0-0-1\.seg$/.test(e.message),
+    );
     assert.equal(statSync(writer.file).size, sizeBefore, "the partial record was cut off");
     rmSync(filler);
     const later = writer.append(meta(2), "c,3\n");
     writer.close();
     const found = scanSegments(dir);
     assert.deepEqual([...found.keys()], [0, 2]);
-    const merged = mergeRecords([...found.values()].map((r) => ({ location: r, columns: r.meta.columns, rows: 1 })), join(fs.dir, "merged.csv"));
+    const merged = mergeRecords(
+      [...found.values()].map((r) => ({ location: r, columns: r.meta.columns, rows: 1 })),
+      join(fs.dir, "merged.csv"),
+    );
     assert.equal(readFileSync(join(fs.dir, "merged.csv"), "utf8"), "file,value\na,1\nc,3\n");
     assert.equal(merged.bytes, statSync(join(fs.dir, "merged.csv")).size);
     assert.equal(later.length, 4);
@@ -88,8 +104,10 @@ describe("complete writes on a real full file system (tmpfs)", { skip }, () => {
 
   test("a folder under a file does not exist and cannot be created, and says so", () => {
     writeFileSync(join(fs.dir, "plain-file"), "x");
-    assert.throws(() => ensureWritableFolder(join(fs.dir, "plain-file", "results"), "store/plain-file/results", "output folder"), (e: unknown) =>
-      e instanceof StorageError && e.message.startsWith("output folder store/plain-file/results does not exist and could not be created (ENOTDIR"),
+    assert.throws(
+      () => ensureWritableFolder(join(fs.dir, "plain-file", "results"), "store/plain-file/results", "output folder"),
+      (e: unknown) =>
+        e instanceof StorageError && e.message.startsWith("output folder store/plain-file/results does not exist and could not be created (ENOTDIR"),
     );
     assert.ok(!existsSync(join(fs.dir, "plain-file", "results")));
   });

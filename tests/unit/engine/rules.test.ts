@@ -5,7 +5,13 @@ import { resolveParameters, resolveRunConfig } from "../../../lib/engine/resolve
 import { exceededThreshold } from "../../../lib/engine/thresholds";
 import { formatRows } from "../../../lib/engine/rows";
 
-const counts = (o: Partial<Parameters<typeof exceededThreshold>[1]>) => ({ totalMiniBatches: 10, scheduledMiniBatches: 5, failedMiniBatches: 0, failedItems: 0, ...o });
+const counts = (o: Partial<Parameters<typeof exceededThreshold>[1]>) => ({
+  totalMiniBatches: 10,
+  scheduledMiniBatches: 5,
+  failedMiniBatches: 0,
+  failedItems: 0,
+  ...o,
+});
 
 test("error_threshold counts failed items over the whole input; -1 ignores failures", () => {
   assert.equal(exceededThreshold({ errorThreshold: 10 }, counts({ failedItems: 10 })), undefined);
@@ -16,12 +22,29 @@ test("error_threshold counts failed items over the whole input; -1 ignores failu
 test("allowed_failed_count and allowed_failed_percent count failed mini-batches; the percent waits for full scheduling", () => {
   assert.match(exceededThreshold({ errorThreshold: -1, allowedFailedCount: 1 }, counts({ failedMiniBatches: 2 }))!, /allowed_failed_count 1/);
   assert.equal(exceededThreshold({ errorThreshold: -1, allowedFailedPercent: 10 }, counts({ failedMiniBatches: 3, scheduledMiniBatches: 9 })), undefined);
-  assert.match(exceededThreshold({ errorThreshold: -1, allowedFailedPercent: 10 }, counts({ failedMiniBatches: 2, scheduledMiniBatches: 10 }))!, /20\.0% of mini-batches failed/);
+  assert.match(
+    exceededThreshold({ errorThreshold: -1, allowedFailedPercent: 10 }, counts({ failedMiniBatches: 2, scheduledMiniBatches: 10 }))!,
+    /20\.0% of mini-batches failed/,
+  );
 });
 
 test("snake_case and camelCase configs are the same contract; parameters bind and coerce", () => {
-  const snake = ParallelRunConfig.parse({ entry_script: "s.ts", mini_batch_size: { param: "bs" }, error_threshold: 10, output_action: "append_row", node_count: 2, run_max_try: "2" });
-  const camel = ParallelRunConfig.parse({ entryScript: "s.ts", miniBatchSize: { param: "bs" }, errorThreshold: 10, outputAction: "append_row", nodeCount: 2, runMaxTry: "2" });
+  const snake = ParallelRunConfig.parse({
+    entry_script: "s.ts",
+    mini_batch_size: { param: "bs" },
+    error_threshold: 10,
+    output_action: "append_row",
+    node_count: 2,
+    run_max_try: "2",
+  });
+  const camel = ParallelRunConfig.parse({
+    entryScript: "s.ts",
+    miniBatchSize: { param: "bs" },
+    errorThreshold: 10,
+    outputAction: "append_row",
+    nodeCount: 2,
+    runMaxTry: "2",
+  });
   assert.deepEqual(snake, camel);
   const params = resolveParameters([{ name: "bs", type: "int", default: 5 }], { bs: "1" });
   const resolved = resolveRunConfig(snake, params, "file", "score");
@@ -36,7 +59,8 @@ test("snake_case and camelCase configs are the same contract; parameters bind an
 
 test("bad values are named with the field and the value", () => {
   const base = { entry_script: "s.ts", error_threshold: 1, output_action: "append_row" } as const;
-  const resolve = (extra: Record<string, unknown>, kind: "file" | "tabular" = "file") => resolveRunConfig(ParallelRunConfig.parse({ ...base, ...extra }), {}, kind, "score");
+  const resolve = (extra: Record<string, unknown>, kind: "file" | "tabular" = "file") =>
+    resolveRunConfig(ParallelRunConfig.parse({ ...base, ...extra }), {}, kind, "score");
   assert.throws(() => resolve({ mini_batch_size: "abc" }), /mini_batch_size 'abc' is not valid for file data/);
   assert.throws(() => resolve({ mini_batch_size: 0 }), /mini_batch_size '0' is not valid/);
   assert.throws(() => resolve({ mini_batch_size: "abc" }, "tabular"), /mini_batch_size 'abc' is not valid for tabular data/);
@@ -50,7 +74,13 @@ test("bad values are named with the field and the value", () => {
 });
 
 test("result rows: objects give a header, strings stay lines, quoting follows RFC 4180", () => {
-  assert.deepEqual(formatRows([{ file: "a,b.png", label: 7 }, { file: 'q"uote', label: 1 }]), { lines: '"a,b.png",7\n"q""uote",1\n', columns: ["file", "label"] });
+  assert.deepEqual(
+    formatRows([
+      { file: "a,b.png", label: 7 },
+      { file: 'q"uote', label: 1 },
+    ]),
+    { lines: '"a,b.png",7\n"q""uote",1\n', columns: ["file", "label"] },
+  );
   assert.deepEqual(formatRows(["0.png: 7", 3]), { lines: "0.png: 7\n3\n", columns: null });
   assert.throws(() => formatRows([null]), /run\(\) result 0 is null/);
 });

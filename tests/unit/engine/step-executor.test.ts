@@ -31,7 +31,17 @@ function makeConfig(overrides: Partial<ResolvedRunConfig> = {}): ResolvedRunConf
 function makeMiniBatch(idx: number, overrides: Partial<MiniBatchState> = {}): MiniBatchState {
   const itemCount = overrides.itemCount ?? 1;
   const names = Array.from({ length: itemCount }, (_, n) => `${idx}/${n}.png`);
-  return { id: `mb_${idx}`, idx, items: { kind: "files", datastore: "workspace", root: "", names }, itemCount, attempts: 0, status: "pending", succeeded: 0, failed: 0, ...overrides };
+  return {
+    id: `mb_${idx}`,
+    idx,
+    items: { kind: "files", datastore: "workspace", root: "", names },
+    itemCount,
+    attempts: 0,
+    status: "pending",
+    succeeded: 0,
+    failed: 0,
+    ...overrides,
+  };
 }
 
 const makeMiniBatches = (count: number, itemCount = 1) => Array.from({ length: count }, (_, idx) => makeMiniBatch(idx, { itemCount }));
@@ -76,7 +86,19 @@ class FakeAgent implements Agent {
     const items = assignment!.items.kind === "files" ? assignment!.items.names.length : 0;
     const done = status === "RUN_DONE";
     this.source.complete(
-      { idx, attempt: assignment!.attempt, status, itemCount: items, succeeded: done ? items : 0, failed: 0, runSeconds: 0, totalSeconds: 0, itemErrors: [], ...(done ? {} : { error: `${status} in ${idx}` }), ...result },
+      {
+        idx,
+        attempt: assignment!.attempt,
+        status,
+        itemCount: items,
+        succeeded: done ? items : 0,
+        failed: 0,
+        runSeconds: 0,
+        totalSeconds: 0,
+        itemErrors: [],
+        ...(done ? {} : { error: `${status} in ${idx}` }),
+        ...result,
+      },
       { nodeId: this.nodeId, processId: 0 },
     );
     this.pull();
@@ -113,7 +135,11 @@ class RecordingSink {
 }
 
 /** An executor over `miniBatches` run by `agentCount` fake agents holding `capacity` each. */
-function startStep(miniBatches: MiniBatchState[], config: Partial<ResolvedRunConfig> = {}, options: { agents?: number; capacity?: number; planning?: boolean } = {}) {
+function startStep(
+  miniBatches: MiniBatchState[],
+  config: Partial<ResolvedRunConfig> = {},
+  options: { agents?: number; capacity?: number; planning?: boolean } = {},
+) {
   const sink = new RecordingSink();
   const executor = new StepExecutor(makeConfig(config), miniBatches, sink, { planning: options.planning });
   const agents: FakeAgent[] = [];
@@ -144,9 +170,22 @@ describe("StepExecutor: scheduling", () => {
     assert.equal(result.status, "completed");
     assert.deepEqual(
       { ...result.counters },
-      { totalMiniBatches: 5, scheduledMiniBatches: 5, succeededMiniBatches: 5, failedMiniBatches: 0, runningMiniBatches: 0, totalItems: 5, succeededItems: 5, failedItems: 0, retries: 0 },
+      {
+        totalMiniBatches: 5,
+        scheduledMiniBatches: 5,
+        succeededMiniBatches: 5,
+        failedMiniBatches: 0,
+        runningMiniBatches: 0,
+        totalItems: 5,
+        succeededItems: 5,
+        failedItems: 0,
+        retries: 0,
+      },
     );
-    assert.ok(agents.every((a) => a.ended === "stopped"), "a completed step stops its agents gracefully");
+    assert.ok(
+      agents.every((a) => a.ended === "stopped"),
+      "a completed step stops its agents gracefully",
+    );
   });
 
   test("a step with nothing to run completes at once without starting agents", async () => {

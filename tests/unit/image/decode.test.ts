@@ -24,7 +24,12 @@ function referencePixels(bytes: Uint8Array, channels: number): number[] {
 
 test("8-bit gray, gray+alpha, RGB and RGBA PNGs decode like pngjs (all filter types)", () => {
   const rgba = pattern(W, H);
-  for (const [colorType, channels] of [[0, 1], [4, 2], [2, 3], [6, 4]] as const) {
+  for (const [colorType, channels] of [
+    [0, 1],
+    [4, 2],
+    [2, 3],
+    [6, 4],
+  ] as const) {
     const bytes = pngjsEncode(W, H, rgba, colorType);
     const image = decodeImage(bytes, `c${colorType}.png`);
     assert.equal(image.channels, channels);
@@ -92,7 +97,10 @@ test("bad files are refused with messages that name them", () => {
   const flipped = Uint8Array.from(good);
   flipped[45] = flipped[45]! ^ 0xff;
   assert.match(refusal(flipped, "flip.png"), /^flip\.png: corrupt PNG: CRC mismatch in I\w+ chunk$/);
-  assert.match(refusal(rawPng({ width: 4, height: 4, bitDepth: 8, colorType: 0, scanlines: [0, 1, 2, 3, 4] }), "short.png"), /^short\.png: corrupt PNG: image data is truncated/);
+  assert.match(
+    refusal(rawPng({ width: 4, height: 4, bitDepth: 8, colorType: 0, scanlines: [0, 1, 2, 3, 4] }), "short.png"),
+    /^short\.png: corrupt PNG: image data is truncated/,
+  );
   const notZlib = rawPng({ width: 2, height: 2, bitDepth: 8, colorType: 0, scanlines: [], idat: Uint8Array.of(1, 2, 3, 4, 5) });
   assert.match(refusal(notZlib, "zlib.png"), /^zlib\.png: corrupt PNG: bad compressed data \(/);
   assert.match(refusal(rawPng({ width: 1, height: 1, bitDepth: 8, colorType: 0, scanlines: [9, 1] }), "filter.png"), /unknown filter type 9/);

@@ -60,7 +60,11 @@ test("a text file, a truncated model and an empty file are refused with a clear 
   await writeFile(truncated, encodeModel(affineGraph()).subarray(0, 60));
   const empty = join(dir, "empty.onnx");
   await writeFile(empty, "");
-  for (const [path, name] of [[text, "notes.onnx"], [truncated, "truncated.onnx"], [empty, "empty.onnx"]] as const) {
+  for (const [path, name] of [
+    [text, "notes.onnx"],
+    [truncated, "truncated.onnx"],
+    [empty, "empty.onnx"],
+  ] as const) {
     const error = await refusal(path);
     assert.equal(error.code, "invalid_input");
     assert.match(error.message, new RegExp(`^${name.replace(".", "\\.")} is not a valid ONNX model: \\S`));

@@ -15,10 +15,16 @@ test("the tutorial pipeline survives definition -> canvas -> definition unchange
   assert.deepEqual(canvas.nodes.map((n) => n.type).sort(), ["dataset", "output", "parameter", "parameter", "step"]);
   const dataset = canvas.nodes.find((n) => n.type === "dataset");
   assert.deepEqual(dataset?.data, { mode: "parameter", dataset: "mnist", parameterName: "mnist_param", description: "Images to score" });
-  assert.deepEqual(designerProblems(canvas, { name: def.name }).filter((p) => p.severity === "error"), []);
+  assert.deepEqual(
+    designerProblems(canvas, { name: def.name }).filter((p) => p.severity === "error"),
+    [],
+  );
   const back = canvasToDefinition(canvas, { name: def.name, description: def.description });
   assert.deepEqual(back.steps, def.steps);
-  assert.deepEqual([...back.parameters].sort((a, b) => a.name.localeCompare(b.name)), [...def.parameters].sort((a, b) => a.name.localeCompare(b.name)));
+  assert.deepEqual(
+    [...back.parameters].sort((a, b) => a.name.localeCompare(b.name)),
+    [...def.parameters].sort((a, b) => a.name.localeCompare(b.name)),
+  );
 });
 
 test("a drawn graph becomes the CLI's definition: inputs, side inputs, model and output from edges", () => {
@@ -28,7 +34,15 @@ test("a drawn graph becomes the CLI's definition: inputs, side inputs, model and
   const step = makeStepNode("score", { scorer: { kind: "onnx-image-classifier", model: "" }, miniBatchSize: "", nodeCount: "" });
   const out = makeOutputNode({ datastore: "workspace", path: "results/digits" });
   const def = canvasToDefinition(
-    { nodes: [images, labels, model, step, out], edges: [edge(images, "data", step, "inputs"), edge(labels, "data", step, "side_inputs"), edge(model, "model", step, "model"), edge(step, "output", out, "in")] },
+    {
+      nodes: [images, labels, model, step, out],
+      edges: [
+        edge(images, "data", step, "inputs"),
+        edge(labels, "data", step, "side_inputs"),
+        edge(model, "model", step, "model"),
+        edge(step, "output", out, "in"),
+      ],
+    },
     { name: "drawn" },
   );
   const s = def.steps[0]!;

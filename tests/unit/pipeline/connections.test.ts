@@ -3,7 +3,12 @@ import { test } from "node:test";
 import { connectionProblem } from "../../../lib/pipeline/connections";
 import { edge, makeDatasetNode, makeLinearCanvas, makeModelNode, makeOutputNode, makeParameterNode, makeStepNode } from "./fixtures";
 
-const conn = (source: { id: string }, sourceHandle: string, target: { id: string }, targetHandle: string) => ({ source: source.id, sourceHandle, target: target.id, targetHandle });
+const conn = (source: { id: string }, sourceHandle: string, target: { id: string }, targetHandle: string) => ({
+  source: source.id,
+  sourceHandle,
+  target: target.id,
+  targetHandle,
+});
 
 test("typed handles: datasets and step outputs into inputs, models into the model handle, step output into an Output", () => {
   const { graph, dataset, step, output } = makeLinearCanvas();
@@ -15,7 +20,10 @@ test("typed handles: datasets and step outputs into inputs, models into the mode
   assert.equal(connectionProblem(conn(step, "output", next, "inputs"), graph), undefined);
   assert.equal(connectionProblem(conn(side, "data", next, "side_inputs"), graph), undefined);
   assert.equal(connectionProblem(conn(dataset, "data", next, "inputs"), graph), undefined);
-  assert.equal(connectionProblem(conn(next, "output", makeOutputNode(), "in"), { ...graph, nodes: [...graph.nodes] }), "both ends of a connection must be nodes on the canvas");
+  assert.equal(
+    connectionProblem(conn(next, "output", makeOutputNode(), "in"), { ...graph, nodes: [...graph.nodes] }),
+    "both ends of a connection must be nodes on the canvas",
+  );
   void output;
 });
 

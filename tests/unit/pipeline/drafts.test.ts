@@ -1,7 +1,17 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { AppError } from "../../../lib/errors";
-import { createPipelineDraft, deletePipelineById, draftDefinition, duplicatePipeline, getPipelineDraft, listPipelineSummaries, publishDraft, renamePipeline, saveDraft } from "../../../lib/services/drafts";
+import {
+  createPipelineDraft,
+  deletePipelineById,
+  draftDefinition,
+  duplicatePipeline,
+  getPipelineDraft,
+  listPipelineSummaries,
+  publishDraft,
+  renamePipeline,
+  saveDraft,
+} from "../../../lib/services/drafts";
 import { makeFileDataset } from "../../support/factories";
 import { makeTestContext, makeTextFiles, type TestContext } from "../../support/context";
 import { makeLinearCanvas } from "./fixtures";
@@ -14,7 +24,11 @@ before(async () => {
 });
 after(async () => ctx.cleanup());
 
-const code = (fn: () => Promise<unknown>) => fn().then(() => "ok", (e: unknown) => (e instanceof AppError ? e.code : String(e)));
+const code = (fn: () => Promise<unknown>) =>
+  fn().then(
+    () => "ok",
+    (e: unknown) => (e instanceof AppError ? e.code : String(e)),
+  );
 
 test("create, save with the expected revision, and a stale save is refused with 409 semantics", async () => {
   const p = await createPipelineDraft(ctx.db, { name: "drawn" });
@@ -25,7 +39,10 @@ test("create, save with the expected revision, and a stale save is refused with 
   assert.equal(saved.revision, 2);
   assert.deepEqual((await getPipelineDraft(ctx.db, p.id)).canvas, graph);
   // A second tab still on revision 1:
-  await assert.rejects(saveDraft(ctx.db, p.id, { canvas: { nodes: [], edges: [] }, expectedRevision: 1 }), (e: AppError) => e.code === "conflict" && /revision 2/.test(e.message));
+  await assert.rejects(
+    saveDraft(ctx.db, p.id, { canvas: { nodes: [], edges: [] }, expectedRevision: 1 }),
+    (e: AppError) => e.code === "conflict" && /revision 2/.test(e.message),
+  );
   assert.equal((await getPipelineDraft(ctx.db, p.id)).canvas.nodes.length, 3, "the first tab's work is intact");
 });
 
@@ -57,13 +74,29 @@ test("rename, duplicate, search, delete; a pipeline with runs is kept", async ()
   assert.equal(renamed.name, "renamed");
   const copy = await duplicatePipeline(ctx.db, p.id, { name: "renamed-copy" });
   assert.deepEqual(copy.canvas, renamed.canvas);
-  assert.deepEqual((await listPipelineSummaries(ctx.db, "RENAMED")).map((s) => s.name), ["renamed", "renamed-copy"]);
+  assert.deepEqual(
+    (await listPipelineSummaries(ctx.db, "RENAMED")).map((s) => s.name),
+    ["renamed", "renamed-copy"],
+  );
   await deletePipelineById(ctx.db, copy.id);
   assert.equal(await code(() => getPipelineDraft(ctx.db, copy.id)), "not_found");
   const published = await publishDraft(ctx.db, p.id);
-  await ctx.db.pipelineRun.create({ data: { id: "run_test", pipelineId: p.id, pipelineVersionId: published.versionId, experimentName: "x", parameters: "{}", status: "completed", runDir: "/tmp/x" } });
+  await ctx.db.pipelineRun.create({
+    data: {
+      id: "run_test",
+      pipelineId: p.id,
+      pipelineVersionId: published.versionId,
+      experimentName: "x",
+      parameters: "{}",
+      status: "completed",
+      runDir: "/tmp/x",
+    },
+  });
   // With runs, delete archives: the pipeline leaves the list, its run stays.
   assert.deepEqual(await deletePipelineById(ctx.db, p.id), { archived: true });
-  assert.deepEqual((await listPipelineSummaries(ctx.db, "RENAMED")).map((s) => s.name), []);
+  assert.deepEqual(
+    (await listPipelineSummaries(ctx.db, "RENAMED")).map((s) => s.name),
+    [],
+  );
   assert.equal((await getPipelineDraft(ctx.db, p.id)).runs, 1);
 });

@@ -49,5 +49,10 @@ export function makeLinearCanvas(): { graph: CanvasGraph; dataset: CanvasNodeOf<
   const dataset = makeDatasetNode();
   const step = makeStepNode();
   const output = makeOutputNode();
-  return { graph: { nodes: [dataset, step, output], edges: [edge(dataset, "data", step, "inputs"), edge(step, "output", output, "in")] }, dataset, step, output };
+  return {
+    graph: { nodes: [dataset, step, output], edges: [edge(dataset, "data", step, "inputs"), edge(step, "output", output, "in")] },
+    dataset,
+    step,
+    output,
+  };
 }

@@ -14,7 +14,10 @@ test("the step name rule: 3-32 characters, lower case, digits and '-'", () => {
     const { graph, step } = makeLinearCanvas();
     step.data.name = bad;
     const problems = errorsOf(graph);
-    assert.ok(problems.some((p) => p.nodeId === step.id && p.field === "name"), `'${bad}' is refused`);
+    assert.ok(
+      problems.some((p) => p.nodeId === step.id && p.field === "name"),
+      `'${bad}' is refused`,
+    );
   }
   const { graph, step } = makeLinearCanvas();
   step.data.name = "A";
@@ -30,7 +33,12 @@ test("mini_batch_size: files for file data, sizes for tabular data, never 0", ()
   assert.equal(literalProblem("miniBatchSize", "10MB", "tabular"), undefined);
   assert.equal(literalProblem("miniBatchSize", "10", "file"), undefined);
   assert.match(literalProblem("miniBatchSize", "ten", "tabular")!, /1024KB/);
-  assert.equal(errorsOf(graph, { datasetKinds: { mnist: "file" } }).find((x) => x.field === "miniBatchSize")?.message.includes("file data"), true);
+  assert.equal(
+    errorsOf(graph, { datasetKinds: { mnist: "file" } })
+      .find((x) => x.field === "miniBatchSize")
+      ?.message.includes("file data"),
+    true,
+  );
 });
 
 test("a dangling step (no input) and a step without entry script or scorer are problems", () => {
@@ -77,7 +85,9 @@ test("the scorer needs a model, from its settings or a connected Model node", ()
 test("other contract rules still apply: numbers, logging level, unknown fields", () => {
   const { graph, step } = makeLinearCanvas();
   Object.assign(step.data.parallelRunConfig, { nodeCount: 0, runInvocationTimeout: -1, loggingLevel: "LOUD", errorThreshold: -2 });
-  const fields = errorsOf(graph).map((p) => p.field).sort();
+  const fields = errorsOf(graph)
+    .map((p) => p.field)
+    .sort();
   assert.deepEqual(fields, ["errorThreshold", "loggingLevel", "nodeCount", "runInvocationTimeout"]);
   const other = makeLinearCanvas();
   other.step.data.parallelRunConfig.bogus = 1;

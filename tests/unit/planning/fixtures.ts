@@ -54,7 +54,10 @@ export async function readSlices(ds: Datastore, slices: TabularSlice[], options:
   const badRows: BadRow[] = [];
   for (const slice of slices) {
     const part = await readSlice(ds, slice, options);
-    assert(part.rows.length + part.badRows.length === slice.rowCount, `slice ${slice.path}[${slice.start},${slice.end}) holds ${slice.rowCount} rows, read ${part.rows.length + part.badRows.length}`);
+    assert(
+      part.rows.length + part.badRows.length === slice.rowCount,
+      `slice ${slice.path}[${slice.start},${slice.end}) holds ${slice.rowCount} rows, read ${part.rows.length + part.badRows.length}`,
+    );
     rows.push(...part.rows);
     badRows.push(...part.badRows);
   }

@@ -48,7 +48,10 @@ test("partition keys: a missing key column names the column and the file", async
   try {
     await assert.rejects(
       collect(planPartitions(store.ds, store.ds.list("*.csv"), csv, ["region"], join(store.root, ".w"))),
-      (e: unknown) => e instanceof AppError && e.code === "invalid_input" && e.message === "partition key 'region' is not a column of file 'b.csv' (its columns: area, amount)",
+      (e: unknown) =>
+        e instanceof AppError &&
+        e.code === "invalid_input" &&
+        e.message === "partition key 'region' is not a column of file 'b.csv' (its columns: area, amount)",
     );
     await assert.rejects(collect(planPartitions(store.ds, store.ds.list("*.csv"), csv, [], join(store.root, ".w"))), /partition_keys is empty/);
   } finally {
@@ -67,7 +70,14 @@ test("partition keys: malformed rows come out as bad-row slices, so they still c
     assert.equal(badRead.rows.length, 0);
     assert.match(badRead.badRows[0]?.reason ?? "", /^file 'r.jsonl' line 2: invalid JSON/);
     const groups = slices.filter((s) => s.partition);
-    assert.deepEqual(groups.map((s) => [s.partition, s.rowCount]), [[{ k: "a" }, 2], [{ k: "b" }, 1], [{ k: null }, 1]]);
+    assert.deepEqual(
+      groups.map((s) => [s.partition, s.rowCount]),
+      [
+        [{ k: "a" }, 2],
+        [{ k: "b" }, 1],
+        [{ k: null }, 1],
+      ],
+    );
     assert.deepEqual((await readSlice(store.ds, groups[2]!, options)).rows, [{ k: null, v: 4 }]);
   } finally {
     await store.remove();

@@ -30,6 +30,8 @@ for await (const batch of planFiles(syntheticListing(count), filesPerBatch)) {
   }
 }
 const seconds = (performance.now() - started) / 1000;
-console.log(`planned ${files.toLocaleString()} files into ${batches.toLocaleString()} mini-batches of ${filesPerBatch} in ${seconds.toFixed(2)} s (${Math.round(files / seconds).toLocaleString()} files/s)`);
+console.log(
+  `planned ${files.toLocaleString()} files into ${batches.toLocaleString()} mini-batches of ${filesPerBatch} in ${seconds.toFixed(2)} s (${Math.round(files / seconds).toLocaleString()} files/s)`,
+);
 console.log(`memory: rss ${mb(before.rss)} -> peak ${mb(peakRss)}; heap ${mb(before.heapUsed)} -> peak ${mb(peakHeap)}`);
 console.log(`heap samples: ${samples.join(", ")}`);

@@ -42,7 +42,9 @@ try {
   }
   const planSeconds = (performance.now() - started) / 1000;
   const rows = slices.reduce((n, s) => n + s.rowCount, 0);
-  console.log(`planned ${mb(size)} (${rows.toLocaleString()} rows) into ${slices.length} slices of ~${mb(miniBatchSize)} in ${planSeconds.toFixed(2)} s (${(size / 1024 / 1024 / planSeconds).toFixed(0)} MB/s); peak rss ${mb(peakRss)}`);
+  console.log(
+    `planned ${mb(size)} (${rows.toLocaleString()} rows) into ${slices.length} slices of ~${mb(miniBatchSize)} in ${planSeconds.toFixed(2)} s (${(size / 1024 / 1024 / planSeconds).toFixed(0)} MB/s); peak rss ${mb(peakRss)}`,
+  );
 
   const readStarted = performance.now();
   let read = 0;

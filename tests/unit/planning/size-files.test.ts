@@ -21,7 +21,9 @@ test("parseSize refuses what is not a size", () => {
     assert.throws(
       () => parseSize(bad),
       (e: unknown) =>
-        e instanceof AppError && e.code === "invalid_input" && e.message === `mini_batch_size '${bad}' is not valid for tabular data: give a size in bytes >= 1 such as 1024, 1024KB, 10MB or 1GB`,
+        e instanceof AppError &&
+        e.code === "invalid_input" &&
+        e.message === `mini_batch_size '${bad}' is not valid for tabular data: give a size in bytes >= 1 such as 1024, 1024KB, 10MB or 1GB`,
       String(bad),
     );
   }
@@ -29,7 +31,10 @@ test("parseSize refuses what is not a size", () => {
 
 test("planFiles chunks a streamed listing", async () => {
   const batches = await collect(planFiles(syntheticListing(25, { prefix: "mnist/" }), 10));
-  assert.deepEqual(batches.map((b) => b.length), [10, 10, 5]);
+  assert.deepEqual(
+    batches.map((b) => b.length),
+    [10, 10, 5],
+  );
   assert.equal(batches[0]?.[0], "mnist/00.png");
   assert.equal(batches[2]?.[4], "mnist/24.png");
   assert.deepEqual(await collect(planFiles(syntheticListing(0), 10)), []);

@@ -32,7 +32,14 @@ test("a mini-batch never spans two files; small files are one slice each", async
     );
     assert.deepEqual(slices[0]?.columns, ["x", "y"]);
     const tiny = await collect(planTabular(store.ds, store.ds.list("d/"), csv, 1));
-    assert.deepEqual(tiny.map((s) => [s.path, s.rowCount]), [["d/a.csv", 1], ["d/a.csv", 1], ["d/b.csv", 1]]);
+    assert.deepEqual(
+      tiny.map((s) => [s.path, s.rowCount]),
+      [
+        ["d/a.csv", 1],
+        ["d/a.csv", 1],
+        ["d/b.csv", 1],
+      ],
+    );
   } finally {
     await store.remove();
   }
@@ -115,28 +122,40 @@ test("JSON Lines files are split by lines", async () => {
     assert.ok(slices.length > 5);
     assert.deepEqual(slices[0]?.columns, ["i", "text"]);
     const read = await readSlices(store.ds, slices, options);
-    assert.deepEqual(read.rows.map((r) => r.i), Array.from({ length: 500 }, (_, i) => i));
+    assert.deepEqual(
+      read.rows.map((r) => r.i),
+      Array.from({ length: 500 }, (_, i) => i),
+    );
   } finally {
     await store.remove();
   }
 });
 
 test("Parquet files are planned by rows: small row groups combine, large ones split", async () => {
-  const columns = [{ name: "id", type: "int64" as const }, { name: "name", type: "string" as const }];
+  const columns = [
+    { name: "id", type: "int64" as const },
+    { name: "name", type: "string" as const },
+  ];
   const group = (g: number): ParquetCell[][] => Array.from({ length: 100 }, (_, i) => [BigInt(g * 100 + i), `name-${g * 100 + i}`]);
   const store = await makeStore({ "p.parquet": writeParquet(columns, [group(0), group(1), group(2)]) });
   try {
     const options: TabularOptions = { format: "parquet" };
     const entries = () => store.ds.list("p.parquet");
     const one = await collect(planTabular(store.ds, entries(), options, 1 << 30));
-    assert.deepEqual(one.map((s) => [s.unit, s.start, s.end, s.rowCount]), [["rows", 0, 300, 300]]);
+    assert.deepEqual(
+      one.map((s) => [s.unit, s.start, s.end, s.rowCount]),
+      [["rows", 0, 300, 300]],
+    );
 
     const split = await collect(planTabular(store.ds, entries(), options, 700)); // a row group is about 2 KB
     assert.ok(split.length >= 6, `${split.length} slices`);
     assertContiguous(split);
     assert.equal(split.at(-1)?.end, 300);
     const read = await readSlices(store.ds, split, options);
-    assert.deepEqual(read.rows.map((r) => r.id), Array.from({ length: 300 }, (_, i) => i));
+    assert.deepEqual(
+      read.rows.map((r) => r.id),
+      Array.from({ length: 300 }, (_, i) => i),
+    );
   } finally {
     await store.remove();
   }
@@ -146,11 +165,20 @@ test("tabular planning validates its inputs", async () => {
   const store = await makeStore({ "a.csv": "x\n1\n" });
   try {
     await assert.rejects(collect(planTabular(store.ds, store.ds.list("a.csv"), { format: "csv" }, 0)), /mini_batch_size '0' is not valid for tabular data/);
-    await assert.rejects(collect(planTabular(store.ds, store.ds.list("a.csv"), { format: "tsv" } as unknown as TabularOptions, 10)), /tabular options are not valid: format/);
+    await assert.rejects(
+      collect(planTabular(store.ds, store.ds.list("a.csv"), { format: "tsv" } as unknown as TabularOptions, 10)),
+      /tabular options are not valid: format/,
+    );
     const headerless = await collect(planTabular(store.ds, store.ds.list("a.csv"), { format: "csv", header: false }, 10));
-    assert.deepEqual(headerless.map((s) => [s.start, s.rowCount, s.columns]), [[0, 2, ["column_0"]]]);
+    assert.deepEqual(
+      headerless.map((s) => [s.start, s.rowCount, s.columns]),
+      [[0, 2, ["column_0"]]],
+    );
     await store.ds.write("bad-header.csv", `"a,b\n1,2\n`);
-    await assert.rejects(collect(planTabular(store.ds, store.ds.list("bad-header.csv"), csv, 10)), /the header of file 'bad-header.csv' \(line 1\) is malformed/);
+    await assert.rejects(
+      collect(planTabular(store.ds, store.ds.list("bad-header.csv"), csv, 10)),
+      /the header of file 'bad-header.csv' \(line 1\) is malformed/,
+    );
     assert.equal(formatCsvRow([null]), '""\n');
   } finally {
     await store.remove();

@@ -35,7 +35,8 @@ function files(ctx: TestContext, folder: string): string {
   return `${folder}/`;
 }
 
-const dataset = (ctx: TestContext, name: string, folder = name) => registerDataset(ctx.db, { name, kind: "file", datastore: "workspace", paths: [files(ctx, folder)] });
+const dataset = (ctx: TestContext, name: string, folder = name) =>
+  registerDataset(ctx.db, { name, kind: "file", datastore: "workspace", paths: [files(ctx, folder)] });
 
 async function model(ctx: TestContext, name: string) {
   const file = join(ctx.env.dataDir, "upload", `${name}.onnx`);
@@ -48,7 +49,18 @@ async function model(ctx: TestContext, name: string) {
 const scorerPipeline = (ctx: TestContext, name: string, modelRef: string, input: string) =>
   publishPipeline(ctx.db, {
     name,
-    steps: [{ name: "score-rows", inputs: [{ dataset: input }], parallel_run_config: { scorer: { kind: "onnx-tabular", model: modelRef, columns: ["a", "b", "c"] }, mini_batch_size: 2, error_threshold: -1, output_action: "append_row" } }],
+    steps: [
+      {
+        name: "score-rows",
+        inputs: [{ dataset: input }],
+        parallel_run_config: {
+          scorer: { kind: "onnx-tabular", model: modelRef, columns: ["a", "b", "c"] },
+          mini_batch_size: 2,
+          error_threshold: -1,
+          output_action: "append_row",
+        },
+      },
+    ],
   });
 
 for (const provider of ["sqlite", "postgresql"] as const) {
@@ -74,7 +86,10 @@ for (const provider of ["sqlite", "postgresql"] as const) {
       assert.deepEqual(await listModels(ctx.db), []);
 
       assert.deepEqual((await deleteDatastore(ctx.db, "extra")).deleted, ["extra"]);
-      assert.deepEqual((await listDatastores(ctx.db)).map((d) => d.name), ["workspace"]);
+      assert.deepEqual(
+        (await listDatastores(ctx.db)).map((d) => d.name),
+        ["workspace"],
+      );
 
       assert.match(await refused(deleteDataset(ctx.db, "spare"), "not_found"), /Dataset 'spare' is not registered/);
       assert.match(await refused(deleteDatastore(ctx.db, "workspace"), "conflict"), /default datastore/);
@@ -99,7 +114,10 @@ for (const provider of ["sqlite", "postgresql"] as const) {
       );
       // "mnist" means the latest version: that one is in use, the first is not (by that pipeline).
       assert.match(await refused(deleteDataset(ctx.db, "mnist:2"), "conflict"), /^dataset 'mnist:2' is used by pipeline 'latest-user' version 1;/);
-      assert.match(await refused(deleteModel(ctx.db, "digits"), "conflict"), /^model 'digits:1' is used by pipeline 'digit-identification' version 1; delete or archive that pipeline first$/);
+      assert.match(
+        await refused(deleteModel(ctx.db, "digits"), "conflict"),
+        /^model 'digits:1' is used by pipeline 'digit-identification' version 1; delete or archive that pipeline first$/,
+      );
       assert.match(await refused(deleteDatastore(ctx.db, "extra"), "conflict"), /^datastore 'extra' is used by pipeline 'latest-user' version 1;/);
       assert.match(await refused(deleteDatastore(ctx.db, "workspace"), "conflict"), /default datastore/);
 
@@ -126,8 +144,14 @@ for (const provider of ["sqlite", "postgresql"] as const) {
       await deletePipeline(ctx.db, "queued-user");
       await deletePipeline(ctx.db, "scoring");
 
-      assert.equal(await refused(deleteDataset(ctx.db, "items:1"), "conflict"), `dataset 'items:1' is used by run ${run.id} (queued), run ${scoring.id} (queued); wait for those runs to end or cancel them`);
-      assert.equal(await refused(deleteModel(ctx.db, "digits:1"), "conflict"), `model 'digits:1' is used by run ${scoring.id} (queued); wait for that run to end or cancel it`);
+      assert.equal(
+        await refused(deleteDataset(ctx.db, "items:1"), "conflict"),
+        `dataset 'items:1' is used by run ${run.id} (queued), run ${scoring.id} (queued); wait for those runs to end or cancel them`,
+      );
+      assert.equal(
+        await refused(deleteModel(ctx.db, "digits:1"), "conflict"),
+        `model 'digits:1' is used by run ${scoring.id} (queued); wait for that run to end or cancel it`,
+      );
       assert.match(await refused(deleteDatastore(ctx.db, "extra"), "conflict"), new RegExp(`^datastore 'extra' is used by run ${run.id} \\(queued\\)`));
 
       await cancelRun(ctx.db, run.id);
@@ -147,7 +171,11 @@ for (const provider of ["sqlite", "postgresql"] as const) {
       const store = await deleteDatastore(ctx.db, "extra");
       assert.deepEqual(store.archived, ["extra"]);
       await registerDatastore(ctx.db, { name: "extra", kind: "local", config: { root: join(ctx.env.dataDir, "extra2") } });
-      assert.deepEqual((await listDatastores(ctx.db)).map((d) => d.name), ["extra", "workspace"], "the archived datastore frees its name");
+      assert.deepEqual(
+        (await listDatastores(ctx.db)).map((d) => d.name),
+        ["extra", "workspace"],
+        "the archived datastore frees its name",
+      );
     } finally {
       await ctx.cleanup();
     }
@@ -163,7 +191,11 @@ for (const provider of ["sqlite", "postgresql"] as const) {
       await deletePipeline(ctx.db, "reader");
       await registerDataset(ctx.db, { name: "later", kind: "file", datastore: "workspace", paths: ["items/"] });
 
-      assert.deepEqual(await deleteDataset(ctx.db, "items"), { deleted: [], archived: ["items:1"], message: "archived dataset 'items:1' (finished runs used it: hidden from lists, their history is kept)" });
+      assert.deepEqual(await deleteDataset(ctx.db, "items"), {
+        deleted: [],
+        archived: ["items:1"],
+        message: "archived dataset 'items:1' (finished runs used it: hidden from lists, their history is kept)",
+      });
       assert.deepEqual((await deleteDataset(ctx.db, "later")).deleted, ["later:1"], "registered after the run: not used by it");
 
       const root = join(ctx.env.dataDir, "extra");
@@ -220,7 +252,10 @@ test("prs dataset|model|datastore delete: exit 0 when deleted, 3 when unknown, 4
     assert.match(ok.stdout, /deleted dataset 'spare:1'/);
     const store = await prs(ctx, ["datastore", "delete", "extra"]);
     assert.equal(store.code, 0, store.stderr);
-    assert.deepEqual((await listDatasets(ctx.db)).map((d) => d.name), ["mnist"]);
+    assert.deepEqual(
+      (await listDatasets(ctx.db)).map((d) => d.name),
+      ["mnist"],
+    );
   } finally {
     await ctx.cleanup();
   }

@@ -56,7 +56,10 @@ test("item errors are capped per try and per run", async () => {
   assert.equal(events.length, 4);
   const kept = events.map((e) => (e.type === "attempt" ? e.itemErrors.length : -1));
   assert.deepEqual(kept, [5, 5, 2, 0]);
-  assert.deepEqual(events.map((e) => (e.type === "attempt" ? e.itemErrorsOmitted : -1)), [3, 3, 6, 8]);
+  assert.deepEqual(
+    events.map((e) => (e.type === "attempt" ? e.itemErrorsOmitted : -1)),
+    [3, 3, 6, 8],
+  );
 });
 
 test("the page state follows snapshot and events; replaying an event changes nothing", async () => {
@@ -68,14 +71,35 @@ test("the page state follows snapshot and events; replaying an event changes not
 
   let state = applyRunEvent(emptyRunState, {
     type: "snapshot",
-    run: { id: runId, pipeline: "p", pipelineVersion: 1, experimentName: "e", status: "running", statusReason: null, parameters: {}, createdAt: "2026-01-01T00:00:00Z", startedAt: "2026-01-01T00:00:00Z", endedAt: null },
+    run: {
+      id: runId,
+      pipeline: "p",
+      pipelineVersion: 1,
+      experimentName: "e",
+      status: "running",
+      statusReason: null,
+      parameters: {},
+      createdAt: "2026-01-01T00:00:00Z",
+      startedAt: "2026-01-01T00:00:00Z",
+      endedAt: null,
+    },
     steps: [],
     workers: {},
     throughput: {},
     failures: [],
     lastEventId: 3,
   });
-  const counters = { totalMiniBatches: 10, scheduledMiniBatches: 4, succeededMiniBatches: 3, failedMiniBatches: 0, runningMiniBatches: 1, totalItems: 100, succeededItems: 30, failedItems: 0, retries: 0 };
+  const counters = {
+    totalMiniBatches: 10,
+    scheduledMiniBatches: 4,
+    succeededMiniBatches: 3,
+    failedMiniBatches: 0,
+    runningMiniBatches: 1,
+    totalItems: 100,
+    succeededItems: 30,
+    failedItems: 0,
+    retries: 0,
+  };
   const progress = { type: "progress" as const, runId, step: "score", counters, itemsPerSecond: 12, etaSeconds: 6, at: 1000 };
   state = applyRunEvent(state, progress);
   const once = state.steps;

@@ -37,8 +37,14 @@ export function run(batch, ctx) {
     const result = await executeRun({ db: ctx.db, provider: ctx.provider, workerId: "test", flushIntervalMs: 100 }, first.run.id);
     assert.equal(result.status, "completed");
     const rows = readFileSync(join(first.step.outputDir, "parallel_run_step.txt"), "utf8").trimEnd().split("\n").slice(1);
-    assert.deepEqual(rows, Array.from({ length: 23 }, (_, i) => `item-${String(i).padStart(3, "0")}.txt`));
-    const attempts = readFileSync(join(first.run.runDir, "score-items", "logs", "sys", "job_report", "processed_mini-batches.csv"), "utf8").trimEnd().split("\n").slice(1);
+    assert.deepEqual(
+      rows,
+      Array.from({ length: 23 }, (_, i) => `item-${String(i).padStart(3, "0")}.txt`),
+    );
+    const attempts = readFileSync(join(first.run.runDir, "score-items", "logs", "sys", "job_report", "processed_mini-batches.csv"), "utf8")
+      .trimEnd()
+      .split("\n")
+      .slice(1);
     assert.equal(attempts.length, 5 + 1, "the four good mini-batches ran once, the failed one twice");
     await assert.rejects(() => retryFailedMiniBatches(ctx.db, first.run.id), /has no failed mini-batches/);
   });

@@ -72,7 +72,11 @@ test("a client reconnecting with Last-Event-ID gets every event once, in order",
 test("a fresh connection starts with a snapshot of the current state, then live events", async () => {
   makeTextFiles(ctx, "snap", 12);
   await makeFileDataset(ctx, "snap", "snap/*.txt");
-  const script = makeEntryScript(ctx, "slowish.mjs", `export async function run(batch) { await new Promise((r) => setTimeout(r, 60)); return batch.map((f) => f.split("/").pop()); }`);
+  const script = makeEntryScript(
+    ctx,
+    "slowish.mjs",
+    `export async function run(batch) { await new Promise((r) => setTimeout(r, 60)); return batch.map((f) => f.split("/").pop()); }`,
+  );
   const pv = await publishPipeline(ctx.db, makePipeline("snap-pipeline", script, "snap", { config: { mini_batch_size: 1, process_count_per_node: 1 } }));
   const run = await submitRun(ctx.db, ctx.env.dataDir, { pipeline: pv.name });
 
@@ -96,7 +100,10 @@ test("a fresh connection starts with a snapshot of the current state, then live 
   abort.abort();
   await executing;
   assert.ok(seen.includes("step_status"));
-  assert.ok(progressDone.some((n) => n > 0 && n < 12), `counters change before completion: ${progressDone.join(",")}`);
+  assert.ok(
+    progressDone.some((n) => n > 0 && n < 12),
+    `counters change before completion: ${progressDone.join(",")}`,
+  );
   assert.ok(!seen.includes("attempt"), "successful tries are not stored");
 
   const stop = new AbortController();

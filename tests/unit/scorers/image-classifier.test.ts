@@ -101,7 +101,10 @@ test("labels from a file; softmax applied on request", async () => {
   await writeFile(labelsPath, `${DIGIT_LABELS.join("\n")}\n\n`);
   const paths = pngs.slice(0, 5);
   const raw = await classify(imageSettings(modelPath, { labelsPath }), paths);
-  assert.deepEqual(raw.rows.map((r) => r.label), [0, 1, 2, 3, 4].map((n) => DIGIT_LABELS[expected(n)]));
+  assert.deepEqual(
+    raw.rows.map((r) => r.label),
+    [0, 1, 2, 3, 4].map((n) => DIGIT_LABELS[expected(n)]),
+  );
   // the model already outputs probabilities; softmax over them flattens towards 1/10
   const soft = await classify(imageSettings(modelPath, { labelsPath, softmax: true }), paths);
   soft.rows.forEach((row, i) => {
@@ -130,9 +133,15 @@ test("bad files fail alone, by name; a JPEG among PNGs is classified", async () 
 
   const batch = [good[0]!, files.corrupt, good[1]!, files.truncated, files.text, jpegPath!, files.missing, good[2]!];
   const { rows, failures } = await classify(imageSettings(modelPath), batch);
-  assert.deepEqual(rows.map((r) => r.file), ["0.png", "1.png", "0.jpg", "2.png"]);
+  assert.deepEqual(
+    rows.map((r) => r.file),
+    ["0.png", "1.png", "0.jpg", "2.png"],
+  );
   assert.equal(rows[2]!.label, expected(0), "the JPEG copy of digit 0");
-  assert.deepEqual(failures.map((f) => f.item), [files.corrupt, files.truncated, files.text, files.missing]);
+  assert.deepEqual(
+    failures.map((f) => f.item),
+    [files.corrupt, files.truncated, files.text, files.missing],
+  );
   const reasons = failures.map((f) => f.reason);
   assert.match(reasons[0]!, /^corrupt\.png: corrupt PNG: /);
   assert.match(reasons[1]!, /^truncated\.png: corrupt PNG: truncated file/);
@@ -158,7 +167,10 @@ test("settings that do not fit the model are refused at init with the input and 
   );
   assert.match(await initRefusal(imageSettings(modelPath, { inputName: "pixels" })), /no input named 'pixels'; its inputs are 'image' \[N,1,28,28\] float32/);
   assert.match(await initRefusal(imageSettings(modelPath, { width: 32 })), /'image' \[N,1,28,28\] float32 takes width 28 but width is set to 32/);
-  assert.match(await initRefusal(imageSettings(modelPath, { layout: "NHWC" })), /'image' \[N,1,28,28\] float32 has 28 channels at axis 3 for layout NHWC.*check layout/);
+  assert.match(
+    await initRefusal(imageSettings(modelPath, { layout: "NHWC" })),
+    /'image' \[N,1,28,28\] float32 has 28 channels at axis 3 for layout NHWC.*check layout/,
+  );
   assert.match(await initRefusal(imageSettings(modelPath, { labels: ["a", "b"] })), /2 labels were given but model output 'probabilities' has 10 classes/);
   assert.match(await initRefusal(imageSettings(modelPath, { mean: [0.5, 0.5] })), /mean has 2 values; give one value or 1/);
   // Invalid settings are refused by the engine before any process starts (and at publish, by the

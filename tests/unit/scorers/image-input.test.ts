@@ -5,11 +5,16 @@ import type { ModelSignature } from "../../../lib/onnx/types";
 import { planImageInput } from "../../../lib/scorers/image-input";
 import { parseImageClassifierSettings } from "../../../lib/scorers/settings";
 
-const model = (shape: (number | string)[], type = "float32", outputs: ModelSignature["outputs"] = [{ name: "scores", type: "float32", shape: ["N", 10] }]): ModelSignature => ({
+const model = (
+  shape: (number | string)[],
+  type = "float32",
+  outputs: ModelSignature["outputs"] = [{ name: "scores", type: "float32", shape: ["N", 10] }],
+): ModelSignature => ({
   inputs: [{ name: "x", type, shape }],
   outputs,
 });
-const settings = (overrides: Record<string, unknown> = {}) => parseImageClassifierSettings({ kind: "onnx-image-classifier", model: "m", modelPath: "/m.onnx", ...overrides });
+const settings = (overrides: Record<string, unknown> = {}) =>
+  parseImageClassifierSettings({ kind: "onnx-image-classifier", model: "m", modelPath: "/m.onnx", ...overrides });
 
 function refused(signature: ModelSignature, overrides: Record<string, unknown> = {}): string {
   try {
@@ -52,13 +57,28 @@ test("symbolic sizes need settings; explicit ones are used", () => {
 });
 
 test("what the classifier cannot feed is refused with input, shape and setting", () => {
-  assert.match(refused(model(["N", 3, 28, 28]), { color: "grayscale" }), /^model input 'x' \[N,3,28,28\] float32 takes 3 channels \(NCHW\) but color is 'grayscale' \(1 channel\); set color to 'rgb' or 'auto'$/);
+  assert.match(
+    refused(model(["N", 3, 28, 28]), { color: "grayscale" }),
+    /^model input 'x' \[N,3,28,28\] float32 takes 3 channels \(NCHW\) but color is 'grayscale' \(1 channel\); set color to 'rgb' or 'auto'$/,
+  );
   assert.match(refused(model(["N", 28, 28, 3]), { layout: "NCHW" }), /'x' \[N,28,28,3\] float32 has 28 channels at axis 1 for layout NCHW/);
   assert.match(refused(model(["N", 1, 2, 28, 28])), /has rank 5; the image classifier feeds \[N,C,H,W\], \[N,H,W,C\], \[N,H,W\] or flattened/);
   assert.match(refused(model(["N", 1, 28, 28], "uint8")), /'x' \[N,1,28,28\] uint8 has element type uint8; the image classifier feeds float32/);
   assert.match(refused(model(["N", 28, 28]), { color: "rgb" }), /no channel axis \(grayscale \[N,H,W\]\) but color is 'rgb'/);
-  assert.match(refused(model(["N", 1, 28, 28], "float32", [{ name: "label", type: "int64", shape: ["N"] }])), /model output 'label' \[N\] int64 is not class scores/);
+  assert.match(
+    refused(model(["N", 1, 28, 28], "float32", [{ name: "label", type: "int64", shape: ["N"] }])),
+    /model output 'label' \[N\] int64 is not class scores/,
+  );
   assert.match(refused(model(["N", 1, 28, 28]), { outputName: "logits" }), /no output named 'logits'; its outputs are 'scores' \[N,10\] float32/);
-  const twoInputs: ModelSignature = { ...model(["N", 784]), inputs: [{ name: "a", type: "float32", shape: ["N", 784] }, { name: "b", type: "float32", shape: ["N", 1] }] };
-  assert.match(refused(twoInputs, { inputName: "a" }), /the model has 2 inputs \('a' \[N,784\] float32, 'b' \[N,1\] float32\); the image classifier feeds exactly one/);
+  const twoInputs: ModelSignature = {
+    ...model(["N", 784]),
+    inputs: [
+      { name: "a", type: "float32", shape: ["N", 784] },
+      { name: "b", type: "float32", shape: ["N", 1] },
+    ],
+  };
+  assert.match(
+    refused(twoInputs, { inputName: "a" }),
+    /the model has 2 inputs \('a' \[N,784\] float32, 'b' \[N,1\] float32\); the image classifier feeds exactly one/,
+  );
 });

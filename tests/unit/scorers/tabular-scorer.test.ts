@@ -92,7 +92,10 @@ test("settings that do not fit the model are refused at init", async () => {
     await refusal(init(settings({ columns: ["a", "b"] }))),
     "model input 'x' [N,3] float32 takes 3 values per row but columns lists 2 (a, b); list 3 columns in the model's order",
   );
-  assert.match(await refusal(init(settings({ outputs: [{ name: "proba" }] }))), /no output named 'proba'; its outputs are 'y' \[N,3\] float32, 'sum' \[N\] float32/);
+  assert.match(
+    await refusal(init(settings({ outputs: [{ name: "proba" }] }))),
+    /no output named 'proba'; its outputs are 'y' \[N,3\] float32, 'sum' \[N\] float32/,
+  );
   assert.match(await refusal(init(settings({ inputName: "features" }))), /no input named 'features'; its inputs are 'x' \[N,3\] float32/);
   assert.throws(() => parseTabularScorerSettings(settings({ columns: [] })), /tabular scorer settings: columns: /);
 });

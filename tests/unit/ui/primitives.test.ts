@@ -29,7 +29,11 @@ test("a field's help and problems are linked to the control and the control is m
 
 test("a table has one header cell per column, its rows, and an empty row spanning all columns", () => {
   const html = render(
-    h(Table, { columns: ["Step", { label: "Memory", align: "right" }], label: "Worker processes", empty: "Nothing yet" }, h(Row, null, h(Cell, null, "score"), h(Cell, { numeric: true }, "12 MB"))),
+    h(
+      Table,
+      { columns: ["Step", { label: "Memory", align: "right" }], label: "Worker processes", empty: "Nothing yet" },
+      h(Row, null, h(Cell, null, "score"), h(Cell, { numeric: true }, "12 MB")),
+    ),
   );
   assert.match(html, /^<table aria-label="Worker processes"/);
   assert.equal(html.match(/<th /g)?.length, 2);

@@ -24,7 +24,13 @@ export function DatasetPanel({ id, data }: { id: string; data: DatasetNodeData }
         onChange={(v) => set({ mode: v as DatasetNodeData["mode"] })}
       />
       {data.mode === "parameter" ? (
-        <TextField label="Parameter name" value={data.parameterName} errors={errors("parameterName")} placeholder="mnist_param" onChange={(v) => set({ parameterName: v })} />
+        <TextField
+          label="Parameter name"
+          value={data.parameterName}
+          errors={errors("parameterName")}
+          placeholder="mnist_param"
+          onChange={(v) => set({ parameterName: v })}
+        />
       ) : null}
       <TextField
         label={data.mode === "parameter" ? "Default dataset" : "Dataset"}

@@ -13,7 +13,15 @@ export function ModelPanel({ id, data }: { id: string; data: ModelNodeData }) {
   const chosen = models?.models.find((m) => m.name === data.model.split(":")[0]);
   return (
     <div className="space-y-3">
-      <TextField label="Model" hint="name or name:version" value={data.model} list={listId} errors={problemsFor(ctx, id, "model").map((p) => p.message)} placeholder="mnist" onChange={(v) => ctx.updateNodeData(id, { model: v })} />
+      <TextField
+        label="Model"
+        hint="name or name:version"
+        value={data.model}
+        list={listId}
+        errors={problemsFor(ctx, id, "model").map((p) => p.message)}
+        placeholder="mnist"
+        onChange={(v) => ctx.updateNodeData(id, { model: v })}
+      />
       <datalist id={listId}>
         {models?.models.map((m) => (
           <option key={m.id} value={m.name}>

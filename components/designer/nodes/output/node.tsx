@@ -5,5 +5,14 @@ import type { FlowNode } from "../../flow";
 import { NodeShell } from "../node-shell";
 
 export function OutputNode({ id, data, selected }: NodeProps<Extract<FlowNode, { type: "output" }>>) {
-  return <NodeShell id={id} type="output" kind="Output" title={`${data.datastore}${data.path ? `: ${data.path}` : ""}`} selected={selected} handles={[{ id: "in", type: "target", label: "location" }]} />;
+  return (
+    <NodeShell
+      id={id}
+      type="output"
+      kind="Output"
+      title={`${data.datastore}${data.path ? `: ${data.path}` : ""}`}
+      selected={selected}
+      handles={[{ id: "in", type: "target", label: "location" }]}
+    />
+  );
 }

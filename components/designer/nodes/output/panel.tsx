@@ -12,8 +12,21 @@ export function OutputPanel({ id, data }: { id: string; data: OutputNodeData }) 
   if (!names.includes(data.datastore)) names.unshift(data.datastore);
   return (
     <div className="space-y-3">
-      <SelectField label="Datastore" value={data.datastore} errors={problemsFor(ctx, id, "datastore").map((p) => p.message)} options={names.map((n) => ({ value: n, label: n }))} onChange={(v) => ctx.updateNodeData(id, { datastore: v })} />
-      <TextField label="Path" hint="folder in the datastore" value={data.path} placeholder="runs/<run id>/<step name>" help="Empty: a folder per run." onChange={(v) => ctx.updateNodeData(id, { path: v })} />
+      <SelectField
+        label="Datastore"
+        value={data.datastore}
+        errors={problemsFor(ctx, id, "datastore").map((p) => p.message)}
+        options={names.map((n) => ({ value: n, label: n }))}
+        onChange={(v) => ctx.updateNodeData(id, { datastore: v })}
+      />
+      <TextField
+        label="Path"
+        hint="folder in the datastore"
+        value={data.path}
+        placeholder="runs/<run id>/<step name>"
+        help="Empty: a folder per run."
+        onChange={(v) => ctx.updateNodeData(id, { path: v })}
+      />
     </div>
   );
 }

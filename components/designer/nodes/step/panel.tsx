@@ -27,7 +27,14 @@ export function StepPanel({ id, data }: { id: string; data: StepNodeData }) {
   };
   return (
     <div className="space-y-4">
-      <TextField label="Step name" hint="3-32 characters: a-z, 0-9, '-'" value={data.name} errors={errors("name")} placeholder="predict-digits-mnist" onChange={(v) => ctx.updateNodeData(id, { name: v })} />
+      <TextField
+        label="Step name"
+        hint="3-32 characters: a-z, 0-9, '-'"
+        value={data.name}
+        errors={errors("name")}
+        placeholder="predict-digits-mnist"
+        onChange={(v) => ctx.updateNodeData(id, { name: v })}
+      />
       {errors("inputs").map((m) => (
         <p key={m} className="text-xs text-red-700">
           {m}
@@ -55,10 +62,18 @@ export function StepPanel({ id, data }: { id: string; data: StepNodeData }) {
             />
           );
         })}
-        <EnvironmentVariables value={(cfg.environmentVariables as Record<string, string> | undefined) ?? CONFIG_DEFAULTS.environmentVariables} onChange={(v) => setCfg({ environmentVariables: Object.keys(v).length ? v : undefined })} />
+        <EnvironmentVariables
+          value={(cfg.environmentVariables as Record<string, string> | undefined) ?? CONFIG_DEFAULTS.environmentVariables}
+          onChange={(v) => setCfg({ environmentVariables: Object.keys(v).length ? v : undefined })}
+        />
       </fieldset>
       <Arguments values={data.arguments} parameters={ctx.parameters} errors={errors} onChange={(v) => ctx.updateNodeData(id, { arguments: v })} />
-      <CheckboxField label="Allow reuse (allow_reuse)" help="An identical step with identical inputs reuses the previous result instead of running again." checked={data.allowReuse} onChange={(v) => ctx.updateNodeData(id, { allowReuse: v })} />
+      <CheckboxField
+        label="Allow reuse (allow_reuse)"
+        help="An identical step with identical inputs reuses the previous result instead of running again."
+        checked={data.allowReuse}
+        onChange={(v) => ctx.updateNodeData(id, { allowReuse: v })}
+      />
     </div>
   );
 }
@@ -89,7 +104,11 @@ function EntrySection({ id, cfg, setCfg, errors }: { id: string; cfg: Config; se
           { value: "scorer", label: "a built-in ONNX scorer" },
           { value: "script", label: "an uploaded entry script" },
         ]}
-        onChange={(v) => (v === "scorer" ? setCfg({ scorer: { kind: "onnx-image-classifier", model: "" }, entryScript: undefined, sourceDirectory: undefined }) : setCfg({ scorer: undefined }))}
+        onChange={(v) =>
+          v === "scorer"
+            ? setCfg({ scorer: { kind: "onnx-image-classifier", model: "" }, entryScript: undefined, sourceDirectory: undefined })
+            : setCfg({ scorer: undefined })
+        }
       />
       {scorer ? (
         <>
@@ -101,7 +120,9 @@ function EntrySection({ id, cfg, setCfg, errors }: { id: string; cfg: Config; se
               { value: "onnx-image-classifier", label: "Image classifier (PNG/JPEG files)" },
               { value: "onnx-tabular", label: "Tabular scorer (columns in, columns out)" },
             ]}
-            onChange={(v) => setCfg({ scorer: v === "onnx-tabular" ? { kind: v, model: scorer.model ?? "", columns: [] } : { kind: v, model: scorer.model ?? "" } })}
+            onChange={(v) =>
+              setCfg({ scorer: v === "onnx-tabular" ? { kind: v, model: scorer.model ?? "", columns: [] } : { kind: v, model: scorer.model ?? "" } })
+            }
           />
           {linked ? (
             <p className="text-sm">
@@ -122,13 +143,38 @@ function EntrySection({ id, cfg, setCfg, errors }: { id: string; cfg: Config; se
           )}
           {scorer.kind === "onnx-tabular" ? (
             <>
-              <TextField label="Input columns" hint="comma separated, in model order" errors={errors("scorer.columns")} value={shownValue(scorer.columns)} onChange={(v) => setScorer({ columns: parseTyped(v, "list") ?? [] })} />
-              <TextField label="Keep columns" hint="copied to each output row, comma separated" value={shownValue(scorer.keepColumns)} onChange={(v) => setScorer({ keepColumns: parseTyped(v, "list") })} />
+              <TextField
+                label="Input columns"
+                hint="comma separated, in model order"
+                errors={errors("scorer.columns")}
+                value={shownValue(scorer.columns)}
+                onChange={(v) => setScorer({ columns: parseTyped(v, "list") ?? [] })}
+              />
+              <TextField
+                label="Keep columns"
+                hint="copied to each output row, comma separated"
+                value={shownValue(scorer.keepColumns)}
+                onChange={(v) => setScorer({ keepColumns: parseTyped(v, "list") })}
+              />
             </>
           ) : (
             <>
-              <TextField label="Labels" hint="class labels in output order, comma separated" errors={errors("scorer.labels")} value={shownValue(scorer.labels)} placeholder="0, 1, 2, …" onChange={(v) => setScorer({ labels: parseTyped(v, "list") })} />
-              <TextField label="Inference batch size" hint="images per model call" errors={errors("scorer.inferenceBatchSize")} value={shownValue(scorer.inferenceBatchSize)} placeholder="256" onChange={(v) => setScorer({ inferenceBatchSize: parseTyped(v, "int") })} />
+              <TextField
+                label="Labels"
+                hint="class labels in output order, comma separated"
+                errors={errors("scorer.labels")}
+                value={shownValue(scorer.labels)}
+                placeholder="0, 1, 2, …"
+                onChange={(v) => setScorer({ labels: parseTyped(v, "list") })}
+              />
+              <TextField
+                label="Inference batch size"
+                hint="images per model call"
+                errors={errors("scorer.inferenceBatchSize")}
+                value={shownValue(scorer.inferenceBatchSize)}
+                placeholder="256"
+                onChange={(v) => setScorer({ inferenceBatchSize: parseTyped(v, "int") })}
+              />
               <CheckboxField label="Apply softmax to the output" checked={scorer.softmax === true} onChange={(v) => setScorer({ softmax: v || undefined })} />
             </>
           )}
@@ -176,10 +222,27 @@ function ScriptFolder({ cfg, setCfg, errors }: { cfg: Config; setCfg: (p: Config
         {upload.error ? <p className="text-xs text-red-700">{errorText(upload.error)}</p> : null}
       </div>
       {files.length ? (
-        <SelectField label="Entry script in the folder" value={String(cfg.entryScript ?? "")} options={files.map((f) => ({ value: f, label: f }))} onChange={(v) => setCfg({ entryScript: v })} />
+        <SelectField
+          label="Entry script in the folder"
+          value={String(cfg.entryScript ?? "")}
+          options={files.map((f) => ({ value: f, label: f }))}
+          onChange={(v) => setCfg({ entryScript: v })}
+        />
       ) : null}
-      <TextField label="Entry script" hint="entry_script, relative to the source directory" errors={errors("entryScript")} value={shownValue(cfg.entryScript)} placeholder="score.mjs" onChange={(v) => setCfg({ entryScript: v || undefined })} />
-      <TextField label="Source directory" hint="source_directory, on the server" value={shownValue(cfg.sourceDirectory)} onChange={(v) => setCfg({ sourceDirectory: v || undefined })} />
+      <TextField
+        label="Entry script"
+        hint="entry_script, relative to the source directory"
+        errors={errors("entryScript")}
+        value={shownValue(cfg.entryScript)}
+        placeholder="score.mjs"
+        onChange={(v) => setCfg({ entryScript: v || undefined })}
+      />
+      <TextField
+        label="Source directory"
+        hint="source_directory, on the server"
+        value={shownValue(cfg.sourceDirectory)}
+        onChange={(v) => setCfg({ sourceDirectory: v || undefined })}
+      />
     </div>
   );
 }
@@ -195,7 +258,12 @@ function EnvironmentVariables({ value, onChange }: { value: Record<string, strin
       {entries.map(([k, v]) => (
         <div key={k} className="flex items-center gap-1">
           <span className="w-32 truncate font-mono text-xs">{k}</span>
-          <input aria-label={`Value of ${k}`} className="grow rounded border border-slate-300 px-1 py-0.5" value={v} onChange={(e) => onChange({ ...value, [k]: e.target.value })} />
+          <input
+            aria-label={`Value of ${k}`}
+            className="grow rounded border border-slate-300 px-1 py-0.5"
+            value={v}
+            onChange={(e) => onChange({ ...value, [k]: e.target.value })}
+          />
           <Button
             size="sm"
             aria-label={`Remove ${k}`}
@@ -210,7 +278,13 @@ function EnvironmentVariables({ value, onChange }: { value: Record<string, strin
         </div>
       ))}
       <div className="flex gap-1">
-        <input aria-label="New environment variable name" className="grow rounded border border-slate-300 px-1 py-0.5" value={draftKey} placeholder="NAME" onChange={(e) => setDraftKey(e.target.value)} />
+        <input
+          aria-label="New environment variable name"
+          className="grow rounded border border-slate-300 px-1 py-0.5"
+          value={draftKey}
+          placeholder="NAME"
+          onChange={(e) => setDraftKey(e.target.value)}
+        />
         <Button
           size="sm"
           disabled={!/^[A-Za-z_][A-Za-z0-9_]*$/.test(draftKey) || draftKey in value}
@@ -226,7 +300,17 @@ function EnvironmentVariables({ value, onChange }: { value: Record<string, strin
   );
 }
 
-function Arguments({ values, parameters, errors, onChange }: { values: FieldValue[]; parameters: { name: string; type: string }[]; errors: (f: string) => string[]; onChange: (v: FieldValue[]) => void }) {
+function Arguments({
+  values,
+  parameters,
+  errors,
+  onChange,
+}: {
+  values: FieldValue[];
+  parameters: { name: string; type: string }[];
+  errors: (f: string) => string[];
+  onChange: (v: FieldValue[]) => void;
+}) {
   return (
     <fieldset className="space-y-2 rounded border border-slate-200 p-2">
       <legend className="px-1 text-sm font-semibold">Arguments</legend>

@@ -11,7 +11,8 @@ export const dynamic = "force-dynamic";
  */
 export const GET = handle(routes.pipelineDefinition, async ({ db }, { params, query }) => {
   const format = query.format ?? "json";
-  const definition = query.version !== undefined ? (await getPublishedVersion(db, params.id, query.version)).definition : (await draftDefinition(db, params.id)).definition;
+  const definition =
+    query.version !== undefined ? (await getPublishedVersion(db, params.id, query.version)).definition : (await draftDefinition(db, params.id)).definition;
   const headers: Record<string, string> = { "content-type": format === "yaml" ? "application/yaml; charset=utf-8" : "application/json; charset=utf-8" };
   if (query.download) headers["content-disposition"] = `attachment; filename="${definition.name}.${format}"`;
   return new Response(formatDefinition(definition, format), { headers });

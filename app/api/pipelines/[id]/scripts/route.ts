@@ -14,7 +14,14 @@ export const POST = handle(routes.uploadScripts, async ({ db, env }, { params },
   mkdirSync(join(env.dataDir, "uploads"), { recursive: true });
   const dir = mkdtempSync(join(env.dataDir, "uploads", "scripts-"));
   try {
-    const form = await readMultipart(req, dir, { what: "A script folder upload", maxFiles: MAX_SCRIPT_FILES, maxFileBytes: MAX_SCRIPT_BYTES, maxTotalBytes: MAX_SCRIPT_BYTES, maxFields: 10, preservePath: true });
+    const form = await readMultipart(req, dir, {
+      what: "A script folder upload",
+      maxFiles: MAX_SCRIPT_FILES,
+      maxFileBytes: MAX_SCRIPT_BYTES,
+      maxTotalBytes: MAX_SCRIPT_BYTES,
+      maxFields: 10,
+      preservePath: true,
+    });
     const files = form.files.filter((f) => f.field === "files").map((f) => ({ name: f.fileName, path: f.path }));
     return await storeScriptFolder(env.dataDir, pipeline.id, files);
   } finally {
