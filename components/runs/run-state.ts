@@ -1,4 +1,5 @@
 import type { AttemptEvent, ProcessEvent, RunStreamEvent, RunView, StepView, ThroughputPoint, WorkerProcess } from "@/lib/contracts/run-events";
+import { emptyCounters } from "@/lib/contracts/run-events";
 import { isTerminalRunStatus } from "@/lib/contracts/statuses";
 
 /** What the run page shows, built from the snapshot and the events that follow it. */
@@ -22,17 +23,7 @@ function emptyStep(name: string): StepView {
     dependsOn: [],
     status: "pending",
     statusReason: null,
-    counters: {
-      totalMiniBatches: 0,
-      scheduledMiniBatches: 0,
-      succeededMiniBatches: 0,
-      failedMiniBatches: 0,
-      runningMiniBatches: 0,
-      totalItems: 0,
-      succeededItems: 0,
-      failedItems: 0,
-      retries: 0,
-    },
+    counters: emptyCounters(),
     itemsPerSecond: 0,
     startedAt: null,
     endedAt: null,

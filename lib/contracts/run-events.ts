@@ -21,6 +21,21 @@ export const StepCounters = z.object({
 });
 export type StepCounters = z.infer<typeof StepCounters>;
 
+/** A step's counters before anything was planned. */
+export function emptyCounters(): StepCounters {
+  return {
+    totalMiniBatches: 0,
+    scheduledMiniBatches: 0,
+    succeededMiniBatches: 0,
+    failedMiniBatches: 0,
+    runningMiniBatches: 0,
+    totalItems: 0,
+    succeededItems: 0,
+    failedItems: 0,
+    retries: 0,
+  };
+}
+
 /** Which worker process: node (agent) number, process number on that node, its OS pid once started. */
 export const ProcessRef = z.object({ nodeId: z.number(), processId: z.number(), pid: z.number().optional() });
 export type ProcessRef = z.infer<typeof ProcessRef>;

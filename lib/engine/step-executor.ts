@@ -1,5 +1,6 @@
 import type { ResolvedRunConfig } from "../contracts/parallel-run-config";
 import type { ProcessRef, StepCounters } from "../contracts/run-events";
+import { emptyCounters } from "../contracts/run-events";
 import type { MiniBatchStatus } from "../contracts/statuses";
 import type { Assignment, ProcessEvent, WorkSource } from "./agent";
 import type { ItemsSpec, MiniBatchResult } from "./protocol";
@@ -71,17 +72,7 @@ export class StepExecutor implements WorkSource {
     options: { planning?: boolean } = {},
   ) {
     this.planning = options.planning ?? false;
-    this.counters = {
-      totalMiniBatches: 0,
-      scheduledMiniBatches: 0,
-      succeededMiniBatches: 0,
-      failedMiniBatches: 0,
-      runningMiniBatches: 0,
-      totalItems: 0,
-      succeededItems: 0,
-      failedItems: 0,
-      retries: 0,
-    };
+    this.counters = emptyCounters();
     this.register(miniBatches);
   }
 
