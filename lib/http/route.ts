@@ -6,17 +6,22 @@ import { AppError, errorMessage, httpStatus, invalid } from "../errors";
 import { databaseUnavailable, isDbUnavailable } from "../db/retry";
 import { appContext, type AppContext } from "../server/context";
 import { MAX_JSON_BYTES, readTextCapped, checkParsedJson, rejectNulInRequest, requireJson } from "./body";
+import { guardRequest, refusalResponse, serverGuardConfig } from "./request-guard";
 
 /** What a 503 tells clients to wait before trying again. */
 const RETRY_AFTER_SECONDS = 2;
 
 /**
- * Route handler wrapper: gives the handler the app context, parses a JSON body with a zod schema
- * when one is given, and maps errors to statuses with a clear message ({ error }).
+ * Route handler wrapper: refuses what the request guard refuses (a foreign Host: 421, a
+ * cross-origin change: 403), gives the handler the app context, parses a JSON body with a zod
+ * schema when one is given, and maps errors to statuses with a clear message ({ error }).
  */
 export function route<T>(handler: (ctx: AppContext, req: Request, params: Record<string, string>) => Promise<T>) {
   return async (req: Request, context?: { params?: Promise<Record<string, string> | undefined> }) => {
     try {
+      // API routes are guarded here, not in proxy.ts (see there why).
+      const verdict = guardRequest({ method: req.method, pathname: new URL(req.url).pathname, headers: req.headers }, serverGuardConfig());
+      if (!verdict.allowed) return refusalResponse(verdict);
       // Next gives routes without dynamic segments no params at all.
       const params = (await context?.params) ?? {};
       rejectNulInRequest(req, params);
