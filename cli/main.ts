@@ -7,6 +7,7 @@ import * as model from "./commands/model";
 import * as pipeline from "./commands/pipeline";
 import * as run from "./commands/run";
 import * as setup from "./commands/setup";
+import * as secrets from "./commands/secrets";
 import * as submit from "./commands/submit";
 import * as testScript from "./commands/test-script";
 import * as worker from "./commands/worker";
@@ -14,7 +15,7 @@ import { EXIT, exitCodeOf, print } from "./exit-codes";
 
 const HELP = `prs: Parallel Run Studio command line
 
-${[setup.help, datastore.help, dataset.help, model.help, deletion.help, pipeline.help, submit.help, run.help, testScript.help, worker.help].join("\n")}
+${[setup.help, datastore.help, dataset.help, model.help, deletion.help, pipeline.help, submit.help, run.help, testScript.help, worker.help, secrets.help].join("\n")}
 
 With --wait and no worker pool running, the run is executed by this command.
 Exit codes: 0 success, 1 run failed, 2 invalid input, 3 not found, 4 conflict, 5 cancelled,
@@ -48,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
       return testScript.testScriptCommand(sub ? [sub, ...rest] : rest);
     case "worker":
       return worker.workerCommand();
+    case "secrets":
+      return secrets.secretsCommand(sub, rest);
     default:
       throw invalid(`unknown command '${command}'; see prs help`);
   }

@@ -48,7 +48,7 @@ export function samplePipelineDefinition() {
  * pipeline. Each piece is made only when missing.
  */
 export async function ensureSample(ctx: AppContext, log: (line: string) => void = () => {}): Promise<void> {
-  const store = await ensureDefaultDatastore(ctx.db, ctx.env.dataDir);
+  const store = await ensureDefaultDatastore(ctx.db, ctx.access);
   const root = String(store.config.root);
   const modelPath = join(ctx.env.dataDir, "assets", "mnist.onnx");
   await ensureMnistAssets({ modelPath, imagesDir: join(root, "mnist"), labelsPath: join(root, "mnist_labels.csv"), log });
@@ -64,7 +64,7 @@ export async function ensureSample(ctx: AppContext, log: (line: string) => void 
     log("registered model mnist");
   }
   if (!(await ctx.db.dataset.findFirst({ where: live }))) {
-    await registerDataset(ctx.db, {
+    await registerDataset(ctx.db, ctx.access, {
       name: "mnist",
       kind: "file",
       datastore: DEFAULT_DATASTORE,

@@ -10,6 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createDb, type Db } from "../lib/db/client";
+import { loadEnv } from "../lib/env";
+import { datastoreAccess } from "../lib/server/datastore-access";
 import { migrate } from "../lib/db/migrate";
 import { providerOf } from "../lib/db/provider";
 import { DbEventSink } from "../lib/engine/db-events";
@@ -110,11 +112,12 @@ async function main(): Promise<void> {
   await migrate(databaseUrl);
   const db: Db = await createDb(databaseUrl);
   const provider = providerOf(databaseUrl);
-  await ensureDefaultDatastore(db, dataDir);
+  const access = datastoreAccess(loadEnv({ ...process.env, PRS_DATA_DIR: dataDir }));
+  await ensureDefaultDatastore(db, access);
   const folder = join(dataDir, "datastore", "bench");
   mkdirSync(folder, { recursive: true });
   for (let i = 0; i < items; i++) writeFileSync(join(folder, `item-${String(i).padStart(6, "0")}.txt`), `value ${i}`);
-  await registerDataset(db, { name: "bench", kind: "file", datastore: "workspace", paths: ["bench/*.txt"] });
+  await registerDataset(db, access, { name: "bench", kind: "file", datastore: "workspace", paths: ["bench/*.txt"] });
   const script = join(dataDir, "score.mjs");
   // About 1 ms of CPU per item, so the run is CPU-bound like real scoring.
   writeFileSync(
@@ -161,7 +164,7 @@ export function run(batch) {
       await once(child, "watching");
     }
     const started = Date.now();
-    await executeRun({ db, provider, workerId: "bench", events: sink }, run.id);
+    await executeRun({ db, provider, access, workerId: "bench", events: sink }, run.id);
     await sink.flush();
     const seconds = (Date.now() - started) / 1000;
     let latency: number[] = [];

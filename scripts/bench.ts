@@ -12,6 +12,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
 import { createDb } from "../lib/db/client";
+import { loadEnv } from "../lib/env";
+import { datastoreAccess } from "../lib/server/datastore-access";
 import { migrate } from "../lib/db/migrate";
 import { executeRun } from "../lib/engine/orchestrator";
 import { ensureMnistAssets } from "../samples/mnist/assets";
@@ -36,6 +38,8 @@ const processes = Number(values.processes);
 const repeat = Math.max(1, Number(values.repeat));
 const cache = join(tmpdir(), "prs-bench-assets");
 const work = join(tmpdir(), `prs-bench-${process.pid}`);
+/** The bench's data folder, with the asset cache allowed as a local root. */
+const access = datastoreAccess(loadEnv({ ...process.env, PRS_DATA_DIR: work, PRS_LOCAL_ROOTS: cache }));
 mkdirSync(work, { recursive: true });
 
 const median = (xs: number[]) => {
@@ -136,7 +140,7 @@ async function product(db: Awaited<ReturnType<typeof createDb>>, dataset: string
   const run = await submitRun(db, work, { pipeline: name });
   let first = 0;
   const result = await executeRun(
-    { db, provider: "sqlite", workerId: "bench", events: { publish: (e) => void (e.type === "attempt" && !first && (first = performance.now())) } },
+    { db, provider: "sqlite", access, workerId: "bench", events: { publish: (e) => void (e.type === "attempt" && !first && (first = performance.now())) } },
     run.id,
   );
   const seconds = (performance.now() - start) / 1000;
@@ -168,8 +172,8 @@ async function main() {
   const url = `file:${join(work, "bench.db")}`;
   await migrate(url);
   const db = await createDb(url);
-  await ensureDefaultDatastore(db, work);
-  await registerDatastore(db, { name: "bench", kind: "local", config: { root: cache } });
+  await ensureDefaultDatastore(db, access);
+  await registerDatastore(db, access, { name: "bench", kind: "local", config: { root: cache } });
   await registerModel(db, join(work, "models"), { name: "mnist", file: join(cache, "mnist.onnx") });
 
   const summary: string[] = [];
@@ -177,7 +181,7 @@ async function main() {
   for (const passes of [1, Number(values.passes)]) {
     const list = Array.from({ length: passes }, () => files).flat();
     const dataset = `images-x${passes}`;
-    await registerDataset(db, { name: dataset, kind: "file", datastore: "bench", paths: Array.from({ length: passes }, () => "mnist/*.png") });
+    await registerDataset(db, access, { name: dataset, kind: "file", datastore: "bench", paths: Array.from({ length: passes }, () => "mnist/*.png") });
     console.log(`\n== ${list.length} images (${passes} pass${passes > 1 ? "es" : ""} over the 10,000 test PNGs)`);
     const rawRuns = [];
     for (let i = 0; i < repeat; i++) rawRuns.push(await rawLimit(join(cache, "mnist.onnx"), list));

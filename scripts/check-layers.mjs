@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 // Low to high. A path belongs to the layer of its longest matching prefix.
 export const LAYERS = [
   { level: 0, name: "base", paths: ["lib/contracts", "lib/errors", "lib/ids", "lib/sdk"] },
-  { level: 1, name: "domain", paths: ["lib/pipeline", "lib/env", "lib/fs", "lib/image", "lib/onnx"] },
+  { level: 1, name: "domain", paths: ["lib/pipeline", "lib/env", "lib/fs", "lib/image", "lib/onnx", "lib/crypto"] },
   { level: 2, name: "adapters", paths: ["lib/datastores", "lib/datasets", "lib/planning", "lib/scorers", "lib/db"] },
   { level: 3, name: "catalog", paths: ["lib/catalog"] },
   { level: 4, name: "engine", paths: ["lib/engine"] },

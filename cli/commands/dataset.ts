@@ -26,7 +26,7 @@ export async function datasetCommand(sub: string | undefined, argv: string[]): P
   });
   const kind = (values.kind ?? (values.format ? "tabular" : "file")) as "file" | "tabular";
   if (kind !== "file" && kind !== "tabular") throw invalid(`--kind must be file or tabular, got '${String(values.kind)}'`);
-  const view = await registerDataset(ctx.db, {
+  const view = await registerDataset(ctx.db, ctx.access, {
     name: required(positionals[0], "dataset name"),
     kind,
     datastore: values.datastore!,

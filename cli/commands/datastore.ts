@@ -29,14 +29,14 @@ export async function datastoreCommand(sub: string | undefined, argv: string[]):
   });
   const name = required(positionals[0], "datastore name");
   if (values.kind === "local") {
-    const view = await registerDatastore(ctx.db, { name, kind: "local", config: { root: resolve(required(values.root, "--root <folder>")) } });
+    const view = await registerDatastore(ctx.db, ctx.access, { name, kind: "local", config: { root: resolve(required(values.root, "--root <folder>")) } });
     print(`registered datastore ${view.name} (local ${String(view.config.root)})`);
     return EXIT.ok;
   }
   if (values.kind !== "azure-blob") throw invalid(`--kind must be local or azure-blob, got '${values.kind}'`);
   const auth = values["connection-string"] ? "connection-string" : values.sas ? "sas" : values["account-key"] ? "account-key" : undefined;
   if (!auth) throw invalid("an azure-blob datastore needs --connection-string, --sas or --account-key");
-  const view = await registerDatastore(ctx.db, {
+  const view = await registerDatastore(ctx.db, ctx.access, {
     name,
     kind: "azure-blob",
     config: { container: required(values.container, "--container"), auth, accountUrl: values["account-url"], accountName: values["account-name"] },

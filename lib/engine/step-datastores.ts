@@ -2,7 +2,7 @@ import type { Db } from "../db/client";
 import { openDatastore } from "../datastores/index";
 import type { Datastore } from "../datastores/types";
 import { AppError } from "../errors";
-import { specOf } from "../catalog/datastores";
+import { specOf, type DatastoreAccess } from "../catalog/datastores";
 import type { DatastoreSpec } from "../datastores/types";
 
 /**
@@ -13,13 +13,16 @@ export class StepDatastores {
   private readonly specs = new Map<string, DatastoreSpec>();
   private readonly opened = new Map<string, Datastore>();
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly access: DatastoreAccess,
+  ) {}
 
   async load(name: string): Promise<void> {
     if (this.specs.has(name)) return;
     const row = await this.db.datastore.findUnique({ where: { name } });
     if (!row) throw new AppError("not_found", `Datastore '${name}' is not registered`);
-    this.specs.set(name, specOf(row));
+    this.specs.set(name, specOf(row, this.access));
   }
 
   /** A datastore already loaded. */

@@ -3,12 +3,17 @@ import { createDb, type Db } from "../db/client";
 import { checkSqliteLocation, openingError } from "../db/config-errors";
 import { migrate } from "../db/migrate";
 import { providerOf, type DbProvider } from "../db/provider";
+import type { DatastoreAccess } from "../catalog/datastores";
 import { defaultDatabaseUrl, loadEnv, type AppEnv } from "../env";
+import { encryptLegacySecrets } from "../services/secrets";
+import { datastoreAccess } from "./datastore-access";
 
 export interface AppContext {
   env: AppEnv;
   db: Db;
   provider: DbProvider;
+  /** Allowed local roots and the secret key: what opening or registering a datastore is subject to. */
+  access: DatastoreAccess;
 }
 
 let shared: Promise<AppContext> | undefined;
@@ -36,5 +41,8 @@ async function open(): Promise<AppContext> {
   } catch (error) {
     throw openingError(env.databaseUrl, error) ?? error;
   }
-  return { env, db: await createDb(env.databaseUrl), provider };
+  const access = datastoreAccess(env);
+  const db = await createDb(env.databaseUrl);
+  await encryptLegacySecrets(db, access);
+  return { env, db, provider, access };
 }

@@ -1,6 +1,6 @@
 import type { Db } from "../db/client";
 import type { DatasetPreviewJson, DatasetPreviewRequest } from "../contracts/designer-api";
-import { openNamedDatastore } from "../catalog/datastores";
+import { openNamedDatastore, type DatastoreAccess } from "../catalog/datastores";
 
 const SHOWN_FILES = 20;
 const COUNT_LIMIT = 100_000;
@@ -8,8 +8,8 @@ const HEAD_BYTES = 16 * 1024;
 const SHOWN_ROWS = 10;
 
 /** Lists what the paths match (stopping after COUNT_LIMIT) and reads the first rows of tabular text data. */
-export async function previewDataset(db: Db, req: DatasetPreviewRequest, signal?: AbortSignal): Promise<DatasetPreviewJson> {
-  const { ds } = await openNamedDatastore(db, req.datastore);
+export async function previewDataset(db: Db, access: DatastoreAccess, req: DatasetPreviewRequest, signal?: AbortSignal): Promise<DatasetPreviewJson> {
+  const { ds } = await openNamedDatastore(db, access, req.datastore);
   const files: { path: string; size: number }[] = [];
   let matched = 0;
   let more = false;

@@ -6,7 +6,7 @@ import { LocalDatastore } from "../datastores/local";
 import { compileListPattern } from "../datastores/pattern";
 import { newId } from "../ids";
 import { resolveDataset, type DatasetKind, type DatasetVersionView } from "../catalog/datasets";
-import { openNamedDatastore } from "../catalog/datastores";
+import { openNamedDatastore, type DatastoreAccess } from "../catalog/datastores";
 
 export interface RegisterDatasetInput {
   name: string;
@@ -18,12 +18,12 @@ export interface RegisterDatasetInput {
 }
 
 /** Registers a dataset, or a new version of it when the name exists. */
-export async function registerDataset(db: Db, input: RegisterDatasetInput): Promise<DatasetVersionView> {
+export async function registerDataset(db: Db, access: DatastoreAccess, input: RegisterDatasetInput): Promise<DatasetVersionView> {
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(input.name)) {
     throw invalid(`Dataset name '${input.name}' is not valid: use letters, digits, '-', '_' and '.'`);
   }
   if (input.paths.length === 0) throw invalid(`Dataset '${input.name}' needs at least one path or glob`);
-  const store = await checkDatasetPaths(db, input.name, input.datastore, input.paths);
+  const store = await checkDatasetPaths(db, access, input.name, input.datastore, input.paths);
   let options: TabularOptions | undefined;
   if (input.kind === "tabular") {
     const parsed = TabularOptions.safeParse(input.options ?? { format: "csv" });
@@ -71,8 +71,8 @@ export async function registerDataset(db: Db, input: RegisterDatasetInput): Prom
  * Refuses, as a run would, paths that leave the datastore: "..", absolute paths, and (in a local
  * folder) symbolic links out of it. Nothing is listed: the data may arrive after registration.
  */
-async function checkDatasetPaths(db: Db, name: string, datastore: string, paths: string[]) {
-  const { row, ds } = await openNamedDatastore(db, datastore);
+async function checkDatasetPaths(db: Db, access: DatastoreAccess, name: string, datastore: string, paths: string[]) {
+  const { row, ds } = await openNamedDatastore(db, access, datastore);
   for (const path of paths) {
     try {
       if (ds instanceof LocalDatastore) ds.checkPattern(path);

@@ -1,11 +1,12 @@
-import { join } from "node:path";
 import { DatastoreConfig, DatastoreKind } from "../contracts/designer-api";
 import type { Db } from "../db/client";
 import { parseColumn } from "../db/columns";
 import { conflict, invalid } from "../errors";
 import { newId } from "../ids";
 import { openDatastore } from "../datastores/index";
-import { DEFAULT_DATASTORE, type DatastoreRow } from "../catalog/datastores";
+import { checkLocalRoot } from "../datastores/local-roots";
+import { defaultDatastoreRoot } from "../env";
+import { DEFAULT_DATASTORE, sealSecret, type DatastoreAccess, type DatastoreRow } from "../catalog/datastores";
 
 export interface DatastoreView {
   id: string;
@@ -35,23 +36,21 @@ export interface RegisterDatastoreInput {
   secret?: Record<string, string | undefined>;
 }
 
-export async function registerDatastore(db: Db, input: RegisterDatastoreInput): Promise<DatastoreView> {
+/** Registers a datastore; a local root must be inside the allowed roots, a secret is stored encrypted. */
+export async function registerDatastore(db: Db, access: DatastoreAccess, input: RegisterDatastoreInput): Promise<DatastoreView> {
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(input.name)) {
     throw invalid(`Datastore name '${input.name}' is not valid: use letters, digits, '-' and '_'`);
   }
   // Opening validates the settings and gives the user's error before anything is stored.
   openDatastore(input.kind, input.config, input.secret);
+  if (input.kind === "local") checkLocalRoot(String(input.config.root), access);
   if (await db.datastore.findUnique({ where: { name: input.name } })) {
     throw conflict(`A datastore named '${input.name}' already exists`);
   }
+  const id = newId("ds");
+  const hasSecret = input.secret && Object.values(input.secret).some(Boolean);
   const row = await db.datastore.create({
-    data: {
-      id: newId("ds"),
-      name: input.name,
-      kind: input.kind,
-      config: JSON.stringify(input.config),
-      secret: input.secret && Object.values(input.secret).some(Boolean) ? JSON.stringify(input.secret) : null,
-    },
+    data: { id, name: input.name, kind: input.kind, config: JSON.stringify(input.config), secret: hasSecret ? sealSecret(access, id, input.secret) : null },
   });
   return viewOf(row);
 }
@@ -61,8 +60,8 @@ export async function listDatastores(db: Db): Promise<DatastoreView[]> {
 }
 
 /** The default datastore, created on first start as a local folder under the data directory. */
-export async function ensureDefaultDatastore(db: Db, dataDir: string): Promise<DatastoreView> {
+export async function ensureDefaultDatastore(db: Db, access: DatastoreAccess): Promise<DatastoreView> {
   const existing = await db.datastore.findUnique({ where: { name: DEFAULT_DATASTORE } });
   if (existing) return viewOf(existing);
-  return registerDatastore(db, { name: DEFAULT_DATASTORE, kind: "local", config: { root: join(dataDir, "datastore") } });
+  return registerDatastore(db, access, { name: DEFAULT_DATASTORE, kind: "local", config: { root: defaultDatastoreRoot(access.dataDir) } });
 }

@@ -193,7 +193,7 @@ export async function setupFuzz(provider: "sqlite" | "postgresql"): Promise<{ ct
   process.env.DATABASE_URL = ctx.env.databaseUrl;
   process.env.PRS_DATA_DIR = ctx.env.dataDir;
   makeTextFiles(ctx, "items", 8);
-  await registerDataset(ctx.db, { name: "items", kind: "file", datastore: "workspace", paths: ["items/"] });
+  await registerDataset(ctx.db, ctx.access, { name: "items", kind: "file", datastore: "workspace", paths: ["items/"] });
   const script = makeEntryScript(ctx, "fuzz.mjs", `export function run(batch, ctx) { return batch.map((p) => ({ file: ctx.relativePath(p), label: "a" })); }`);
   const result = await runPipeline(ctx, makePipeline("fuzz-target", script, "items", { config: { process_count_per_node: 1 } }));
   const model = new Uint8Array(

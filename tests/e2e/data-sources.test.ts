@@ -71,7 +71,7 @@ describe("data sources and built-in scorers through the engine", () => {
     const files = await writeDigits(digits, local, 40, "png");
     writeFileSync(join(local, "corrupt.png"), Buffer.concat([readFileSync(files[0]!).subarray(0, 60), Buffer.from("garbage")]));
     writeFileSync(join(local, "notes.txt"), "not an image");
-    await registerDatastore(ctx.db, {
+    await registerDatastore(ctx.db, ctx.access, {
       name: "mnist_datastore",
       kind: "azure-blob",
       config: { container: "sampledata", auth: "connection-string" },
@@ -82,7 +82,7 @@ describe("data sources and built-in scorers through the engine", () => {
     await new ContainerClient(azurite.connectionString, "sampledata").createIfNotExists();
     for (const name of [...files.map((f) => f.split("/").pop()!), "corrupt.png", "notes.txt"])
       await blob.write(`mnist/${name}`, readFileSync(join(local, name)));
-    await registerDataset(ctx.db, { name: "mnist_blob", kind: "file", datastore: "mnist_datastore", paths: ["mnist/"] });
+    await registerDataset(ctx.db, ctx.access, { name: "mnist_blob", kind: "file", datastore: "mnist_datastore", paths: ["mnist/"] });
 
     const { status, step, run } = await runPipeline(
       ctx,
@@ -109,7 +109,7 @@ describe("data sources and built-in scorers through the engine", () => {
     const model = await registerModel(ctx.db, join(ctx.env.dataDir, "models"), { name: "digits-nhwc", file });
     assert.deepEqual(model.signature.inputs[0]!.name, "input_1");
     await writeDigits(digits, join(ctx.workspace, "rgb"), 60, "rgb-png");
-    await registerDataset(ctx.db, { name: "rgb-digits", kind: "file", datastore: "workspace", paths: ["rgb/*.png"] });
+    await registerDataset(ctx.db, ctx.access, { name: "rgb-digits", kind: "file", datastore: "workspace", paths: ["rgb/*.png"] });
     const { status, step } = await runPipeline(
       ctx,
       imagePipeline("third-party", "rgb-digits", { model: "digits-nhwc", layout: "NHWC", color: "rgb", scale: 1 }),
@@ -137,7 +137,7 @@ describe("data sources and built-in scorers through the engine", () => {
       Array.from({ length: to - from }, (_, i) => `${from + i},${(from + i) % 3 === 0 ? "north" : "south"},${(from + i) * 2}`).join("\n");
     writeFileSync(join(dir, "a.csv"), `id,region,amount\n${rows(0, 200)}\n`);
     writeFileSync(join(dir, "b.csv"), `id,region,amount\n${rows(200, 205)}\n"bad,row\n${rows(205, 210)}\n`);
-    await registerDataset(ctx.db, { name: "sales", kind: "tabular", datastore: "workspace", paths: ["tables/*.csv"], options: { format: "csv" } });
+    await registerDataset(ctx.db, ctx.access, { name: "sales", kind: "tabular", datastore: "workspace", paths: ["tables/*.csv"], options: { format: "csv" } });
     const script = makeEntryScript(
       ctx,
       "tabular.mjs",

@@ -54,7 +54,7 @@ describe("entry scripts", () => {
     await makeFileDataset(ctx, "ctx-items", "ctx-items/");
     mkdirSync(join(ctx.workspace, "reference"), { recursive: true });
     writeFileSync(join(ctx.workspace, "reference", "labels.txt"), "zero\none\n");
-    await registerDataset(ctx.db, { name: "labels", kind: "file", datastore: "workspace", paths: ["reference/labels.txt"] });
+    await registerDataset(ctx.db, ctx.access, { name: "labels", kind: "file", datastore: "workspace", paths: ["reference/labels.txt"] });
     const script = makeEntryScript(
       ctx,
       "context.mjs",

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { appendFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { after, before, describe, test } from "node:test";
@@ -58,7 +58,8 @@ async function submitPadded(ctx: TestContext, name: string, output: { datastore:
   return { run, calls };
 }
 
-const execute = (ctx: TestContext, runId: string) => executeRun({ db: ctx.db, provider: ctx.provider, workerId: "durability", flushIntervalMs: 100 }, runId);
+const execute = (ctx: TestContext, runId: string) =>
+  executeRun({ db: ctx.db, provider: ctx.provider, access: ctx.access, workerId: "durability", flushIntervalMs: 100 }, runId);
 
 async function stepOf(ctx: TestContext, runId: string) {
   return ctx.db.stepRun.findFirstOrThrow({ where: { runId } });
@@ -76,9 +77,9 @@ describe("outputs on a full or read-only disk (real tmpfs)", { skip: skipTmpfs }
   });
 
   test("an output that does not fit fails the run naming the file; resume after freeing space completes it", async () => {
-    const disk = mountTmpfs(64);
+    const disk = mountTmpfs(64, mkdtempSync(join(ctx.env.dataDir, "tmpfs-")));
     mounts.push(disk);
-    await registerDatastore(ctx.db, { name: "full", kind: "local", config: { root: disk.dir } });
+    await registerDatastore(ctx.db, ctx.access, { name: "full", kind: "local", config: { root: disk.dir } });
     // 40 rows of about 2 KB: 80 KB into a 64 KB file system.
     const { run, calls } = await submitPadded(ctx, "full-output", { datastore: "full", path: "results" }, 2000);
     const failed = await execute(ctx, run.id);
@@ -144,10 +145,10 @@ describe("outputs on a full or read-only disk (real tmpfs)", { skip: skipTmpfs }
   });
 
   test("a read-only output folder fails the run saying so, leaves no step running, and resume completes it", async () => {
-    const disk = mountTmpfs(256);
+    const disk = mountTmpfs(256, mkdtempSync(join(ctx.env.dataDir, "tmpfs-")));
     mounts.push(disk);
     disk.readOnly(true);
-    await registerDatastore(ctx.db, { name: "readonly", kind: "local", config: { root: disk.dir } });
+    await registerDatastore(ctx.db, ctx.access, { name: "readonly", kind: "local", config: { root: disk.dir } });
     const { run } = await submitPadded(ctx, "ro-output", { datastore: "readonly", path: "results" }, 10);
     const failed = await execute(ctx, run.id);
     assert.equal(failed.status, "failed");
@@ -214,7 +215,7 @@ describe("the attempt report after a crash", () => {
     const atKill = doneRows(run.runDir);
     for (const mb of recorded) assert.equal(atKill.get(mb.idx), 1, `mini-batch ${mb.idx} finished before the kill but has no row in the report`);
 
-    const result = await executeRun({ db: ctx.db, provider: ctx.provider, workerId: "restarted", flushIntervalMs: 100 }, run.id);
+    const result = await executeRun({ db: ctx.db, provider: ctx.provider, access: ctx.access, workerId: "restarted", flushIntervalMs: 100 }, run.id);
     assert.equal(result.status, "completed", result.reason);
     const done = doneRows(run.runDir);
     assert.deepEqual(
@@ -240,7 +241,7 @@ describe("outputs on Azure Blob storage (Azurite)", () => {
 
   test("an upload that fails fails the step instead of reporting completion; resume uploads the whole output", async () => {
     const container = new ContainerClient(azurite.connectionString, "outputs");
-    await registerDatastore(ctx.db, {
+    await registerDatastore(ctx.db, ctx.access, {
       name: "blob",
       kind: "azure-blob",
       config: { container: "outputs", auth: "connection-string" },

@@ -26,7 +26,10 @@ test("every event the engine publishes during a run parses with the stream's con
   await publishPipeline(ctx.db, makePipeline("contract", script, "contract", { config: { mini_batch_size: 2, run_max_try: 2, error_threshold: -1 } }));
   const run = await submitRun(ctx.db, ctx.env.dataDir, { pipeline: "contract" });
   const published: RunEvent[] = [];
-  const result = await executeRun({ db: ctx.db, provider: ctx.provider, workerId: "test", events: { publish: (e) => published.push(e) } }, run.id);
+  const result = await executeRun(
+    { db: ctx.db, provider: ctx.provider, access: ctx.access, workerId: "test", events: { publish: (e) => published.push(e) } },
+    run.id,
+  );
   assert.equal(result.status, "completed");
 
   for (const event of published) {

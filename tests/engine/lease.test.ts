@@ -88,7 +88,10 @@ describe("run lease (fencing)", () => {
     await publishPipeline(ctx.db, makePipeline(pipeline, script, "many", { config: { mini_batch_size: 2 } }));
     const run = await submitRun(ctx.db, ctx.env.dataDir, { pipeline });
     const log: string[] = [];
-    const executing = executeRun({ db: ctx.db, provider: ctx.provider, workerId: "flaky", flushIntervalMs: 100, leaseMs, log: (l) => log.push(l) }, run.id);
+    const executing = executeRun(
+      { db: ctx.db, provider: ctx.provider, access: ctx.access, workerId: "flaky", flushIntervalMs: 100, leaseMs, log: (l) => log.push(l) },
+      run.id,
+    );
     await waitUntil("a few mini-batches done", () => scanSegments(join(run.runDir, "score-items", "segments")).size >= 4);
     await renameSqliteTable(ctx.env.databaseUrl, "StepRun", "StepRunAway");
     try {
@@ -122,7 +125,7 @@ describe("run lease (fencing)", () => {
     assert.match(result.reason, new RegExp(`lost the lease on run ${run.id} to whichever pool claims it next \\(no heartbeat written for`));
     assert.equal((await ctx.db.pipelineRun.findUniqueOrThrow({ where: { id: run.id } })).status, "running", "no final status written");
 
-    const resumed = await executeRun({ db: ctx.db, provider: ctx.provider, workerId: "takeover", flushIntervalMs: 100 }, run.id);
+    const resumed = await executeRun({ db: ctx.db, provider: ctx.provider, access: ctx.access, workerId: "takeover", flushIntervalMs: 100 }, run.id);
     assert.equal(resumed.status, "completed", resumed.reason);
     const step = await ctx.db.stepRun.findFirstOrThrow({ where: { runId: run.id } });
     const files = outputRows(join(step.outputDir, "parallel_run_step.txt")).map((r) => r.split(",")[0]);

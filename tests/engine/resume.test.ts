@@ -60,7 +60,7 @@ describe("resume", () => {
       for (const line of rows.split("\n").filter(Boolean)) finishedItems.add(line.split(",")[0]!);
     }
 
-    const result = await executeRun({ db: ctx.db, provider: ctx.provider, workerId: "restarted", flushIntervalMs: 100 }, run.id);
+    const result = await executeRun({ db: ctx.db, provider: ctx.provider, access: ctx.access, workerId: "restarted", flushIntervalMs: 100 }, run.id);
     assert.equal(result.status, "completed");
     const counts = callsPerItem(calls);
     for (const item of finishedItems) assert.equal(counts.get(item), 1, `${item} finished before the crash and ran again`);
@@ -75,7 +75,7 @@ describe("resume", () => {
     const script = makeEntryScript(ctx, "slow-cancel.mjs", SLOW);
     await publishPipeline(ctx.db, makePipeline("cancel", script, "many", { config: { mini_batch_size: 2 }, step: { arguments: ["--calls", calls] } }));
     const run = await submitRun(ctx.db, ctx.env.dataDir, { pipeline: "cancel" });
-    const deps = { db: ctx.db, provider: ctx.provider, workerId: "w", flushIntervalMs: 100 };
+    const deps = { db: ctx.db, provider: ctx.provider, access: ctx.access, workerId: "w", flushIntervalMs: 100 };
     const running = executeRun(deps, run.id);
     const segmentsDir = join(run.runDir, "score-items", "segments");
     for (let i = 0; i < 600 && scanSegments(segmentsDir).size < 6; i++) await sleep(50);

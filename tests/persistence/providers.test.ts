@@ -34,7 +34,7 @@ for (const provider of ["sqlite", "postgresql"] as const) {
     });
 
     test("datastore secrets are stored but never in views", async () => {
-      await registerDatastore(ctx.db, {
+      await registerDatastore(ctx.db, ctx.access, {
         name: "blobs",
         kind: "azure-blob",
         config: { container: "sampledata", auth: "connection-string" },
@@ -46,13 +46,13 @@ for (const provider of ["sqlite", "postgresql"] as const) {
       const blob = views.find((v) => v.name === "blobs")!;
       assert.equal(blob.hasSecret, true);
       assert.ok(!JSON.stringify(views).includes("c2VjcmV0"));
-      await assert.rejects(() => registerDatastore(ctx.db, { name: "blobs", kind: "local", config: { root: ctx.workspace } }), /already exists/);
+      await assert.rejects(() => registerDatastore(ctx.db, ctx.access, { name: "blobs", kind: "local", config: { root: ctx.workspace } }), /already exists/);
     });
 
     test("datasets and pipelines are versioned; published versions are immutable", async () => {
       makeTextFiles(ctx, "v", 3);
-      const v1 = await registerDataset(ctx.db, { name: "texts", kind: "file", datastore: "workspace", paths: ["v/"] });
-      const v2 = await registerDataset(ctx.db, { name: "texts", kind: "file", datastore: "workspace", paths: ["v/*.txt"] });
+      const v1 = await registerDataset(ctx.db, ctx.access, { name: "texts", kind: "file", datastore: "workspace", paths: ["v/"] });
+      const v2 = await registerDataset(ctx.db, ctx.access, { name: "texts", kind: "file", datastore: "workspace", paths: ["v/*.txt"] });
       assert.deepEqual([v1.version, v2.version], [1, 2]);
       assert.deepEqual((await resolveDataset(ctx.db, "texts:1")).paths, ["v/"]);
       assert.equal((await resolveDataset(ctx.db, "texts")).version, 2);

@@ -29,7 +29,9 @@ for (const provider of ["sqlite", "postgresql"] as const) {
 
     test("20 registrations of a new dataset name at once get versions 1..20", async () => {
       const views = await Promise.all(
-        oneToN(CONCURRENT).map((i) => registerDataset(ctx.db, { name: "raced", kind: "file", datastore: "workspace", paths: [`race/item-00${i % 3}.txt`] })),
+        oneToN(CONCURRENT).map((i) =>
+          registerDataset(ctx.db, ctx.access, { name: "raced", kind: "file", datastore: "workspace", paths: [`race/item-00${i % 3}.txt`] }),
+        ),
       );
       assert.deepEqual(
         views.map((v) => v.version).sort((a, b) => a - b),
@@ -40,7 +42,13 @@ for (const provider of ["sqlite", "postgresql"] as const) {
 
     test("a registration that is a real conflict is still refused with the reason", async () => {
       await assert.rejects(
-        registerDataset(ctx.db, { name: "raced", kind: "tabular", datastore: "workspace", paths: ["race/item-000.txt"], options: { format: "csv" } }),
+        registerDataset(ctx.db, ctx.access, {
+          name: "raced",
+          kind: "tabular",
+          datastore: "workspace",
+          paths: ["race/item-000.txt"],
+          options: { format: "csv" },
+        }),
         /is a file dataset; a new version must be too/,
       );
     });

@@ -5,7 +5,9 @@ import pg from "pg";
 import { createDb } from "../../lib/db/client";
 import { migrate } from "../../lib/db/migrate";
 import { providerOf } from "../../lib/db/provider";
+import { loadEnv } from "../../lib/env";
 import type { AppContext } from "../../lib/server/context";
+import { datastoreAccess } from "../../lib/server/datastore-access";
 import { ensureDefaultDatastore } from "../../lib/services/datastores";
 
 export interface TestContext extends AppContext {
@@ -54,11 +56,15 @@ export async function makeTestContext(provider: "sqlite" | "postgresql" = "sqlit
   }
   await migrate(databaseUrl);
   const db = await createDb(databaseUrl);
-  await ensureDefaultDatastore(db, dataDir);
+  // The test's own temporary folder holds every local datastore a test registers.
+  const env = { ...loadEnv({ ...process.env, PRS_DATA_DIR: dataDir, PRS_LOCAL_ROOTS: dataDir, DATABASE_URL: databaseUrl }), host: "127.0.0.1", port: 0 };
+  const access = datastoreAccess(env);
+  await ensureDefaultDatastore(db, access);
   return {
-    env: { dataDir, databaseUrl, host: "127.0.0.1", port: 0 },
+    env,
     db,
     provider: providerOf(databaseUrl),
+    access,
     workspace: join(dataDir, "datastore"),
     async cleanup() {
       await db.$disconnect();
@@ -95,6 +101,6 @@ export async function makeItemsContext(count: number, name = "items"): Promise<T
   const ctx = await makeTestContext("sqlite");
   makeTextFiles(ctx, name, count);
   const { registerDataset } = await import("../../lib/services/datasets");
-  await registerDataset(ctx.db, { name, kind: "file", datastore: "workspace", paths: [`${name}/`] });
+  await registerDataset(ctx.db, ctx.access, { name, kind: "file", datastore: "workspace", paths: [`${name}/`] });
   return ctx;
 }

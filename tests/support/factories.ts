@@ -37,7 +37,7 @@ export function makePipeline(name: string, script: string, dataset: string, over
 }
 
 export async function makeFileDataset(ctx: AppContext, name: string, path: string) {
-  return registerDataset(ctx.db, { name, kind: "file", datastore: "workspace", paths: [path] });
+  return registerDataset(ctx.db, ctx.access, { name, kind: "file", datastore: "workspace", paths: [path] });
 }
 
 /** Publishes, submits and executes a run in this process; returns the run with its steps. */
@@ -49,7 +49,7 @@ export async function runPipeline(
 ) {
   const pv = await publishPipeline(ctx.db, definition);
   const run = await submitRun(ctx.db, ctx.env.dataDir, { pipeline: pv.name, parameters, ...options });
-  const result = await executeRun({ db: ctx.db, provider: ctx.provider, workerId: "test", flushIntervalMs: 100 }, run.id);
+  const result = await executeRun({ db: ctx.db, provider: ctx.provider, access: ctx.access, workerId: "test", flushIntervalMs: 100 }, run.id);
   const full = await ctx.db.pipelineRun.findUniqueOrThrow({ where: { id: run.id }, include: { steps: true } });
   return { ...result, run: full, step: full.steps[0]! };
 }

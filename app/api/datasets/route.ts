@@ -19,10 +19,10 @@ const json = (d: DatasetVersionView): DatasetJson => ({
 
 export const GET = handle(routes.listDatasets, async ({ db }) => ({ datasets: (await listDatasets(db)).map(json) }));
 
-export const POST = handle(routes.registerDataset, async ({ db }, { body: b }) => {
+export const POST = handle(routes.registerDataset, async ({ db, access }, { body: b }) => {
   const options =
     b.kind === "tabular"
       ? { format: b.format ?? "csv", ...(b.delimiter ? { delimiter: b.delimiter } : {}), ...(b.header !== undefined ? { header: b.header } : {}) }
       : undefined;
-  return json(await registerDataset(db, { name: b.name, kind: b.kind, datastore: b.datastore, paths: b.paths, options, description: b.description }));
+  return json(await registerDataset(db, access, { name: b.name, kind: b.kind, datastore: b.datastore, paths: b.paths, options, description: b.description }));
 });

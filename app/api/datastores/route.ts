@@ -17,11 +17,11 @@ const json = (d: DatastoreView): DatastoreJson => ({
 
 export const GET = handle(routes.listDatastores, async ({ db }) => ({ datastores: (await listDatastores(db)).map(json) }));
 
-export const POST = handle(routes.registerDatastore, async ({ db }, { body }) => {
+export const POST = handle(routes.registerDatastore, async ({ db, access }, { body }) => {
   const view =
     body.kind === "local"
-      ? await registerDatastore(db, { name: body.name, kind: "local", config: { root: body.root } })
-      : await registerDatastore(db, {
+      ? await registerDatastore(db, access, { name: body.name, kind: "local", config: { root: body.root } })
+      : await registerDatastore(db, access, {
           name: body.name,
           kind: "azure-blob",
           config: {

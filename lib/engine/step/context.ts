@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { DatastoreAccess } from "../../catalog/datastores";
 import type { Db } from "../../db/client";
 import type { DbProvider } from "../../db/provider";
 import type { StepDefinition } from "../../contracts/pipeline";
@@ -13,6 +14,8 @@ export interface OrchestratorDeps {
   db: Db;
   provider: DbProvider;
   workerId: string;
+  /** Allowed local roots and the secret key the run's datastores are opened with. */
+  access: DatastoreAccess;
   events?: RunEventSink;
   /** How often progress, mini-batch states and the heartbeat are written. */
   flushIntervalMs?: number;

@@ -25,7 +25,7 @@ export interface ResolvedStep {
 /** Where the step writes: the output datastore is loaded and its local folder chosen. */
 export async function openStepOutput(ctx: StepContext): Promise<{ stores: StepDatastores; target: StepOutputTarget }> {
   const { step, run } = ctx;
-  const stores = new StepDatastores(ctx.deps.db);
+  const stores = new StepDatastores(ctx.deps.db, ctx.deps.access);
   const datastore = step.output.datastore;
   const path = (step.output.path ?? `runs/${run.id}/${step.name}`).replace(/\/+$/, "");
   await stores.load(datastore);

@@ -50,7 +50,7 @@ test("registration refuses paths that leave the datastore, naming the path, and 
   try {
     plantSecret(ctx);
     for (const path of ESCAPING) {
-      const error = await refusal(registerDataset(ctx.db, { name: "leak", kind: "file", datastore: "workspace", paths: ["images/", path] }));
+      const error = await refusal(registerDataset(ctx.db, ctx.access, { name: "leak", kind: "file", datastore: "workspace", paths: ["images/", path] }));
       assert.equal(error.code, "invalid_input", `${path}: ${error.message}`);
       assert.ok(error.message.includes(`'${path}'`), `the message names the path ${path}: ${error.message}`);
       assert.ok(error.message.includes("Dataset 'leak'"), error.message);
@@ -58,7 +58,7 @@ test("registration refuses paths that leave the datastore, naming the path, and 
     }
     assert.equal(await ctx.db.dataset.count({ where: { name: "leak" } }), 0, "nothing was registered");
 
-    const ok = await registerDataset(ctx.db, {
+    const ok = await registerDataset(ctx.db, ctx.access, {
       name: "images",
       kind: "file",
       datastore: "workspace",
@@ -75,13 +75,13 @@ test("glob expansion in the preview refuses escaping patterns and never lists na
   try {
     plantSecret(ctx);
     for (const path of ESCAPING) {
-      const error = await refusal(previewDataset(ctx.db, { datastore: "workspace", kind: "file", paths: [path] }));
+      const error = await refusal(previewDataset(ctx.db, ctx.access, { datastore: "workspace", kind: "file", paths: [path] }));
       assert.equal(error.code, "invalid_input", `${path}: ${error.message}`);
       assert.ok(!error.message.includes(SECRET), `no outside name in: ${error.message}`);
     }
     // Globs that walk the whole datastore pass the link by.
     for (const path of ["**", "*/*", "**/*.txt", ""]) {
-      const preview = await previewDataset(ctx.db, { datastore: "workspace", kind: "file", paths: [path] });
+      const preview = await previewDataset(ctx.db, ctx.access, { datastore: "workspace", kind: "file", paths: [path] });
       assert.ok(!JSON.stringify(preview).includes(SECRET), `${path} lists no outside name: ${JSON.stringify(preview)}`);
     }
   } finally {
@@ -95,7 +95,7 @@ test("a run given an escaping path fails with a message that shows no outside na
     plantSecret(ctx);
     const script = makeEntryScript(ctx, "echo.mjs", "export function run(batch) { return batch; }");
     const definition = makePipeline("escape-run", script, "images", {}, []);
-    await registerDataset(ctx.db, { name: "images", kind: "file", datastore: "workspace", paths: ["images/"] });
+    await registerDataset(ctx.db, ctx.access, { name: "images", kind: "file", datastore: "workspace", paths: ["images/"] });
     definition.steps[0]!.inputs = [{ dataset: "datastore://workspace/escape/*" }];
     const { run } = await runPipeline(ctx, definition);
     assert.equal(run.status, "failed");

@@ -36,7 +36,7 @@ function files(ctx: TestContext, folder: string): string {
 }
 
 const dataset = (ctx: TestContext, name: string, folder = name) =>
-  registerDataset(ctx.db, { name, kind: "file", datastore: "workspace", paths: [files(ctx, folder)] });
+  registerDataset(ctx.db, ctx.access, { name, kind: "file", datastore: "workspace", paths: [files(ctx, folder)] });
 
 async function model(ctx: TestContext, name: string) {
   const file = join(ctx.env.dataDir, "upload", `${name}.onnx`);
@@ -73,7 +73,7 @@ for (const provider of ["sqlite", "postgresql"] as const) {
       await dataset(ctx, "spare");
       const m = await model(ctx, "spare-model");
       const root = join(ctx.env.dataDir, "extra-store");
-      await registerDatastore(ctx.db, { name: "extra", kind: "local", config: { root } });
+      await registerDatastore(ctx.db, ctx.access, { name: "extra", kind: "local", config: { root } });
 
       assert.deepEqual(await deleteDataset(ctx.db, "spare:1"), { deleted: ["spare:1"], archived: [], message: "deleted dataset 'spare:1'" });
       assert.equal((await resolveDataset(ctx.db, "spare")).version, 2, "the other version stays");
@@ -106,7 +106,7 @@ for (const provider of ["sqlite", "postgresql"] as const) {
       await model(ctx, "digits");
       await scorerPipeline(ctx, "digit-identification", "digits", "mnist:1");
       await publishPipeline(ctx.db, makePipeline("latest-user", "score.mjs", "mnist", { step: { output: { datastore: "extra" } } }));
-      await registerDatastore(ctx.db, { name: "extra", kind: "local", config: { root: join(ctx.env.dataDir, "extra") } });
+      await registerDatastore(ctx.db, ctx.access, { name: "extra", kind: "local", config: { root: join(ctx.env.dataDir, "extra") } });
 
       assert.equal(
         await refused(deleteDataset(ctx.db, "mnist:1"), "conflict"),
@@ -134,7 +134,7 @@ for (const provider of ["sqlite", "postgresql"] as const) {
     try {
       await dataset(ctx, "items");
       await model(ctx, "digits");
-      await registerDatastore(ctx.db, { name: "extra", kind: "local", config: { root: join(ctx.env.dataDir, "extra") } });
+      await registerDatastore(ctx.db, ctx.access, { name: "extra", kind: "local", config: { root: join(ctx.env.dataDir, "extra") } });
       const definition = makePipeline("queued-user", "score.mjs", "items", { step: { output: { datastore: "extra" } } });
       await publishPipeline(ctx.db, definition);
       await scorerPipeline(ctx, "scoring", "digits", "items");
@@ -170,7 +170,7 @@ for (const provider of ["sqlite", "postgresql"] as const) {
 
       const store = await deleteDatastore(ctx.db, "extra");
       assert.deepEqual(store.archived, ["extra"]);
-      await registerDatastore(ctx.db, { name: "extra", kind: "local", config: { root: join(ctx.env.dataDir, "extra2") } });
+      await registerDatastore(ctx.db, ctx.access, { name: "extra", kind: "local", config: { root: join(ctx.env.dataDir, "extra2") } });
       assert.deepEqual(
         (await listDatastores(ctx.db)).map((d) => d.name),
         ["extra", "workspace"],
@@ -189,7 +189,7 @@ for (const provider of ["sqlite", "postgresql"] as const) {
       const { run } = await runPipeline(ctx, makePipeline("reader", script, "items"));
       assert.equal(run.status, "completed", run.statusReason ?? "");
       await deletePipeline(ctx.db, "reader");
-      await registerDataset(ctx.db, { name: "later", kind: "file", datastore: "workspace", paths: ["items/"] });
+      await registerDataset(ctx.db, ctx.access, { name: "later", kind: "file", datastore: "workspace", paths: ["items/"] });
 
       assert.deepEqual(await deleteDataset(ctx.db, "items"), {
         deleted: [],
@@ -199,9 +199,9 @@ for (const provider of ["sqlite", "postgresql"] as const) {
       assert.deepEqual((await deleteDataset(ctx.db, "later")).deleted, ["later:1"], "registered after the run: not used by it");
 
       const root = join(ctx.env.dataDir, "extra");
-      await registerDatastore(ctx.db, { name: "extra", kind: "local", config: { root } });
+      await registerDatastore(ctx.db, ctx.access, { name: "extra", kind: "local", config: { root } });
       mkdirSync(join(root, "x"), { recursive: true });
-      await registerDataset(ctx.db, { name: "on-extra", kind: "file", datastore: "extra", paths: ["x/"] });
+      await registerDataset(ctx.db, ctx.access, { name: "on-extra", kind: "file", datastore: "extra", paths: ["x/"] });
       assert.equal(await refused(deleteDatastore(ctx.db, "extra"), "conflict"), "datastore 'extra' holds dataset 'on-extra:1'; delete that dataset first");
     } finally {
       await ctx.cleanup();
@@ -233,7 +233,7 @@ test("prs dataset|model|datastore delete: exit 0 when deleted, 3 when unknown, 4
     await dataset(ctx, "spare");
     await model(ctx, "digits");
     await scorerPipeline(ctx, "digit-identification", "digits", "mnist:1");
-    await registerDatastore(ctx.db, { name: "extra", kind: "local", config: { root: join(ctx.env.dataDir, "extra") } });
+    await registerDatastore(ctx.db, ctx.access, { name: "extra", kind: "local", config: { root: join(ctx.env.dataDir, "extra") } });
 
     const inUse = await prs(ctx, ["dataset", "delete", "mnist:1"]);
     assert.equal(inUse.code, 4, inUse.stderr);

@@ -34,7 +34,7 @@ export function run(batch, ctx) {
     writeFileSync(fixed, "");
     const retried = await retryFailedMiniBatches(ctx.db, first.run.id);
     assert.equal(retried.miniBatches, 1);
-    const result = await executeRun({ db: ctx.db, provider: ctx.provider, workerId: "test", flushIntervalMs: 100 }, first.run.id);
+    const result = await executeRun({ db: ctx.db, provider: ctx.provider, access: ctx.access, workerId: "test", flushIntervalMs: 100 }, first.run.id);
     assert.equal(result.status, "completed");
     const rows = readFileSync(join(first.step.outputDir, "parallel_run_step.txt"), "utf8").trimEnd().split("\n").slice(1);
     assert.deepEqual(

@@ -88,7 +88,9 @@ test("a fresh connection starts with a snapshot of the current state, then live 
   assert.equal(first.type === "snapshot" && first.run.status, "queued");
 
   const sink = new DbEventSink(ctx.db);
-  const executing = executeRun({ db: ctx.db, provider: ctx.provider, workerId: "test", events: sink, flushIntervalMs: 100 }, run.id).then(() => sink.close());
+  const executing = executeRun({ db: ctx.db, provider: ctx.provider, access: ctx.access, workerId: "test", events: sink, flushIntervalMs: 100 }, run.id).then(
+    () => sink.close(),
+  );
   const seen: string[] = [];
   const progressDone: number[] = [];
   for await (const message of messages) {
