@@ -1,13 +1,30 @@
 // `npm start`: everything a fresh clone needs, then the web server and the worker pool together,
 // bound to 127.0.0.1. Steps already done (clients generated, sample ready, app built) are skipped.
+// Bound to another address, PRS_PUBLIC_URL and a secret key are required (checked before anything).
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { register } from "tsx/esm/api";
 import { supervise } from "./supervise.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", HOST: process.env.HOST ?? "127.0.0.1", PORT: process.env.PORT ?? "3000" };
+
+/** The exposure rule (lib/server/exposure.ts); a broken one is one sentence and exit 6, like every configuration error. */
+async function checkExposureOrExit() {
+  const unregister = register();
+  const { loadEnv } = await import("../lib/env.ts");
+  const { checkExposure } = await import("../lib/server/exposure.ts");
+  unregister();
+  try {
+    return checkExposure(loadEnv(env));
+  } catch (error) {
+    if (error?.code !== "configuration") throw error;
+    console.error(`npm start: ${error.message}`);
+    process.exit(6);
+  }
+}
 
 function step(title, command, args) {
   console.log(`> ${title}`);
@@ -28,6 +45,8 @@ function newestMtime(dir) {
   return newest;
 }
 
+const exposure = await checkExposureOrExit();
+for (const warning of exposure.warnings) console.warn(warning);
 step("prisma clients", process.execPath, [join(root, "scripts/ensure-generated.mjs")]);
 step("database and sample pipeline", process.execPath, [join(root, "bin/prs.mjs"), "setup"]);
 const buildId = join(root, process.env.PRS_NEXT_DIST ?? ".next", "BUILD_ID");
@@ -51,7 +70,7 @@ const supervisor = supervise(
   ],
   { log: (line) => console.error(`supervisor: ${line}`) },
 );
-console.log(`Parallel Run Studio: http://${env.HOST}:${env.PORT} (worker pool running; Ctrl+C stops both)`);
+console.log(`${exposure.listening} (worker pool running; Ctrl+C stops both)`);
 let stopping = false;
 const stop = () => {
   if (stopping) return;
