@@ -126,14 +126,17 @@ async function start(s: ChildSetup): Promise<void> {
   }
 }
 
+/** Whether TypeScript modules can be imported: started with `--import tsx` (runtime.ts), or registered below. */
+let tsxLoaded = process.execArgv.some((arg) => arg === "tsx" || arg === "--import=tsx");
+
 async function loadEntryScript(path: string, label: string): Promise<EntryScript> {
   let mod: Record<string, unknown>;
-  if (/\.[cm]?tsx?$/.test(path) && !process.env.PRS_TSX_LOADED) {
+  if (/\.[cm]?tsx?$/.test(path) && !tsxLoaded) {
     // TypeScript entry scripts: load the TypeScript loader only when one is used.
     const [esm, cjs] = await Promise.all([import("tsx/esm/api"), import("tsx/cjs/api")]);
     esm.register();
     cjs.register();
-    process.env.PRS_TSX_LOADED = "1";
+    tsxLoaded = true;
   }
   try {
     mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;

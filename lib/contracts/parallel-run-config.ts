@@ -68,6 +68,9 @@ export type BuiltinScorer = z.infer<typeof BuiltinScorer>;
 
 const positiveInt = z.coerce.number().int().min(1);
 
+/** A node process needs about 50 MB to start; a lower process_memory_limit could never run a script. */
+export const MIN_PROCESS_MEMORY_LIMIT_MB = 64;
+
 /** init() loads models, which can take minutes; a hung init() must still not hold a pool forever. */
 export const DEFAULT_INIT_TIMEOUT_SECONDS = 300;
 
@@ -97,6 +100,8 @@ export const ParallelRunConfig = acceptSnakeCase(
       /** Seconds a worker process may take to start and finish init() before it is replaced. */
       initTimeout: bindable(z.union([z.number(), z.string()])).default(DEFAULT_INIT_TIMEOUT_SECONDS),
       runMaxTry: bindable(z.union([z.number(), z.string()])).default(3),
+      /** MB of memory one worker process may use (V8 heap and native); over it, the process is stopped. */
+      processMemoryLimit: bindable(z.union([z.number(), z.string()])).optional(),
       loggingLevel: bindable(z.string()).default("INFO"),
       environmentVariables: z.record(z.string(), z.string()).default({}),
       partitionKeys: z.array(z.string().min(1)).optional(),
@@ -122,6 +127,7 @@ export const ResolvedRunConfig = z.object({
   runInvocationTimeout: z.number().positive(),
   initTimeout: z.number().positive().default(DEFAULT_INIT_TIMEOUT_SECONDS),
   runMaxTry: positiveInt,
+  processMemoryLimit: z.number().int().min(MIN_PROCESS_MEMORY_LIMIT_MB).optional(),
   loggingLevel: LoggingLevel,
   environmentVariables: z.record(z.string(), z.string()),
   partitionKeys: z.array(z.string()).optional(),

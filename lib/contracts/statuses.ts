@@ -35,6 +35,7 @@ export type MiniBatchStatus = z.infer<typeof MiniBatchStatus>;
  * How one try of a mini-batch ended (Azure's names). STORAGE_ERROR: the worker could not write
  * the mini-batch's output or log (full disk, read-only folder); not the script's fault and not
  * helped by a retry: the step stops, the mini-batch stays unfinished, resume runs it later.
+ * MEMORY_LIMIT: the process went over process_memory_limit and was stopped; a failed try.
  */
-export const AttemptStatus = z.enum(["RUN_DONE", "RUN_EXCEPTION", "RUN_TIMEOUT", "PROCESS_DIED", "RESULT_COUNT_ERROR", "STORAGE_ERROR"]);
+export const AttemptStatus = z.enum(["RUN_DONE", "RUN_EXCEPTION", "RUN_TIMEOUT", "PROCESS_DIED", "MEMORY_LIMIT", "RESULT_COUNT_ERROR", "STORAGE_ERROR"]);
 export type AttemptStatus = z.infer<typeof AttemptStatus>;

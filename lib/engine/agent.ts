@@ -1,32 +1,15 @@
 import { fork, type ChildProcess } from "node:child_process";
-import { closeSync, fstatSync, mkdirSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { DEFAULT_INIT_TIMEOUT_SECONDS } from "../contracts/parallel-run-config";
 import type { ProcessLifecycle, ProcessRef } from "../contracts/run-events";
-import { DEFAULT_RESTART_POLICY, describeExit, killedFromOutside, restartDelayMs, type RestartPolicy } from "./restart-policy";
+import type { AttemptStatus } from "../contracts/statuses";
+import { workerEnvironment } from "./child-env";
+import { diedOfHeapExhaustion, memoryLimitExecArgv, memoryLimitMessage, residentMegabytes } from "./memory-limit";
+import { DEFAULT_RESTART_POLICY, describeExit, exitCause, restartDelayMs, type RestartPolicy } from "./restart-policy";
 import { workerRuntime } from "./runtime";
+import { openLog, readFrom, tail } from "./stderr-file";
 import type { ChildMessage, ChildSetup, ItemsSpec, MiniBatchResult, ParentMessage } from "./protocol";
-
-/** The last lines of a process's stderr file, for a message (at most ~400 characters). */
-function tail(file: string): string {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, "r");
-    const size = fstatSync(fd).size;
-    const buffer = Buffer.alloc(Math.min(size, 2048));
-    readSync(fd, buffer, 0, buffer.length, size - buffer.length);
-    return buffer.toString("utf8").trim().split("\n").slice(-3).join(" | ").slice(-400);
-  } catch {
-    return "";
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-function openLog(file: string): number {
-  mkdirSync(dirname(file), { recursive: true });
-  return openSync(file, "a");
-}
 
 export interface Assignment {
   idx: number;
@@ -35,6 +18,12 @@ export interface Assignment {
 }
 
 export type { ProcessRef };
+
+/** The result of a try the agent ended (the process died, timed out or went over its memory limit). */
+function failedTry(head: Assignment, status: AttemptStatus, error: string, runSeconds: number, totalSeconds = runSeconds): MiniBatchResult {
+  const itemCount = head.items.kind === "files" ? head.items.names.length : 0;
+  return { idx: head.idx, attempt: head.attempt, status, itemCount, succeeded: 0, failed: 0, runSeconds, totalSeconds, error, itemErrors: [] };
+}
 
 /**
  * Where an agent gets its work and reports back. The step executor implements it in-process;
@@ -86,7 +75,12 @@ export interface AgentOptions {
   nodeId: number;
   processCount: number;
   setup: Omit<ChildSetup, "nodeId" | "processId">;
+  /** The step's environment_variables: with a minimal PATH and HOME, all a process gets (child-env.ts). */
   environment: Record<string, string>;
+  /** HOME of the processes; default: a `home` folder beside the step's segments folder. */
+  homeDir?: string;
+  /** process_memory_limit in MB (memory-limit.ts); none when undefined. */
+  processMemoryLimitMb?: number;
   runInvocationTimeoutSeconds: number;
   /** Seconds from a process's start to the end of its init() (init_timeout); default 300. */
   initTimeoutSeconds?: number;
@@ -116,6 +110,10 @@ interface Slot {
   /** When the head of the queue started running (ms since epoch). */
   headStartedAt: number;
   stopping: boolean;
+  /** Size of the stderr file when the current process started: what follows is its own. */
+  stderrOffset: number;
+  /** Resident MB seen when the agent killed the current process for its memory limit. */
+  killedOverLimitMb?: number;
 }
 
 /**
@@ -150,6 +148,7 @@ export class LocalAgent {
         queue: [],
         headStartedAt: 0,
         stopping: false,
+        stderrOffset: 0,
       };
       this.slots.push(slot);
       this.spawn(slot);
@@ -212,20 +211,20 @@ export class LocalAgent {
     const { setup, environment, nodeId } = this.options;
     const out = openLog(join(setup.logDir, "user", "stdout", String(nodeId), `${slot.processId}.stdout.txt`));
     const errFd = openLog(this.stderrPath(slot));
+    const home = this.options.homeDir ?? join(dirname(setup.segmentsDir), "home");
+    mkdirSync(home, { recursive: true });
+    const stderrOffset = fstatSync(errFd).size;
     const runtime = workerRuntime();
     const child = fork(runtime.module, [], {
-      execArgv: runtime.execArgv,
-      env: {
-        ...process.env,
-        ...environment,
-        PRS_NODE_ID: String(nodeId),
-        PRS_PROCESS_ID: String(slot.processId),
-        ...(runtime.tsxLoaded ? { PRS_TSX_LOADED: "1" } : {}),
-      },
+      execArgv: [...runtime.execArgv, ...memoryLimitExecArgv(this.options.processMemoryLimitMb)],
+      // Next.js types declare NODE_ENV as always set; a worker gets it only when the studio has it.
+      env: workerEnvironment(environment, home) as NodeJS.ProcessEnv,
       stdio: ["ignore", out, errFd, "ipc"],
     });
+    slot.stderrOffset = stderrOffset;
     closeSync(out);
     closeSync(errFd);
+    slot.killedOverLimitMb = undefined;
     slot.child = child;
     slot.ready = false;
     slot.stopping = false;
@@ -290,11 +289,13 @@ export class LocalAgent {
   }
 
   /** A process ended without being asked to: decide whether its init() failed. */
-  private unexpectedExit(slot: Slot, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+  private unexpectedExit(slot: Slot, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null, overLimit?: string): void {
     slot.deaths++;
     if (slot.ready) return;
     const reason = `${describeExit(child.pid, code, signal)} before init() finished`;
-    if (killedFromOutside(signal)) {
+    const cause = exitCause(signal, overLimit !== undefined);
+    if (cause === "memory_limit") return this.initFailed(slot, `${overLimit} before init() finished`);
+    if (cause === "killed_from_outside") {
       // Stopped from outside (OOM killer, operator): not a failed init(), unless it happens to
       // every start in a row (restart-policy.ts says why).
       slot.killsBeforeReady++;
@@ -308,10 +309,20 @@ export class LocalAgent {
     this.initFailed(slot, stderr ? `${reason}: ${stderr}` : reason);
   }
 
+  /** The memory-limit message when the process ended over process_memory_limit, else undefined. */
+  private overMemoryLimit(slot: Slot, code: number | null, signal: NodeJS.Signals | null): string | undefined {
+    const limit = this.options.processMemoryLimitMb;
+    if (limit === undefined) return undefined;
+    if (slot.killedOverLimitMb !== undefined) return memoryLimitMessage(limit, slot.killedOverLimitMb);
+    if (diedOfHeapExhaustion(code, signal, readFrom(this.stderrPath(slot), slot.stderrOffset))) return memoryLimitMessage(limit);
+    return undefined;
+  }
+
   private onExit(slot: Slot, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (slot.child !== child) return;
     const expected = slot.stopping;
-    if (!expected) this.unexpectedExit(slot, child, code, signal);
+    const overLimit = expected ? undefined : this.overMemoryLimit(slot, code, signal);
+    if (!expected) this.unexpectedExit(slot, child, code, signal, overLimit);
     else if (slot.failedInit) slot.deaths++;
     slot.child = undefined;
     slot.ready = false;
@@ -325,21 +336,11 @@ export class LocalAgent {
     const head = slot.queue.shift();
     const rest = slot.queue.splice(0);
     if (head && !expected) {
-      this.source.complete(
-        {
-          idx: head.idx,
-          attempt: head.attempt,
-          status: "PROCESS_DIED",
-          itemCount: head.items.kind === "files" ? head.items.names.length : 0,
-          succeeded: 0,
-          failed: 0,
-          runSeconds: 0,
-          totalSeconds: (Date.now() - slot.headStartedAt) / 1000,
-          error: `${describeExit(child.pid, code, signal)} while running this mini-batch`,
-          itemErrors: [],
-        },
-        this.where(slot),
-      );
+      const seconds = (Date.now() - slot.headStartedAt) / 1000;
+      const failure = overLimit
+        ? failedTry(head, "MEMORY_LIMIT", `${overLimit} while running this mini-batch`, seconds)
+        : failedTry(head, "PROCESS_DIED", `${describeExit(child.pid, code, signal)} while running this mini-batch`, 0, seconds);
+      this.source.complete(failure, this.where(slot));
     } else if (head) {
       this.source.giveBack(head);
     }
@@ -373,7 +374,19 @@ export class LocalAgent {
     for (const slot of this.slots) {
       this.checkInitTimeout(slot, now);
       this.checkRunTimeout(slot, now);
+      this.checkMemory(slot);
     }
+  }
+
+  /** A process whose resident memory is over process_memory_limit is killed; onExit reports why. */
+  private checkMemory(slot: Slot): void {
+    const limit = this.options.processMemoryLimitMb;
+    const pid = slot.child?.pid;
+    if (limit === undefined || pid === undefined || slot.stopping || slot.killedOverLimitMb !== undefined) return;
+    const resident = residentMegabytes(pid);
+    if (resident === undefined || resident <= limit) return;
+    slot.killedOverLimitMb = resident;
+    slot.child?.kill("SIGKILL");
   }
 
   /** A process still starting after init_timeout is stopped; its try counts as a failed init(). */
@@ -397,21 +410,9 @@ export class LocalAgent {
     slot.child = undefined;
     slot.ready = false;
     child.kill("SIGKILL");
-    this.source.complete(
-      {
-        idx: head.idx,
-        attempt: head.attempt,
-        status: "RUN_TIMEOUT",
-        itemCount: head.items.kind === "files" ? head.items.names.length : 0,
-        succeeded: 0,
-        failed: 0,
-        runSeconds: (now - slot.headStartedAt) / 1000,
-        totalSeconds: (now - slot.headStartedAt) / 1000,
-        error: `run() took longer than run_invocation_timeout (${this.options.runInvocationTimeoutSeconds} s); the process was replaced`,
-        itemErrors: [],
-      },
-      this.where(slot),
-    );
+    const seconds = (now - slot.headStartedAt) / 1000;
+    const error = `run() took longer than run_invocation_timeout (${this.options.runInvocationTimeoutSeconds} s); the process was replaced`;
+    this.source.complete(failedTry(head, "RUN_TIMEOUT", error, seconds), this.where(slot));
     for (const a of rest) this.source.giveBack(a);
     this.source.processEvent({
       type: "process_exited",

@@ -49,7 +49,9 @@ export async function testEntryScript(input: LocalTestInput): Promise<LocalTestR
         processCount: 1,
         runInvocationTimeoutSeconds: input.timeoutSeconds ?? 60,
         maxInitFailures: 1,
+        // The same scrubbed environment as in a run (child-env.ts): no step variables here.
         environment: {},
+        homeDir: join(work, "home"),
         setup: {
           runId: "local-test",
           stepName: "local-test",

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isParamRef, type ParamRef } from "../contracts/common";
-import { LOGGING_LEVELS, ResolvedRunConfig, type ParallelRunConfig } from "../contracts/parallel-run-config";
+import { LOGGING_LEVELS, MIN_PROCESS_MEMORY_LIMIT_MB, ResolvedRunConfig, type ParallelRunConfig } from "../contracts/parallel-run-config";
 import type { PipelineDefinition, PipelineParameter } from "../contracts/pipeline";
 import { invalid } from "../errors";
 import { resolveMiniBatchSize, type DataKind } from "../pipeline/run-config-rules";
@@ -70,6 +70,16 @@ const wholeNumber = (field: string, min: number) =>
     return n;
   });
 
+const megabytes = (field: string, min: number) =>
+  z.union([z.number(), z.string()]).transform((v, ctx) => {
+    const n = Number(String(v).trim());
+    if (String(v).trim() === "" || !Number.isInteger(n) || n < min) {
+      ctx.addIssue({ code: "custom", message: `${field} must be a whole number of MB >= ${min}, got '${v}'` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
 const seconds = (field: string) =>
   z.union([z.number(), z.string()]).transform((v, ctx) => {
     const n = Number(v);
@@ -118,6 +128,7 @@ export function resolveRunConfig(config: ParallelRunConfig, params: ParameterVal
     runInvocationTimeout: seconds(where("run_invocation_timeout")),
     initTimeout: seconds(where("init_timeout")),
     runMaxTry: wholeNumber(where("run_max_try"), 1),
+    processMemoryLimit: megabytes(where("process_memory_limit"), MIN_PROCESS_MEMORY_LIMIT_MB).optional(),
   });
   const parsed = fields.safeParse({
     errorThreshold: b(config.errorThreshold, "error_threshold"),
@@ -128,6 +139,7 @@ export function resolveRunConfig(config: ParallelRunConfig, params: ParameterVal
     runInvocationTimeout: b(config.runInvocationTimeout, "run_invocation_timeout"),
     initTimeout: b(config.initTimeout, "init_timeout"),
     runMaxTry: b(config.runMaxTry, "run_max_try"),
+    processMemoryLimit: config.processMemoryLimit === undefined ? undefined : b(config.processMemoryLimit, "process_memory_limit"),
   });
   if (!parsed.success) throw invalid(parsed.error.issues.map((i) => i.message).join("; "));
 

@@ -8,6 +8,9 @@
  * - Killed by a signal that comes from outside (SIGKILL from the kernel's OOM killer or an
  *   operator, SIGTERM, SIGINT, SIGHUP): not the script failing. The process is started again
  *   after a backoff and no init failure is counted.
+ * - Over process_memory_limit (the agent killed it, or its V8 heap ran out: memory-limit.ts): the
+ *   script failing, never an outside kill, whatever the signal. A try of the mini-batch it ran, or
+ *   a failed init(), saying "process exceeded its memory limit of N MB".
  */
 
 export interface RestartPolicy {
@@ -30,6 +33,15 @@ const OUTSIDE_SIGNALS = new Set(["SIGKILL", "SIGTERM", "SIGINT", "SIGHUP"]);
 /** Whether a process that ended on this signal was stopped from outside rather than crashing. */
 export function killedFromOutside(signal: string | null): boolean {
   return signal !== null && OUTSIDE_SIGNALS.has(signal);
+}
+
+/** Why a worker process ended without being asked to. */
+export type ExitCause = "memory_limit" | "killed_from_outside" | "crashed";
+
+/** A process over its memory limit ended by the agent's SIGKILL or V8's abort: the limit, not an outside kill. */
+export function exitCause(signal: string | null, overMemoryLimit: boolean): ExitCause {
+  if (overMemoryLimit) return "memory_limit";
+  return killedFromOutside(signal) ? "killed_from_outside" : "crashed";
 }
 
 /** Delay before the next start, after `deaths` deaths in a row (1 = the first). */

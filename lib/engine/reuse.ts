@@ -25,7 +25,16 @@ export function reuseBaseKey(parts: {
   return createHash("sha256")
     .update(
       JSON.stringify({
-        config: { ...config, nodeCount: 0, processCountPerNode: 0, runInvocationTimeout: 0, initTimeout: undefined, runMaxTry: 0, loggingLevel: "" },
+        config: {
+          ...config,
+          nodeCount: 0,
+          processCountPerNode: 0,
+          runInvocationTimeout: 0,
+          initTimeout: undefined,
+          processMemoryLimit: undefined,
+          runMaxTry: 0,
+          loggingLevel: "",
+        },
         inputs: parts.inputs.map((i) => i.identity),
         sideInputs: parts.sideInputs.map((i) => i.identity),
         entry: parts.entryHash,

@@ -31,9 +31,9 @@ function bundleIsFresh(): boolean {
  * at start-up), else the TypeScript sources through tsx. Either way the worker registers tsx itself
  * when an entry script is TypeScript.
  */
-export function workerRuntime(): { module: string; execArgv: string[]; tsxLoaded: boolean } {
-  if (bundleIsFresh()) return { module: join(bundle, "workers", "child.mjs"), execArgv: [], tsxLoaded: false };
-  return { module: join(root, "workers", "child.ts"), execArgv: ["--import", "tsx"], tsxLoaded: true };
+export function workerRuntime(): { module: string; execArgv: string[] } {
+  if (bundleIsFresh()) return { module: join(bundle, "workers", "child.mjs"), execArgv: [] };
+  return { module: join(root, "workers", "child.ts"), execArgv: ["--import", "tsx"] };
 }
 
 export function scorerModule(kind: "onnx-image-classifier" | "onnx-tabular"): string {

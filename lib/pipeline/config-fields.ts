@@ -124,6 +124,15 @@ export const CONFIG_FIELDS: Record<ScalarField, ConfigFieldMeta> = {
     bindable: true,
     defaultText: dflt("runMaxTry"),
   },
+  processMemoryLimit: {
+    snake: "process_memory_limit",
+    label: "Process memory limit",
+    input: "int",
+    unit: "MB",
+    help: "Memory one worker process may use (JavaScript heap and native, e.g. onnxruntime); a process over it is stopped and its mini-batch's try fails. Empty: no limit.",
+    bindable: true,
+    defaultText: "no limit",
+  },
   loggingLevel: {
     snake: "logging_level",
     label: "Logging level",

@@ -1,6 +1,12 @@
 import { isParamRef, ResourceName, VersionedName } from "../contracts/common";
 import type { CanvasGraph, CanvasNode, CanvasNodeOf } from "../contracts/canvas";
-import { ImageClassifierSettings, LOGGING_LEVELS, ParallelRunConfig, TabularScorerSettings } from "../contracts/parallel-run-config";
+import {
+  ImageClassifierSettings,
+  LOGGING_LEVELS,
+  MIN_PROCESS_MEMORY_LIMIT_MB,
+  ParallelRunConfig,
+  TabularScorerSettings,
+} from "../contracts/parallel-run-config";
 import { PipelineDefinition, StepName } from "../contracts/pipeline";
 import { isDatastorePath, miniBatchSizeProblem, outputDataKind, type DataKind } from "./run-config-rules";
 import { canvasParameters, canvasToDraftDefinition, cleanConfig, connectedModel, edgesFrom, edgesInto, nodeById, type DefinitionMeta } from "./canvas";
@@ -234,6 +240,10 @@ export function literalProblem(key: ConfigFieldKey, value: unknown, kind: DataKi
     case "processCountPerNode":
     case "runMaxTry":
       return isWhole(value, 1) ? undefined : `${CONFIG_FIELDS[key].snake} must be a whole number >= 1, got '${String(value)}'`;
+    case "processMemoryLimit":
+      return isWhole(value, MIN_PROCESS_MEMORY_LIMIT_MB)
+        ? undefined
+        : `process_memory_limit must be a whole number of MB >= ${MIN_PROCESS_MEMORY_LIMIT_MB}, got '${String(value)}'`;
     case "runInvocationTimeout":
     case "initTimeout": {
       const n = Number(value);

@@ -44,6 +44,8 @@ export function createAgents(ctx: StepContext, resolved: ResolvedStep, relay: De
           environment: config.environmentVariables,
           runInvocationTimeoutSeconds: config.runInvocationTimeout,
           initTimeoutSeconds: config.initTimeout,
+          processMemoryLimitMb: config.processMemoryLimit,
+          homeDir: join(paths.stepDir, "home"),
           maxInitFailures: config.runMaxTry,
         },
         relay,

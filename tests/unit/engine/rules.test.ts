@@ -4,6 +4,7 @@ import { ParallelRunConfig } from "../../../lib/contracts/parallel-run-config";
 import { resolveParameters, resolveRunConfig } from "../../../lib/engine/resolve";
 import { exceededThreshold } from "../../../lib/engine/thresholds";
 import { formatRows } from "../../../lib/engine/rows";
+import { literalProblem } from "../../../lib/pipeline/validate";
 
 const counts = (o: Partial<Parameters<typeof exceededThreshold>[1]>) => ({
   totalMiniBatches: 10,
@@ -71,6 +72,20 @@ test("bad values are named with the field and the value", () => {
   assert.throws(() => resolve({ run_invocation_timeout: "soon" }), /run_invocation_timeout must be a number of seconds/);
   assert.throws(() => resolve({ init_timeout: 0 }), /Step 'score': init_timeout must be a number of seconds > 0, got '0'/);
   assert.throws(() => resolveParameters([{ name: "bs", type: "int", default: 5 }], { bs: "abc" }), /Parameter 'bs' must be a whole number, got 'abc'/);
+});
+
+test("process_memory_limit: no limit by default, MB from a literal or a pipeline parameter, bad values named", () => {
+  const base = { entry_script: "s.ts", error_threshold: 1, output_action: "append_row" } as const;
+  const resolve = (extra: Record<string, unknown>, params = {}) => resolveRunConfig(ParallelRunConfig.parse({ ...base, ...extra }), params, "file", "score");
+  assert.equal(resolve({}).processMemoryLimit, undefined);
+  assert.equal(resolve({ process_memory_limit: "2048" }).processMemoryLimit, 2048);
+  assert.deepEqual(ParallelRunConfig.parse({ ...base, processMemoryLimit: 512 }), ParallelRunConfig.parse({ ...base, process_memory_limit: 512 }));
+  const params = resolveParameters([{ name: "memory", type: "int", default: 4096 }], { memory: "1024" });
+  assert.equal(resolve({ process_memory_limit: { param: "memory" } }, params).processMemoryLimit, 1024);
+  assert.throws(() => resolve({ process_memory_limit: 10 }), /Step 'score': process_memory_limit must be a whole number of MB >= 64, got '10'/);
+  assert.throws(() => resolve({ process_memory_limit: "4GB" }), /process_memory_limit must be a whole number of MB >= 64, got '4GB'/);
+  assert.equal(literalProblem("processMemoryLimit", 512, "file"), undefined);
+  assert.match(literalProblem("processMemoryLimit", 1.5, "file")!, /process_memory_limit must be a whole number of MB >= 64, got '1.5'/);
 });
 
 test("result rows: objects give a header, strings stay lines, quoting follows RFC 4180", () => {

@@ -1,0 +1,130 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { minimalPath } from "../../lib/engine/child-env";
+import { testEntryScript } from "../../lib/engine/local-test";
+import { diedOfHeapExhaustion } from "../../lib/engine/memory-limit";
+import { makeEntryScript, makeItemsContext, type TestContext } from "../support/context";
+import { makePipeline, runPipeline } from "../support/factories";
+
+/** Settings of the studio's own environment that no entry script may see. */
+const STUDIO_SECRETS: Record<string, string> = {
+  DATABASE_URL: "postgresql://studio:db-password-must-not-leak@127.0.0.1/studio",
+  REDIS_URL: "redis://:redis-password-must-not-leak@127.0.0.1:6379",
+  PRS_SECRET_KEY: "secret-key-must-not-leak",
+  PRS_TOKEN: "api-token-must-not-leak",
+  AZURE_STORAGE_CONNECTION_STRING: "AccountKey=account-key-must-not-leak",
+};
+
+/** Entry script: writes its environment and node flags into the output folder, one file per process. */
+const DUMP_ENV = `
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+export function run(batch, ctx) {
+  const seen = { env: process.env, execArgv: process.execArgv };
+  writeFileSync(join(ctx.outputDir, "env-" + ctx.processId + ".json"), JSON.stringify(seen));
+  return batch.map((p) => ctx.relativePath(p));
+}
+`;
+
+function assertNoStudioSettings(env: Record<string, string>): void {
+  for (const name of Object.keys(STUDIO_SECRETS)) assert.equal(env[name], undefined, `${name} reached the entry script`);
+  assert.deepEqual(
+    Object.keys(env).filter((name) => name.startsWith("PRS_")),
+    [],
+  );
+  assert.doesNotMatch(JSON.stringify(env), /must-not-leak/);
+}
+
+function attempts(ctx: TestContext, runId: string): string[] {
+  const file = join(ctx.env.dataDir, "runs", runId, "score-items", "logs", "sys", "job_report", "processed_mini-batches.csv");
+  return readFileSync(file, "utf8").trimEnd().split("\n").slice(1);
+}
+
+describe("entry scripts are contained: scrubbed environment, memory limit per process", () => {
+  let ctx: TestContext;
+  const saved: Record<string, string | undefined> = {};
+  before(async () => {
+    ctx = await makeItemsContext(23);
+    for (const [name, value] of Object.entries(STUDIO_SECRETS)) {
+      saved[name] = process.env[name];
+      process.env[name] = value;
+    }
+  });
+  after(async () => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await ctx.cleanup();
+  });
+
+  test("a worker sees its declared environment_variables, a minimal PATH and a HOME in the step folder; none of the studio's settings", async () => {
+    const script = makeEntryScript(ctx, "dump-env.mjs", DUMP_ENV);
+    const config = { environment_variables: { MY_SETTING: "42" }, process_count_per_node: 1, process_memory_limit: 512 };
+    const { status, reason, step, run } = await runPipeline(ctx, makePipeline("dump-env", script, "items", { config }));
+    assert.equal(status, "completed", reason);
+    const seen = JSON.parse(readFileSync(join(step.outputDir, "env-0.json"), "utf8")) as { env: Record<string, string>; execArgv: string[] };
+    const { env } = seen;
+    assert.ok(seen.execArgv.includes("--max-old-space-size=512"), seen.execArgv.join(" "));
+    assertNoStudioSettings(env);
+    assert.equal(env.MY_SETTING, "42");
+    assert.equal(env.PATH, minimalPath());
+    const home = env.HOME ?? "";
+    assert.ok(home.startsWith(join(run.runDir, "score-items")), home);
+    assert.ok(statSync(home).isDirectory());
+  });
+
+  test("prs test-script runs the script with the same scrubbed environment", async () => {
+    const script = makeEntryScript(ctx, "env-names.mjs", "export function run(batch) { return batch.map(() => JSON.stringify(process.env)); }");
+    const { result, output } = await testEntryScript({ script, files: [join(ctx.workspace, "items", "item-000.txt")] });
+    assert.equal(result.status, "RUN_DONE", result.error);
+    assertNoStudioSettings(JSON.parse(output.trim()) as Record<string, string>);
+  });
+
+  test("a process over process_memory_limit is stopped: its mini-batch fails with the memory message, the run goes on", async () => {
+    // item-007 grows native memory (Buffers) step by step; item-013 grows the JavaScript heap at
+    // once. Either enforcement (resident memory polled by the agent, V8's heap limit) may stop
+    // the heap one first: both report the same message.
+    const script = makeEntryScript(
+      ctx,
+      "greedy.mjs",
+      `const held = [];
+export async function run(batch, ctx) {
+  if (batch.some((p) => p.endsWith("item-007.txt"))) {
+    for (let i = 0; i < 40; i++) {
+      held.push(Buffer.alloc(50 * 1024 * 1024, 1));
+      await new Promise((r) => setTimeout(r, 30));
+    }
+  }
+  if (batch.some((p) => p.endsWith("item-013.txt"))) {
+    for (;;) held.push(new Array(1_000_000).fill(Math.random()));
+  }
+  return batch.map((p) => ctx.relativePath(p));
+}`,
+    );
+    const definition = makePipeline("greedy", script, "items", { config: { process_memory_limit: 200, run_max_try: 2 } });
+    const { status, reason, step, run } = await runPipeline(ctx, definition);
+    assert.equal(status, "completed", reason);
+    assert.equal(step.failedMiniBatches, 2);
+    assert.equal(step.succeededItems, 13);
+    const rows = readFileSync(join(step.outputDir, "parallel_run_step.txt"), "utf8").trimEnd().split("\n");
+    assert.equal(rows.length, 13);
+    const overLimit = attempts(ctx, run.id).filter((line) => line.includes("MEMORY_LIMIT"));
+    assert.deepEqual(overLimit.map((line) => line.split(",")[0]).sort(), ["1", "1", "2", "2"]);
+    for (const line of overLimit) assert.match(line, /process exceeded its memory limit of 200 MB/);
+    const jobError = join(run.runDir, "score-items", "logs", "job_error.txt");
+    assert.ok(existsSync(jobError));
+    assert.match(readFileSync(jobError, "utf8"), /MEMORY_LIMIT: process exceeded its memory limit of 200 MB/);
+  });
+
+  test("node's own abort past its heap limit is recognised as the memory limit", () => {
+    const grow = "const held = []; for (;;) held.push(new Array(1_000_000).fill(Math.random()));";
+    const child = spawnSync(process.execPath, ["--max-old-space-size=64", "-e", grow], { encoding: "utf8" });
+    assert.ok(diedOfHeapExhaustion(child.status, child.signal, child.stderr), `status ${child.status}, signal ${child.signal}: ${child.stderr.slice(-300)}`);
+    assert.equal(diedOfHeapExhaustion(1, null, child.stderr), false);
+    assert.equal(diedOfHeapExhaustion(null, "SIGABRT", "Assertion failed"), false);
+  });
+});
