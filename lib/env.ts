@@ -14,6 +14,7 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   PRS_MAX_CONCURRENT_RUNS: z.coerce.number().int().min(1).max(256).optional(),
   PRS_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).optional(),
+  PRS_PUBLIC_URL: z.string().optional(),
   PRS_LOCAL_ROOTS: z.string().optional(),
   PRS_SECRET_KEY: z.string().optional(),
 });
@@ -27,6 +28,8 @@ export interface AppEnv {
   maxConcurrentRuns?: number;
   /** A running run whose orchestrator has not renewed its lease for this long is taken over. */
   leaseMs?: number;
+  /** PRS_PUBLIC_URL as an origin ("https://studio.example.com"): the address the studio is served under. */
+  publicOrigin?: string;
   /** Folders local datastores may point into: PRS_LOCAL_ROOTS, and always the data folder's datastore area. */
   localRoots: string[];
   /** PRS_SECRET_KEY (base64, 32 bytes); without it the key lives in the data folder's secret.key. */
@@ -48,6 +51,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     port: env.PORT,
     maxConcurrentRuns: env.PRS_MAX_CONCURRENT_RUNS ?? availableParallelism(),
     leaseMs: env.PRS_LEASE_MS,
+    publicOrigin: env.PRS_PUBLIC_URL ? publicOriginOf(env.PRS_PUBLIC_URL) : undefined,
     localRoots: localRootsOf(env.PRS_LOCAL_ROOTS, dataDir),
     secretKey: env.PRS_SECRET_KEY || undefined,
   };
@@ -61,6 +65,28 @@ export function defaultDatastoreRoot(dataDir: string): string {
 function localRootsOf(list: string | undefined, dataDir: string): string[] {
   const given = (list ?? "").split(delimiter).filter((folder) => folder.trim() !== "");
   return [...new Set([defaultDatastoreRoot(dataDir), ...given.map((folder) => resolve(folder))])];
+}
+
+/**
+ * PRS_PUBLIC_URL's origin. The studio is served at the root of its host (a reverse proxy may not
+ * move it under a path), so anything past the origin is refused rather than ignored.
+ */
+export function publicOriginOf(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw misconfigured(
+      `PRS_PUBLIC_URL '${value.slice(0, 200)}' is not a URL: set it to the address the studio is served under, such as https://studio.example.com.`,
+    );
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw misconfigured(`PRS_PUBLIC_URL '${value.slice(0, 200)}' must start with https:// (or http://).`);
+  if (url.username || url.password || url.search || url.hash || url.pathname !== "/")
+    throw misconfigured(
+      `PRS_PUBLIC_URL '${value.slice(0, 200)}' must be only scheme, host and port (the studio is served at the root of its host), such as ${url.origin}.`,
+    );
+  return url.origin;
 }
 
 /** The SQLite database in the data folder, used when DATABASE_URL is not set. */
