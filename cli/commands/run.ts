@@ -47,7 +47,7 @@ export async function runCommand(sub: string | undefined, argv: string[]): Promi
       return EXIT.ok;
     }
     case "resume": {
-      await resumeRun(ctx.db, runId);
+      await resumeRun(ctx.db, runId, ctx.env.leaseMs);
       print(`run ${runId} queued again: only unfinished mini-batches will run`);
       return values.wait ? runLocallyOrWait(runId) : EXIT.ok;
     }

@@ -4,6 +4,11 @@ import { DEFAULT_LEASE_MS } from "./lease";
 /** A running run whose orchestrator has not written for this long is taken over (PRS_LEASE_MS). */
 export const STALE_AFTER_MS = DEFAULT_LEASE_MS;
 
+/** Whether a run's holder has not renewed its lease for `leaseMs` (PRS_LEASE_MS): another may take it. */
+export function leaseExpired(heartbeatAt: Date | null, leaseMs = STALE_AFTER_MS): boolean {
+  return !heartbeatAt || Date.now() - heartbeatAt.getTime() > leaseMs;
+}
+
 /** A claimed run and the lease epoch its writes must name (see RunLease). */
 export interface RunClaim {
   runId: string;

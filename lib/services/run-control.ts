@@ -4,7 +4,7 @@ import type { Db } from "../db/client";
 import { PipelineDefinition } from "../contracts/pipeline";
 import { conflict } from "../errors";
 import { appendRunEvents } from "./run-events";
-import { STALE_AFTER_MS } from "../engine/claim";
+import { leaseExpired } from "../engine/claim";
 import { cancelRun, getRun, resumeRun } from "./runs";
 
 /** Cancel, telling the run's viewers at once (the orchestrator confirms with `cancelled`). */
@@ -15,8 +15,8 @@ export async function cancelRunAndNotify(db: Db, runId: string) {
 }
 
 /** Resume: only unfinished and failed mini-batches run again. */
-export async function resumeRunAndNotify(db: Db, runId: string) {
-  const run = await resumeRun(db, runId);
+export async function resumeRunAndNotify(db: Db, runId: string, leaseMs?: number) {
+  const run = await resumeRun(db, runId, leaseMs);
   await appendRunEvents(db, [{ type: "run_status", runId, status: "queued", reason: "Resumed: the unfinished mini-batches run again." }]);
   return run;
 }
@@ -86,11 +86,10 @@ function dependentsOf(definition: PipelineDefinition, roots: Set<string>): Set<s
  * Deletes a run that is not running: its rows, events, logs and the outputs written for it.
  * Outputs in a folder the pipeline names (not `runs/<run id>/...`) are kept.
  */
-export async function deleteRun(db: Db, dataDir: string, runId: string) {
+export async function deleteRun(db: Db, dataDir: string, runId: string, leaseMs?: number) {
   const run = await getRun(db, runId);
   const active = run.status === "running" || run.status === "cancelling";
-  const stale = !run.heartbeatAt || Date.now() - run.heartbeatAt.getTime() > STALE_AFTER_MS;
-  if (active && !stale) throw conflict(`Run ${runId} is ${run.status}; cancel it before deleting it`);
+  if (active && !leaseExpired(run.heartbeatAt, leaseMs)) throw conflict(`Run ${runId} is ${run.status}; cancel it before deleting it`);
   await db.$transaction([
     db.miniBatch.deleteMany({ where: { stepRun: { runId } } }),
     db.stepRun.deleteMany({ where: { runId } }),

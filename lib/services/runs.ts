@@ -4,7 +4,7 @@ import type { RunStatus } from "../contracts/statuses";
 import { conflict, invalid, notFound } from "../errors";
 import { newId } from "../ids";
 import { resolveInput } from "../engine/inputs";
-import { STALE_AFTER_MS } from "../engine/claim";
+import { leaseExpired } from "../engine/claim";
 import { resolveParameters, resolveRunConfig } from "../engine/resolve";
 import { topologicalOrder } from "../pipeline/graph";
 import { outputDataKind, stepDataKind, type DataKind } from "../pipeline/run-config-rules";
@@ -91,13 +91,13 @@ export async function cancelRun(db: Db, runId: string) {
  * Queues a cancelled or failed run again. Finished mini-batches are kept: only the unfinished and
  * failed ones run. Failed mini-batches get a fresh set of tries.
  */
-export async function resumeRun(db: Db, runId: string) {
+/** `leaseMs`: PRS_LEASE_MS; a running run whose holder renewed its lease more recently is refused. */
+export async function resumeRun(db: Db, runId: string, leaseMs?: number) {
   const run = await getRun(db, runId);
   if (run.status === "completed") throw conflict(`Run ${runId} completed; submit a new run instead`);
   if (run.status === "queued") return run;
   if (run.status === "running" || run.status === "cancelling") {
-    const stale = !run.heartbeatAt || Date.now() - run.heartbeatAt.getTime() > STALE_AFTER_MS;
-    if (!stale) throw conflict(`Run ${runId} is ${run.status} on ${run.claimedBy}; cancel it first`);
+    if (!leaseExpired(run.heartbeatAt, leaseMs)) throw conflict(`Run ${runId} is ${run.status} on ${run.claimedBy}; cancel it first`);
   }
   await db.$transaction([
     db.miniBatch.updateMany({ where: { stepRun: { runId }, status: { in: ["failed", "running"] } }, data: { status: "pending", attempts: 0 } }),

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { executeRun } from "../../../lib/engine/orchestrator";
 import { deleteRun, retryFailedMiniBatches } from "../../../lib/services/run-control";
+import { publishPipeline } from "../../../lib/services/pipelines";
+import { resumeRun, submitRun } from "../../../lib/services/runs";
 import { makeEntryScript, makeItemsContext, type TestContext } from "../../support/context";
 import { makePipeline, runPipeline } from "../../support/factories";
 
@@ -58,5 +60,28 @@ export function run(batch, ctx) {
     assert.equal(await ctx.db.miniBatch.count({ where: { stepRunId: step.id } }), 0);
     assert.ok(!existsSync(run.runDir));
     assert.ok(!existsSync(step.outputDir));
+  });
+});
+
+describe("resume and delete judge a running run by the configured lease (PRS_LEASE_MS)", () => {
+  let ctx: TestContext;
+  before(async () => {
+    ctx = await makeItemsContext(3);
+  });
+  after(async () => ctx.cleanup());
+
+  test("a holder that renewed within the lease keeps its run; past the lease the run may be resumed or deleted", async () => {
+    const script = makeEntryScript(ctx, "noop.mjs", "export function run(batch) { return batch; }");
+    const pv = await publishPipeline(ctx.db, makePipeline("lease-rules", script, "items"));
+    const run = await submitRun(ctx.db, ctx.env.dataDir, { pipeline: pv.name });
+    // A holder that last renewed 5 s ago: alive under the default 15 s lease, expired under a 2 s one.
+    await ctx.db.pipelineRun.update({ where: { id: run.id }, data: { status: "running", claimedBy: "wrk_other_1", heartbeatAt: new Date(Date.now() - 5000) } });
+    await assert.rejects(resumeRun(ctx.db, run.id), /is running on wrk_other_1; cancel it first/);
+    await assert.rejects(resumeRun(ctx.db, run.id, 15_000), /cancel it first/);
+    await assert.rejects(deleteRun(ctx.db, ctx.env.dataDir, run.id, 15_000), /cancel it before deleting it/);
+    assert.equal((await resumeRun(ctx.db, run.id, 2000)).status, "queued");
+    await ctx.db.pipelineRun.update({ where: { id: run.id }, data: { status: "running", claimedBy: "wrk_other_1", heartbeatAt: new Date(Date.now() - 5000) } });
+    await deleteRun(ctx.db, ctx.env.dataDir, run.id, 2000);
+    assert.equal(await ctx.db.pipelineRun.findUnique({ where: { id: run.id } }), null);
   });
 });

@@ -7,4 +7,4 @@ export const dynamic = "force-dynamic";
 
 export const GET = handle(routes.getRun, ({ db }, { params }) => buildSnapshot(db, params.runId));
 
-export const DELETE = handle(routes.deleteRun, ({ db, env }, { params }) => deleteRun(db, env.dataDir, params.runId));
+export const DELETE = handle(routes.deleteRun, ({ db, env }, { params }) => deleteRun(db, env.dataDir, params.runId, env.leaseMs));
