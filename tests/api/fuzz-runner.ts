@@ -3,9 +3,8 @@ import { readdirSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { routes } from "../../lib/contracts/api/routes";
 import { registerDataset } from "../../lib/services/datasets";
-import { encodeModel, node } from "../../lib/onnx/write";
 import { makeEntryScript, makeTestContext, makeTextFiles, type TestContext } from "../support/context";
-import { makePipeline, runPipeline } from "../support/factories";
+import { makePipeline, makeTinyOnnxModel, runPipeline } from "../support/factories";
 import { HUGE, hostileForm, jsonValue, mutate, NUMBERS, pick, queryValue, rawBody, seeded, TRAVERSALS, UNICODE, type Rng } from "./fuzz-payloads";
 
 /**
@@ -196,15 +195,7 @@ export async function setupFuzz(provider: "sqlite" | "postgresql"): Promise<{ ct
   await registerDataset(ctx.db, ctx.access, { name: "items", kind: "file", datastore: "workspace", paths: ["items/"] });
   const script = makeEntryScript(ctx, "fuzz.mjs", `export function run(batch, ctx) { return batch.map((p) => ({ file: ctx.relativePath(p), label: "a" })); }`);
   const result = await runPipeline(ctx, makePipeline("fuzz-target", script, "items", { config: { process_count_per_node: 1 } }));
-  const model = new Uint8Array(
-    encodeModel({
-      name: "tiny",
-      inputs: [{ name: "x", type: "float32", shape: ["n", 2] }],
-      outputs: [{ name: "y", type: "float32", shape: ["n", 2] }],
-      initializers: [],
-      nodes: [node("Relu", ["x"], ["y"])],
-    }),
-  );
+  const model = makeTinyOnnxModel();
   const { createPipelineDraft } = await import("../../lib/services/drafts");
   const draft = await createPipelineDraft(ctx.db, { name: "fuzz-draft" });
   const { listLogFiles } = await import("../../lib/services/run-logs");

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { encodeModel, node } from "../../lib/onnx/write";
+import { makeTinyOnnxModel } from "../support/factories";
 import { makeTestContext, type TestContext } from "../support/context";
 
 /**
@@ -56,17 +56,7 @@ function generated(prefix: string, total: number, suffix = "") {
   return { stream, pulled };
 }
 
-/** A one-node ONNX model (Relu over [N,2] floats): small, valid, loads in onnxruntime. */
-const tinyModel = () =>
-  new Uint8Array(
-    encodeModel({
-      name: "tiny",
-      inputs: [{ name: "x", type: "float32", shape: ["n", 2] }],
-      outputs: [{ name: "y", type: "float32", shape: ["n", 2] }],
-      initializers: [],
-      nodes: [node("Relu", ["x"], ["y"])],
-    }),
-  );
+const tinyModel = makeTinyOnnxModel;
 
 describe("request size limits and content types", () => {
   before(async () => {

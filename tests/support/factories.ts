@@ -3,6 +3,7 @@ import { registerDataset } from "../../lib/services/datasets";
 import { publishPipeline } from "../../lib/services/pipelines";
 import { submitRun } from "../../lib/services/runs";
 import { executeRun } from "../../lib/engine/orchestrator";
+import { encodeModel, node } from "../../lib/onnx/write";
 
 export interface StepOverrides {
   config?: Record<string, unknown>;
@@ -52,4 +53,17 @@ export async function runPipeline(
   const result = await executeRun({ db: ctx.db, provider: ctx.provider, access: ctx.access, workerId: "test", flushIntervalMs: 100 }, run.id);
   const full = await ctx.db.pipelineRun.findUniqueOrThrow({ where: { id: run.id }, include: { steps: true } });
   return { ...result, run: full, step: full.steps[0]! };
+}
+
+/** A one-node ONNX model (Relu over [N,2] floats): small, valid, loads in onnxruntime. */
+export function makeTinyOnnxModel(): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(
+    encodeModel({
+      name: "tiny",
+      inputs: [{ name: "x", type: "float32", shape: ["n", 2] }],
+      outputs: [{ name: "y", type: "float32", shape: ["n", 2] }],
+      initializers: [],
+      nodes: [node("Relu", ["x"], ["y"])],
+    }),
+  );
 }
