@@ -14,7 +14,7 @@ import {
   type NodeChange,
 } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
-import type { CanvasGraph, CanvasNodeType } from "@/lib/contracts/canvas";
+import type { CanvasGraph, CanvasNode, CanvasNodeType } from "@/lib/contracts/canvas";
 import type { PipelineDraftJson } from "@/lib/contracts/designer-api";
 import { copySelection, pasteFragment } from "@/lib/pipeline/clipboard";
 import { canvasParameters } from "@/lib/pipeline/canvas";
@@ -23,7 +23,7 @@ import { autoLayout } from "@/lib/pipeline/layout";
 import { blockingProblems, designerProblems, type DesignerProblem } from "@/lib/pipeline/validate";
 import { useDatasets } from "@/components/pipelines/queries";
 import { DesignerContext, type DesignerContextValue } from "./context";
-import { newNodeId, toCanvas, toFlowEdges, toFlowNodes, type FlowEdge, type FlowNode } from "./flow";
+import { newNodeId, toCanvas, toFlowEdges, toFlowNode, toFlowNodes, type FlowEdge, type FlowNode } from "./flow";
 import { NODE_REGISTRY, nodeTypes } from "./nodes/registry";
 import { DND_MIME, Palette } from "./palette";
 import { ProblemsPanel } from "./problems-panel";
@@ -40,6 +40,9 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
   const [nodes, setNodes] = useState<FlowNode[]>(() => toFlowNodes(draft.canvas));
   const [edges, setEdges] = useState<FlowEdge[]>(() => toFlowEdges(draft.canvas));
   const [notice, setNotice] = useState<Notice>();
+  // Fitting waits for the first measured node: on an empty canvas that would be the first one dropped,
+  // which would jump to the centre (and the next land on it). Only a drawn pipeline is fitted on open.
+  const [fitOnOpen] = useState(() => draft.canvas.nodes.length > 0);
   const wrapper = useRef<HTMLDivElement>(null);
   const clipboard = useRef<CanvasGraph | undefined>(undefined);
   const state = useRef({ nodes, edges });
@@ -91,7 +94,7 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
   const addNode = useCallback(
     (type: CanvasNodeType, position: { x: number; y: number }) => {
       history.checkpoint();
-      const node = { id: newNodeId(type), type, position, data: NODE_REGISTRY[type].defaults(), selected: true } as FlowNode;
+      const node = { ...toFlowNode({ id: newNodeId(type), type, position, data: NODE_REGISTRY[type].defaults() } as CanvasNode), selected: true };
       setNodes((ns) => [...ns.map((n) => (n.selected ? { ...n, selected: false } : n)), node]);
       setNotice({ kind: "info", text: `Added ${NODE_REGISTRY[type].label}` });
     },
@@ -253,7 +256,7 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
                   e.dataTransfer.dropEffect = "move";
                 }}
                 deleteKeyCode={["Delete", "Backspace"]}
-                fitView
+                fitView={fitOnOpen}
                 fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
                 proOptions={{ hideAttribution: true }}
               >

@@ -7,6 +7,8 @@ import { dataDir } from "./env";
 
 const cliEnv = { ...process.env, PRS_DATA_DIR: dataDir, DATABASE_URL: `file:${join(dataDir, "studio.db")}` };
 const unique = (base: string) => `${base}-${Date.now().toString(36)}`;
+/** Canvas nodes of one saved type (React Flow's class carries the prefix that keeps it off its built-in types). */
+const nodesOf = (type: string) => `.react-flow__node-prs-${type}`;
 
 /** Creates a pipeline from the Pipelines page and lands in its designer. */
 async function createPipeline(page: Page, name: string): Promise<string> {
@@ -20,20 +22,20 @@ async function createPipeline(page: Page, name: string): Promise<string> {
 
 /** Drags a palette item onto the canvas at a point relative to the pane; returns the new node's id. */
 async function dragFromPalette(page: Page, type: string, at: { x: number; y: number }): Promise<string> {
-  const before = await page.locator(`.react-flow__node-${type}`).evaluateAll((els) => els.map((e) => e.getAttribute("data-id")));
+  const before = await page.locator(nodesOf(type)).evaluateAll((els) => els.map((e) => e.getAttribute("data-id")));
   await page.locator(`button[data-node-type="${type}"]`).dragTo(page.locator(".react-flow__pane"), { targetPosition: at });
-  await expect(page.locator(`.react-flow__node-${type}`)).toHaveCount(before.length + 1);
-  const after = await page.locator(`.react-flow__node-${type}`).evaluateAll((els) => els.map((e) => e.getAttribute("data-id")));
+  await expect(page.locator(nodesOf(type))).toHaveCount(before.length + 1);
+  const after = await page.locator(nodesOf(type)).evaluateAll((els) => els.map((e) => e.getAttribute("data-id")));
   return after.find((id) => !before.includes(id))!;
 }
 
 /** Adds a node with the keyboard: focus its palette item and press Enter. */
 async function addWithKeyboard(page: Page, label: string, type: string): Promise<string> {
-  const before = await page.locator(`.react-flow__node-${type}`).evaluateAll((els) => els.map((e) => e.getAttribute("data-id")));
+  const before = await page.locator(nodesOf(type)).evaluateAll((els) => els.map((e) => e.getAttribute("data-id")));
   await page.getByRole("button", { name: `Add ${label}` }).focus();
   await page.keyboard.press("Enter");
-  await expect(page.locator(`.react-flow__node-${type}`)).toHaveCount(before.length + 1);
-  const after = await page.locator(`.react-flow__node-${type}`).evaluateAll((els) => els.map((e) => e.getAttribute("data-id")));
+  await expect(page.locator(nodesOf(type))).toHaveCount(before.length + 1);
+  const after = await page.locator(nodesOf(type)).evaluateAll((els) => els.map((e) => e.getAttribute("data-id")));
   return after.find((id) => !before.includes(id))!;
 }
 
@@ -218,14 +220,14 @@ test("editing comfort: copy/paste, delete, undo/redo by keyboard, auto-layout", 
   await selectNode(page, step);
   await page.keyboard.press("Control+c");
   await page.keyboard.press("Control+v");
-  await expect(page.locator(".react-flow__node-step")).toHaveCount(2);
-  await expect(page.locator(".react-flow__node-step").last()).toContainText("score-images-copy");
+  await expect(page.locator(nodesOf("step"))).toHaveCount(2);
+  await expect(page.locator(nodesOf("step")).last()).toContainText("score-images-copy");
   await page.keyboard.press("Delete");
-  await expect(page.locator(".react-flow__node-step")).toHaveCount(1);
+  await expect(page.locator(nodesOf("step"))).toHaveCount(1);
   await page.keyboard.press("Control+z");
-  await expect(page.locator(".react-flow__node-step")).toHaveCount(2);
+  await expect(page.locator(nodesOf("step"))).toHaveCount(2);
   await page.keyboard.press("Control+Shift+z");
-  await expect(page.locator(".react-flow__node-step")).toHaveCount(1);
+  await expect(page.locator(nodesOf("step"))).toHaveCount(1);
   await page.getByRole("button", { name: "Auto-layout" }).click();
   await expect(page.getByRole("button", { name: "Undo" })).toBeEnabled();
   await expect(page.getByRole("img", { name: "Minimap of the pipeline" })).toBeVisible();
@@ -246,8 +248,8 @@ test("two tabs editing the same pipeline: the second save is told and can reload
   const conflict = other.getByRole("alert").filter({ hasText: "saved elsewhere" });
   await expect(conflict).toBeVisible();
   await conflict.getByRole("button", { name: "Reload" }).click();
-  await expect(other.locator(".react-flow__node-dataset")).toHaveCount(1);
-  await expect(other.locator(".react-flow__node-step")).toHaveCount(0);
+  await expect(other.locator(nodesOf("dataset"))).toHaveCount(1);
+  await expect(other.locator(nodesOf("step"))).toHaveCount(0);
 });
 
 test("import a definition in the CLI's format draws it", async ({ page }) => {
@@ -257,7 +259,7 @@ test("import a definition in the CLI's format draws it", async ({ page }) => {
   writeFileSync(join(dir, "sample.yaml"), yaml);
   await page.getByLabel("Import a pipeline definition (JSON or YAML)").setInputFiles(join(dir, "sample.yaml"));
   await expect(page.getByRole("status").filter({ hasText: "Imported 'digit-identification'" })).toBeVisible();
-  await expect(page.locator(".react-flow__node-step")).toContainText("predict-digits-mnist");
+  await expect(page.locator(nodesOf("step"))).toContainText("predict-digits-mnist");
   await expect(page.getByRole("region", { name: "Problems" })).toContainText("No problems");
 });
 

@@ -1,6 +1,7 @@
 import type { ComponentType } from "react";
 import type { NodeTypes } from "@xyflow/react";
 import type { CanvasNodeOf, CanvasNodeType } from "@/lib/contracts/canvas";
+import { toFlowType } from "../flow";
 import { DatasetNode } from "./dataset/node";
 import { DatasetPanel } from "./dataset/panel";
 import { datasetDefaults } from "./dataset/defaults";
@@ -33,6 +34,13 @@ export const NODE_REGISTRY: { [T in CanvasNodeType]: NodeTypeEntry<T> } = {
   parameter: { label: "Pipeline parameter", description: "A value each submission can override", defaults: parameterDefaults, Panel: ParameterPanel },
 };
 
-export const nodeTypes: NodeTypes = { dataset: DatasetNode, model: ModelNode, step: StepNode, output: OutputNode, parameter: ParameterNode };
+/** Canvas bodies under their React Flow names (see toFlowType: none may be one of React Flow's built-ins). */
+export const nodeTypes: NodeTypes = {
+  [toFlowType("dataset")]: DatasetNode,
+  [toFlowType("model")]: ModelNode,
+  [toFlowType("step")]: StepNode,
+  [toFlowType("output")]: OutputNode,
+  [toFlowType("parameter")]: ParameterNode,
+};
 
 export const PALETTE_ORDER: CanvasNodeType[] = ["dataset", "model", "step", "output", "parameter"];

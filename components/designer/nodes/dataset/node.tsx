@@ -1,10 +1,10 @@
 "use client";
 
 import type { NodeProps } from "@xyflow/react";
-import type { FlowNode } from "../../flow";
+import type { FlowNodeOf } from "../../flow";
 import { NodeShell } from "../node-shell";
 
-export function DatasetNode({ id, data, selected }: NodeProps<Extract<FlowNode, { type: "dataset" }>>) {
+export function DatasetNode({ id, data, selected }: NodeProps<FlowNodeOf<"dataset">>) {
   const title = data.mode === "parameter" ? data.parameterName : data.dataset;
   return (
     <NodeShell

@@ -1,9 +1,9 @@
 "use client";
 
 import type { NodeProps } from "@xyflow/react";
-import type { FlowNode } from "../../flow";
+import type { FlowNodeOf } from "../../flow";
 import { NodeShell } from "../node-shell";
 
-export function ModelNode({ id, data, selected }: NodeProps<Extract<FlowNode, { type: "model" }>>) {
+export function ModelNode({ id, data, selected }: NodeProps<FlowNodeOf<"model">>) {
   return <NodeShell id={id} type="model" kind="Model" title={data.model} selected={selected} handles={[{ id: "model", type: "source", label: "model" }]} />;
 }

@@ -1,10 +1,10 @@
 "use client";
 
 import type { NodeProps } from "@xyflow/react";
-import type { FlowNode } from "../../flow";
+import type { FlowNodeOf } from "../../flow";
 import { NodeShell } from "../node-shell";
 
-export function OutputNode({ id, data, selected }: NodeProps<Extract<FlowNode, { type: "output" }>>) {
+export function OutputNode({ id, data, selected }: NodeProps<FlowNodeOf<"output">>) {
   return (
     <NodeShell
       id={id}

@@ -2,10 +2,10 @@
 
 import type { NodeProps } from "@xyflow/react";
 import { isParamRef } from "@/lib/contracts/common";
-import type { FlowNode } from "../../flow";
+import type { FlowNodeOf } from "../../flow";
 import { NodeShell } from "../node-shell";
 
-export function StepNode({ id, data, selected }: NodeProps<Extract<FlowNode, { type: "step" }>>) {
+export function StepNode({ id, data, selected }: NodeProps<FlowNodeOf<"step">>) {
   const cfg = data.parallelRunConfig;
   const size = cfg.miniBatchSize;
   const scorer = cfg.scorer as { kind?: string } | undefined;
