@@ -56,33 +56,42 @@ export function NodeShell({
       </div>
       <div className="truncate text-sm font-medium text-slate-900">{title || <em className="text-slate-500">unnamed</em>}</div>
       {children}
-      {targets.map((h, i) => (
-        <HandleWithLabel key={h.id} spec={h} position={Position.Left} top={(100 * (i + 1)) / (targets.length + 1)} nodeTitle={title} />
-      ))}
-      {sources.map((h, i) => (
-        <HandleWithLabel key={h.id} spec={h} position={Position.Right} top={(100 * (i + 1)) / (sources.length + 1)} nodeTitle={title} />
+      <Ports targets={targets} sources={sources} nodeTitle={title} />
+    </div>
+  );
+}
+
+/**
+ * One row per port below the text, inputs on the left edge and outputs on the right, each handle
+ * centred on its own label's row, so a label never sits on the title or the settings.
+ */
+function Ports({ targets, sources, nodeTitle }: { targets: HandleSpec[]; sources: HandleSpec[]; nodeTitle: string }) {
+  const rows = Math.max(targets.length, sources.length);
+  if (rows === 0) return null;
+  return (
+    <div className="-mx-3 mt-1.5 border-t border-slate-200 pt-1">
+      {Array.from({ length: rows }, (_, i) => (
+        <div key={targets[i]?.id ?? sources[i]?.id} className="relative flex h-4 items-center justify-between gap-3 px-3 text-[10px] text-slate-500">
+          {targets[i] ? <PortHandle spec={targets[i]} position={Position.Left} nodeTitle={nodeTitle} /> : <span />}
+          {sources[i] ? <PortHandle spec={sources[i]} position={Position.Right} nodeTitle={nodeTitle} /> : <span />}
+        </div>
       ))}
     </div>
   );
 }
 
-function HandleWithLabel({ spec, position, top, nodeTitle }: { spec: HandleSpec; position: Position; top: number; nodeTitle: string }) {
+function PortHandle({ spec, position, nodeTitle }: { spec: HandleSpec; position: Position; nodeTitle: string }) {
   return (
     <>
       <Handle
         type={spec.type}
         position={position}
         id={spec.id}
-        style={{ top: `${top}%`, width: 10, height: 10 }}
+        style={{ width: 10, height: 10 }}
         aria-label={`${spec.label} of ${nodeTitle || "node"}`}
         title={spec.label}
       />
-      <span
-        className="pointer-events-none absolute text-[10px] text-slate-500"
-        style={{ top: `calc(${top}% - 16px)`, [position === Position.Left ? "left" : "right"]: 6 }}
-      >
-        {spec.label}
-      </span>
+      <span className="pointer-events-none">{spec.label}</span>
     </>
   );
 }

@@ -23,7 +23,7 @@ export function StepNode({ id, data, selected }: NodeProps<FlowNodeOf<"step">>) 
         { id: "output", type: "source", label: "output" },
       ]}
     >
-      <div className="mt-1 space-y-0.5 pb-6 text-slate-600">
+      <div className="mt-1 space-y-0.5 text-slate-600">
         <div>{scorer?.kind ? `scorer: ${scorer.kind}` : cfg.entryScript ? `script: ${String(cfg.entryScript)}` : "no entry script"}</div>
         <div>mini-batch: {size === undefined ? "default" : isParamRef(size) ? `{${size.param}}` : String(size)}</div>
       </div>
