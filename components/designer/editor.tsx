@@ -28,7 +28,8 @@ import { NODE_REGISTRY, nodeTypes } from "./nodes/registry";
 import { DND_MIME, Palette } from "./palette";
 import { ProblemsPanel } from "./problems-panel";
 import { SidePanel } from "./side-panel";
-import { Toolbar, type Notice } from "./toolbar";
+import { DesignerNotices, type Notice } from "./notices";
+import { Toolbar } from "./toolbar";
 import { useDraftSaving } from "./use-draft-saving";
 import { useHistory } from "./use-history";
 
@@ -40,6 +41,7 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
   const [nodes, setNodes] = useState<FlowNode[]>(() => toFlowNodes(draft.canvas));
   const [edges, setEdges] = useState<FlowEdge[]>(() => toFlowEdges(draft.canvas));
   const [notice, setNotice] = useState<Notice>();
+  const dismissNotice = useCallback((shown: Notice) => setNotice((n) => (n === shown ? undefined : n)), []);
   // Fitting waits for the first measured node: on an empty canvas that would be the first one dropped,
   // which would jump to the centre (and the next land on it). Only a drawn pipeline is fitted on open.
   const [fitOnOpen] = useState(() => draft.canvas.nodes.length > 0);
@@ -230,9 +232,7 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
           saving={saving}
           history={history}
           blocking={blocking.length}
-          notice={notice}
           setNotice={setNotice}
-          onReload={onReload}
           onLayout={layout}
           onFit={() => void rf.fitView({ padding: 0.2 })}
           onImport={replaceCanvas}
@@ -241,7 +241,8 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
           <Palette onAdd={addAtCentre} />
           <div className="space-y-3">
             {/* biome-ignore lint/a11y/useSemanticElements: the canvas is a landmark region, not a document section */}
-            <div ref={wrapper} className="h-[68vh] rounded border border-slate-300 bg-white" aria-label="Pipeline canvas" role="region">
+            <div ref={wrapper} className="relative h-[68vh] rounded border border-slate-300 bg-white" aria-label="Pipeline canvas" role="region">
+              <DesignerNotices saving={saving} notice={notice} onDismiss={dismissNotice} onReload={onReload} />
               <ReactFlow<FlowNode, FlowEdge>
                 nodes={nodes}
                 edges={edges}

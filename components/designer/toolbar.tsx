@@ -4,20 +4,14 @@ import { useMutation } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { SubmitDialog } from "@/components/runs/submit-dialog";
 import { Button } from "@/components/ui/button";
-import { Notice as MessageBox } from "@/components/ui/notice";
 import type { CanvasGraph } from "@/lib/contracts/canvas";
 import type { PipelineDraftJson } from "@/lib/contracts/designer-api";
 import { canvasToDefinition } from "@/lib/pipeline/canvas";
 import { formatDefinition, type DefinitionFormat } from "@/lib/pipeline/definition-text";
 import { api, errorText } from "@/lib/contracts/api/client";
+import type { Notice } from "./notices";
 import type { useDraftSaving } from "./use-draft-saving";
 import type { useHistory } from "./use-history";
-
-export interface Notice {
-  kind: "info" | "error";
-  text: string;
-  link?: { href: string; label: string };
-}
 
 const statusText = {
   saved: "All changes saved",
@@ -33,21 +27,19 @@ export function Toolbar(props: {
   saving: ReturnType<typeof useDraftSaving>;
   history: ReturnType<typeof useHistory>;
   blocking: number;
-  notice: Notice | undefined;
   setNotice: (n: Notice | undefined) => void;
-  onReload: () => void;
   onLayout: () => void;
   onFit: () => void;
   onImport: (g: CanvasGraph) => void;
 }) {
-  const { draft, saving, history, blocking, notice, setNotice } = props;
+  const { draft, saving, history, blocking, setNotice } = props;
   const fileInput = useRef<HTMLInputElement>(null);
   const [submitVersion, setSubmitVersion] = useState<number | undefined>(undefined);
   const blockedTitle = blocking ? `${blocking} problem${blocking > 1 ? "s" : ""} must be fixed first (see Problems)` : undefined;
 
   const publish = useMutation({
     mutationFn: async (submit: boolean) => {
-      if (!(await saving.save())) throw new Error("Save the draft first (see the message above)");
+      if (!(await saving.save())) throw new Error("Save the draft first (see the message over the canvas)");
       const body = { expectedRevision: saving.revision.current };
       return { submit, ...(await api.publishPipeline({ params: { id: draft.id }, body })) };
     },
@@ -134,27 +126,6 @@ export function Toolbar(props: {
         </div>
       </div>
       <SubmitDialog pipeline={draft.name} version={submitVersion} open={submitVersion !== undefined} onClose={() => setSubmitVersion(undefined)} />
-      {saving.conflict ? (
-        <MessageBox tone="warning">
-          <span>{saving.conflict.message}</span>
-          <Button onClick={props.onReload}>Reload</Button>
-          <Button onClick={() => void saving.overwrite()}>Keep my version</Button>
-        </MessageBox>
-      ) : null}
-      {saving.error ? <MessageBox tone="error">Saving failed: {saving.error}</MessageBox> : null}
-      {notice ? (
-        <MessageBox tone={notice.kind}>
-          <span>{notice.text}</span>
-          {notice.link ? (
-            <a className="text-blue-700 underline" href={notice.link.href}>
-              {notice.link.label}
-            </a>
-          ) : null}
-          <button type="button" className="ml-auto text-xs" aria-label="Dismiss message" onClick={() => setNotice(undefined)}>
-            ✕
-          </button>
-        </MessageBox>
-      ) : null}
     </div>
   );
 }
