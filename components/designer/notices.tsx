@@ -16,8 +16,9 @@ export interface Notice {
 export const NOTICE_MS = { info: 6_000, error: 10_000 } as const;
 
 /**
- * Messages floating over the top of the canvas, so they never push it down. Passing notices dismiss
- * themselves; a save conflict and a failed save stay until acted on (Reload, Keep my version, Save).
+ * Messages floating over the bottom of the canvas, away from where nodes are dropped, so they never
+ * push it down. Passing notices dismiss themselves; a save conflict and a failed save stay until
+ * acted on (Reload, Keep my version, Save).
  */
 export function DesignerNotices(props: {
   saving: ReturnType<typeof useDraftSaving>;
@@ -27,7 +28,7 @@ export function DesignerNotices(props: {
 }) {
   const { saving, notice } = props;
   return (
-    <div className="pointer-events-none absolute inset-x-0 top-3 z-20 mx-auto flex w-[min(36rem,calc(100%-2rem))] flex-col gap-2">
+    <div className="pointer-events-none absolute inset-x-0 bottom-3 z-20 mx-auto flex w-[min(32rem,calc(100%-2rem))] flex-col gap-2">
       {saving.conflict ? (
         <Floating>
           <MessageBox tone="warning">
@@ -65,7 +66,7 @@ function PassingNotice({ notice, onDismiss }: { notice: Notice; onDismiss: (noti
   return (
     <Floating onMouseEnter={() => setHeld(true)} onMouseLeave={() => setHeld(false)} onFocus={() => setHeld(true)} onBlur={() => setHeld(false)}>
       <MessageBox tone={notice.kind}>
-        <span>{notice.text}</span>
+        <span className="min-w-0 flex-1">{notice.text}</span>
         {notice.link ? (
           <a className="text-blue-700 underline" href={notice.link.href}>
             {notice.link.label}
