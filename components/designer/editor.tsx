@@ -262,7 +262,8 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
                 proOptions={{ hideAttribution: true }}
               >
                 <Background />
-                <MiniMap pannable zoomable ariaLabel="Minimap of the pipeline" />
+                {/* Small, so the corner it covers (and the handles under it, which it would pan instead) stays small. */}
+                <MiniMap pannable zoomable ariaLabel="Minimap of the pipeline" style={{ width: 120, height: 80 }} />
                 <Controls showInteractive={false} />
               </ReactFlow>
             </div>
