@@ -4,19 +4,9 @@
  * types. Deterministic: the same seed gives the same requests.
  */
 
-export type Rng = () => number;
+import type { Rng } from "../support/random";
 
-/** mulberry32: small, fast, good enough to pick cases reproducibly. */
-export function seeded(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { type Rng, seeded } from "../support/random";
 
 export const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
 

@@ -9,6 +9,10 @@ import type { TabularOptions } from "../../../lib/datasets/tabular/options";
 import { readSlice } from "../../../lib/datasets/tabular/read";
 import type { BadRow, TabularRow, TabularSlice } from "../../../lib/datasets/tabular/slice";
 
+import { seeded } from "../../support/random";
+
+export { seeded };
+
 export async function makeStore(files: Record<string, string | Buffer> = {}): Promise<{ ds: LocalDatastore; root: string; remove(): Promise<void> }> {
   const root = await mkdtemp(join(tmpdir(), "prs-plan-"));
   const ds = new LocalDatastore(root);
@@ -20,18 +24,6 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of items) out.push(item);
   return out;
-}
-
-/** A deterministic pseudo-random generator (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Rows with awkward text (delimiters, quotes, newlines) and the CSV file holding them. */
