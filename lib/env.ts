@@ -17,6 +17,7 @@ const EnvSchema = z.object({
   PRS_PUBLIC_URL: z.string().optional(),
   PRS_LOCAL_ROOTS: z.string().optional(),
   PRS_SECRET_KEY: z.string().optional(),
+  PRS_WORKER_USER: z.string().optional(),
 });
 
 export interface AppEnv {
@@ -34,6 +35,8 @@ export interface AppEnv {
   localRoots: string[];
   /** PRS_SECRET_KEY (base64, 32 bytes); without it the key lives in the data folder's secret.key. */
   secretKey?: string;
+  /** PRS_WORKER_USER: who entry scripts run as when the studio is root (default nobody; empty or `same`: the studio's user). */
+  workerUser?: string;
 }
 
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
@@ -44,9 +47,10 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
   }
   const env = parsed.data;
   const dataDir = resolve(env.PRS_DATA_DIR);
+  const databaseUrl = env.DATABASE_URL ?? defaultDatabaseUrl(dataDir);
   return {
     dataDir,
-    databaseUrl: env.DATABASE_URL ?? defaultDatabaseUrl(dataDir),
+    databaseUrl,
     host: env.HOST,
     port: env.PORT,
     maxConcurrentRuns: env.PRS_MAX_CONCURRENT_RUNS ?? availableParallelism(),
@@ -54,6 +58,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     publicOrigin: env.PRS_PUBLIC_URL ? publicOriginOf(env.PRS_PUBLIC_URL) : undefined,
     localRoots: localRootsOf(env.PRS_LOCAL_ROOTS, dataDir),
     secretKey: env.PRS_SECRET_KEY || undefined,
+    workerUser: env.PRS_WORKER_USER,
   };
 }
 

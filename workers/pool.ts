@@ -41,7 +41,11 @@ export async function runWorkerPool(ctx: AppContext, options: WorkerPoolOptions 
   const execute = async (runId: string, epoch: number) => {
     log(`run ${runId}: started`);
     try {
-      const result = await executeRun({ db: ctx.db, provider: ctx.provider, access: ctx.access, workerId, events, leaseMs, log }, runId, { epoch });
+      const result = await executeRun(
+        { db: ctx.db, provider: ctx.provider, access: ctx.access, workerUser: ctx.workerUser, workerId, events, leaseMs, log },
+        runId,
+        { epoch },
+      );
       // A lost lease was logged by the orchestrator itself.
       if (result.status !== "lost") log(`run ${runId}: ${result.status}: ${result.reason}`);
     } catch (error) {

@@ -22,7 +22,10 @@ export async function runLocallyOrWait(runId: string): Promise<number> {
     process.stderr.write("no worker pool is running: executing the run in this process\n");
     const watching = watchRun(ctx.db, runId);
     const events = new DbEventSink(ctx.db);
-    await executeRun({ db: ctx.db, provider: ctx.provider, access: ctx.access, workerId: newWorkerId(), events, leaseMs: ctx.env.leaseMs }, runId);
+    await executeRun(
+      { db: ctx.db, provider: ctx.provider, access: ctx.access, workerUser: ctx.workerUser, workerId: newWorkerId(), events, leaseMs: ctx.env.leaseMs },
+      runId,
+    );
     await events.close();
     status = await watching;
   }

@@ -9,6 +9,7 @@ import { diedOfHeapExhaustion, memoryLimitExecArgv, memoryLimitMessage, resident
 import { DEFAULT_RESTART_POLICY, describeExit, exitCause, restartDelayMs, type RestartPolicy } from "./restart-policy";
 import { workerRuntime } from "./runtime";
 import { openLog, readFrom, tail } from "./stderr-file";
+import { grantFolders, type WorkerUser } from "./worker-user";
 import type { ChildMessage, ChildSetup, ItemsSpec, MiniBatchResult, ParentMessage } from "./protocol";
 
 export interface Assignment {
@@ -79,6 +80,8 @@ export interface AgentOptions {
   environment: Record<string, string>;
   /** HOME of the processes; default: a `home` folder beside the step's segments folder. */
   homeDir?: string;
+  /** The unprivileged user the processes run as (worker-user.ts); undefined: this process's user. */
+  user?: WorkerUser;
   /** process_memory_limit in MB (memory-limit.ts); none when undefined. */
   processMemoryLimitMb?: number;
   runInvocationTimeoutSeconds: number;
@@ -213,6 +216,8 @@ export class LocalAgent {
     const errFd = openLog(this.stderrPath(slot));
     const home = this.options.homeDir ?? join(dirname(setup.segmentsDir), "home");
     mkdirSync(home, { recursive: true });
+    // What the process itself writes: its HOME, segments, entry-script logs, outputs, cached items.
+    grantFolders(this.options.user, [home, setup.segmentsDir, join(setup.logDir, "user"), setup.outputDir, setup.cacheDir]);
     const stderrOffset = fstatSync(errFd).size;
     const runtime = workerRuntime();
     const child = fork(runtime.module, [], {
@@ -220,6 +225,7 @@ export class LocalAgent {
       // Next.js types declare NODE_ENV as always set; a worker gets it only when the studio has it.
       env: workerEnvironment(environment, home) as NodeJS.ProcessEnv,
       stdio: ["ignore", out, errFd, "ipc"],
+      ...(this.options.user ? { uid: this.options.user.uid, gid: this.options.user.gid } : {}),
     });
     slot.stderrOffset = stderrOffset;
     closeSync(out);

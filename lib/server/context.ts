@@ -3,6 +3,7 @@ import { createDb, type Db } from "../db/client";
 import { checkSqliteLocation, openingError } from "../db/config-errors";
 import { migrate } from "../db/migrate";
 import { providerOf, type DbProvider } from "../db/provider";
+import { protectDataFolder, resolveWorkerUser, type WorkerUser } from "../engine/worker-user";
 import type { DatastoreAccess } from "../catalog/datastores";
 import { defaultDatabaseUrl, loadEnv, type AppEnv } from "../env";
 import { encryptLegacySecrets } from "../services/secrets";
@@ -14,6 +15,8 @@ export interface AppContext {
   provider: DbProvider;
   /** Allowed local roots and the secret key: what opening or registering a datastore is subject to. */
   access: DatastoreAccess;
+  /** Who worker processes run as (PRS_WORKER_USER when the studio is root); undefined: the studio's own user. */
+  workerUser?: WorkerUser;
 }
 
 let shared: Promise<AppContext> | undefined;
@@ -42,7 +45,9 @@ async function open(): Promise<AppContext> {
     throw openingError(env.databaseUrl, error) ?? error;
   }
   const access = datastoreAccess(env);
+  const workerUser = resolveWorkerUser(env.workerUser);
+  protectDataFolder(env.dataDir, env.databaseUrl, workerUser);
   const db = await createDb(env.databaseUrl);
   await encryptLegacySecrets(db, access);
-  return { env, db, provider, access };
+  return { env, db, provider, access, workerUser };
 }

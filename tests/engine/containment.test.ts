@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { minimalPath } from "../../lib/engine/child-env";
 import { testEntryScript } from "../../lib/engine/local-test";
 import { diedOfHeapExhaustion } from "../../lib/engine/memory-limit";
+import { protectDataFolder, protectedDataFiles, resolveWorkerUser } from "../../lib/engine/worker-user";
 import { makeEntryScript, makeItemsContext, type TestContext } from "../support/context";
 import { makePipeline, runPipeline } from "../support/factories";
 
@@ -126,5 +127,94 @@ export async function run(batch, ctx) {
     assert.ok(diedOfHeapExhaustion(child.status, child.signal, child.stderr), `status ${child.status}, signal ${child.signal}: ${child.stderr.slice(-300)}`);
     assert.equal(diedOfHeapExhaustion(1, null, child.stderr), false);
     assert.equal(diedOfHeapExhaustion(null, "SIGABRT", "Assertion failed"), false);
+  });
+});
+
+/**
+ * Entry script of the worker-user test: prints its environment, tries the database and the key
+ * file, and records what happened as its output row; one mini-batch grows the heap without end.
+ */
+const PROBE = `
+import { readFileSync } from "node:fs";
+const tryRead = (file) => { try { readFileSync(file); return "read"; } catch (error) { return error.code; } };
+const held = [];
+export function run(batch, ctx) {
+  console.log(JSON.stringify(process.env));
+  if (batch.some((p) => p.endsWith("item-012.txt"))) for (;;) held.push(new Array(1_000_000).fill(Math.random()));
+  const probe = { uid: process.getuid(), database: tryRead(ctx.args.database), key: tryRead(ctx.args.key) };
+  return batch.map((p) => ctx.relativePath(p) + " " + JSON.stringify(probe));
+}
+`;
+
+const asRoot = process.getuid?.() === 0;
+
+describe("entry scripts run as the unprivileged worker user when the studio is root", {
+  skip: asRoot ? false : "the suite is not running as root: workers cannot switch users",
+}, () => {
+  let ctx: TestContext;
+  const saved: Record<string, string | undefined> = {};
+  before(async () => {
+    ctx = await makeItemsContext(23);
+    for (const [name, value] of Object.entries(STUDIO_SECRETS)) {
+      saved[name] = process.env[name];
+      process.env[name] = value;
+    }
+  });
+  after(async () => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await ctx.cleanup();
+  });
+
+  test("no secret in its output, EACCES on the database and secret.key, the greedy mini-batch failed for memory, the rest completed", async () => {
+    const user = resolveWorkerUser(undefined);
+    assert.ok(user, "root resolves the default worker user");
+    assert.equal(user.name, "nobody");
+    ctx.workerUser = user;
+    // What appContext does at start: the database and the key 0600, the data folder 0711.
+    protectDataFolder(ctx.env.dataDir, ctx.env.databaseUrl, user);
+    const database = join(ctx.env.dataDir, "studio.db");
+    const key = join(ctx.env.dataDir, "secret.key");
+    assert.ok(existsSync(database) && existsSync(key));
+    for (const file of protectedDataFiles(ctx.env.dataDir, ctx.env.databaseUrl).filter(existsSync)) assert.equal(statSync(file).mode & 0o777, 0o600, file);
+    assert.equal(statSync(ctx.env.dataDir).mode & 0o777, 0o711);
+
+    const script = makeEntryScript(ctx, "probe.mjs", PROBE);
+    const config = { process_memory_limit: 200, run_max_try: 1 };
+    const definition = makePipeline("probe", script, "items", { config, step: { arguments: ["--database", database, "--key", key] } });
+    const { status, reason, step, run } = await runPipeline(ctx, definition);
+    assert.equal(status, "completed", reason);
+    assert.equal(step.failedMiniBatches, 1);
+    assert.equal(step.succeededItems, 18);
+
+    const rows = readFileSync(join(step.outputDir, "parallel_run_step.txt"), "utf8").trimEnd().split("\n");
+    assert.equal(rows.length, 18);
+    for (const row of rows) {
+      const probe = JSON.parse(row.slice(row.indexOf(" ") + 1)) as { uid: number; database: string; key: string };
+      assert.deepEqual(probe, { uid: user.uid, database: "EACCES", key: "EACCES" });
+    }
+    const stdoutDir = join(run.runDir, "score-items", "logs", "user", "stdout", "0");
+    const printed = readdirSync(stdoutDir)
+      .map((f) => readFileSync(join(stdoutDir, f), "utf8"))
+      .join("");
+    assert.match(printed, /"PATH":/, "the script printed its environment");
+    assert.doesNotMatch(printed, /must-not-leak/);
+    const overLimit = attempts(ctx, run.id).filter((line) => line.includes("MEMORY_LIMIT"));
+    assert.equal(overLimit.length, 1);
+    assert.match(overLimit[0] ?? "", /process exceeded its memory limit of 200 MB/);
+  });
+
+  test("a script the worker user cannot reach fails its step with a sentence naming the folder", async () => {
+    ctx.workerUser = resolveWorkerUser("nobody");
+    const hidden = join(ctx.env.dataDir, "private");
+    const script = makeEntryScript(ctx, "fine.mjs", "export function run(batch) { return batch; }");
+    mkdirSync(hidden, { mode: 0o700 });
+    chmodSync(hidden, 0o700);
+    copyFileSync(script, join(hidden, "fine.mjs"));
+    const { status, reason } = await runPipeline(ctx, makePipeline("hidden", join(hidden, "fine.mjs"), "items"));
+    assert.equal(status, "failed");
+    assert.match(reason, /cannot be loaded by the worker user: the folder .*private \(mode 700\) does not let nobody pass/);
   });
 });

@@ -50,7 +50,10 @@ export async function runPipeline(
 ) {
   const pv = await publishPipeline(ctx.db, definition);
   const run = await submitRun(ctx.db, ctx.env.dataDir, { pipeline: pv.name, parameters, ...options });
-  const result = await executeRun({ db: ctx.db, provider: ctx.provider, access: ctx.access, workerId: "test", flushIntervalMs: 100 }, run.id);
+  const result = await executeRun(
+    { db: ctx.db, provider: ctx.provider, access: ctx.access, workerUser: ctx.workerUser, workerId: "test", flushIntervalMs: 100 },
+    run.id,
+  );
   const full = await ctx.db.pipelineRun.findUniqueOrThrow({ where: { id: run.id }, include: { steps: true } });
   return { ...result, run: full, step: full.steps[0]! };
 }

@@ -9,6 +9,7 @@ import type { StepOutputRef } from "../inputs";
 import type { RunLease } from "../lease";
 import type { ParameterValues } from "../resolve";
 import type { StepOutputTarget } from "../step-output";
+import type { WorkerUser } from "../worker-user";
 
 export interface OrchestratorDeps {
   db: Db;
@@ -16,6 +17,8 @@ export interface OrchestratorDeps {
   workerId: string;
   /** Allowed local roots and the secret key the run's datastores are opened with. */
   access: DatastoreAccess;
+  /** The unprivileged user worker processes run as (worker-user.ts); undefined: this process's user. */
+  workerUser?: WorkerUser;
   events?: RunEventSink;
   /** How often progress, mini-batch states and the heartbeat are written. */
   flushIntervalMs?: number;

@@ -12,11 +12,18 @@ import type { StepMiniBatches } from "./mini-batches";
 import { planWhileRunning, type PlanningState } from "./plan";
 import type { ResolvedStep } from "./resolve";
 import type { ReusePolicy } from "./reuse";
+import { unreadableBy } from "../worker-user";
+import { invalid } from "../../errors";
 
 /** The step's worker processes: node_count agents fed through `relay` once the work is known. */
 export function createAgents(ctx: StepContext, resolved: ResolvedStep, relay: DeferredSource): LocalAgent[] {
   const { run, step, paths } = ctx;
   const { config, entry, target } = resolved;
+  const unreadable = unreadableBy(ctx.deps.workerUser, entry.module);
+  if (unreadable)
+    throw invalid(
+      `the entry script ${entry.label} cannot be loaded by the worker user: ${unreadable}; make its folder readable by others (chmod o+rx, and o+x on the folders above it) or set PRS_WORKER_USER=same`,
+    );
   const setup = {
     runId: run.id,
     stepName: step.name,
@@ -45,6 +52,7 @@ export function createAgents(ctx: StepContext, resolved: ResolvedStep, relay: De
           runInvocationTimeoutSeconds: config.runInvocationTimeout,
           initTimeoutSeconds: config.initTimeout,
           processMemoryLimitMb: config.processMemoryLimit,
+          user: ctx.deps.workerUser,
           homeDir: join(paths.stepDir, "home"),
           maxInitFailures: config.runMaxTry,
         },
