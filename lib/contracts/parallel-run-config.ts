@@ -33,8 +33,11 @@ export const ImageClassifierSettings = acceptSnakeCase(
         .default(1 / 255),
       mean: z.array(z.number()).optional(),
       std: z.array(z.number().positive()).optional(),
-      /** Apply softmax to the output (when the model returns logits). */
-      softmax: z.boolean().default(false),
+      /**
+       * Softmax over the output, so `probability` is one: `auto` applies it when a row's scores
+       * are not already a distribution (all in [0,1], summing to 1), `true` always, `false` never.
+       */
+      softmax: z.union([z.boolean(), z.literal("auto")], { error: "softmax must be auto, true or false" }).default("auto"),
       /** Class labels in output order, inline or as a text file (one per line) in a datastore. */
       labels: z.array(z.string()).optional(),
       labelsFile: z.string().optional(),
@@ -74,6 +77,12 @@ export const MIN_PROCESS_MEMORY_LIMIT_MB = 64;
 /** init() loads models, which can take minutes; a hung init() must still not hold a pool forever. */
 export const DEFAULT_INIT_TIMEOUT_SECONDS = 300;
 
+/** `local` (this studio's own worker pool) or the name of an agent pool (`prs agent --pool <name>`). */
+export const LOCAL_COMPUTE = "local";
+export const ComputeTarget = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, "compute_target must be 'local' or an agent pool name (letters, digits, '-' and '_', up to 63)");
+
 /**
  * ParallelRunConfig as written by users (designer panel, API, CLI definitions): fields may be
  * bound to pipeline parameters. `resolveParallelRunConfig` turns it into `ResolvedRunConfig`.
@@ -105,6 +114,10 @@ export const ParallelRunConfig = acceptSnakeCase(
       loggingLevel: bindable(z.string()).default("INFO"),
       environmentVariables: z.record(z.string(), z.string()).default({}),
       partitionKeys: z.array(z.string().min(1)).optional(),
+      /** Registered environment ("name" = latest, or "name:version") whose packages the entry script imports. */
+      environment: bindable(VersionedName).optional(),
+      /** Where the step runs: `local` (default) or an agent pool; node_count agents of the pool. */
+      computeTarget: ComputeTarget.optional(),
     })
     .strict(),
 );
@@ -131,6 +144,10 @@ export const ResolvedRunConfig = z.object({
   loggingLevel: LoggingLevel,
   environmentVariables: z.record(z.string(), z.string()),
   partitionKeys: z.array(z.string()).optional(),
+  /** The registered environment as named ("name" or "name:version"); the engine pins its version. */
+  environment: VersionedName.optional(),
+  /** An agent pool's name; absent or `local` runs on this studio's worker pool. */
+  computeTarget: ComputeTarget.optional(),
 });
 export type ResolvedRunConfig = z.infer<typeof ResolvedRunConfig>;
 

@@ -7,7 +7,7 @@ import { loadModel } from "../onnx/session";
 import { planImageInput, type ImageInputPlan } from "./image-input";
 import { readLabelsFile } from "./labels";
 import type { ResolvedImageClassifierSettings } from "./types";
-import { argmax, roundSignificant, softmaxAt } from "./values";
+import { argmax, probabilityAt, roundSignificant } from "./values";
 
 /** What classify() needs from the entry context. */
 export interface ClassifyContext {
@@ -35,7 +35,7 @@ export class ImageClassifier {
     private readonly session: InferenceSession,
     readonly plan: ImageInputPlan,
     private readonly labels: string[] | undefined,
-    private readonly softmax: boolean,
+    private readonly softmax: boolean | "auto",
     inferenceBatchSize: number,
   ) {
     this.perImage = valuesPerImage(plan.preprocess);
@@ -105,7 +105,7 @@ export class ImageClassifier {
     for (let i = 0; i < names.length; i++) {
       const start = i * classes;
       const best = argmax(scores, start, start + classes);
-      const probability = this.softmax ? softmaxAt(scores, start, start + classes, best) : scores[start + best]!;
+      const probability = probabilityAt(scores, start, start + classes, best, this.softmax);
       results.push({ file: names[i]!, label: this.labels ? this.labels[best]! : best, probability: roundSignificant(probability, 6) });
     }
   }

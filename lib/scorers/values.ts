@@ -14,6 +14,26 @@ export function softmaxAt(values: ArrayLike<number>, start: number, end: number,
   return Math.exp(values[start + index]! - max) / sum;
 }
 
+/** How far a distribution's sum may stray from 1 (float32 rounding over many classes). */
+export const DISTRIBUTION_TOLERANCE = 1e-3;
+
+/** Whether values[start..end) already is a probability distribution: each in [0,1], summing to ~1. */
+export function isDistribution(values: ArrayLike<number>, start: number, end: number, tolerance = DISTRIBUTION_TOLERANCE): boolean {
+  let sum = 0;
+  for (let i = start; i < end; i++) {
+    const v = values[i]!;
+    if (!(v >= 0 && v <= 1)) return false;
+    sum += v;
+  }
+  return Math.abs(sum - 1) <= tolerance;
+}
+
+/** The probability of entry `index`: softmax when asked, or under `auto` when the scores are not a distribution already. */
+export function probabilityAt(values: ArrayLike<number>, start: number, end: number, index: number, softmax: boolean | "auto"): number {
+  const apply = softmax === "auto" ? !isDistribution(values, start, end) : softmax;
+  return apply ? softmaxAt(values, start, end, index) : values[start + index]!;
+}
+
 /** Rounded to `digits` significant digits, as a plain number (0.999987, 1.2e-7). */
 export const roundSignificant = (value: number, digits = 6): number => (Number.isFinite(value) ? Number(value.toPrecision(digits)) : value);
 
