@@ -25,7 +25,10 @@ export async function mergeAndFinish(
   const { output, status, failure } = skipMerge
     ? { status: outcome.status }
     : await writeStepOutput(outcome, miniBatches.states, miniBatches.outputs, target, config.appendRowFileName);
-  const sentence = stepSentence(status, outcome, failure, (Date.now() - execution.started) / 1000);
+  // Since the step first started (a resumed step counts its earlier sessions too), as the run's header does.
+  const stepRow = await ctx.deps.db.stepRun.findUnique({ where: { id: stepRunId }, select: { startedAt: true } });
+  const since = stepRow?.startedAt?.getTime() ?? execution.started;
+  const sentence = stepSentence(status, outcome, failure, (Date.now() - since) / 1000);
   const reportFailure = reports.finishOrExplain(sentence);
   const finalStatus = reportFailure ? "failed" : status;
   const finalSentence = reportFailure ? `${sentence} ${reportFailure}` : sentence;
@@ -46,15 +49,27 @@ export async function mergeAndFinish(
   return { status: finalStatus, sentence: finalSentence };
 }
 
-/** The sentence a step ends with: its status, why (when it did not complete) and its counters. */
-function stepSentence(status: StepOutcome["status"], outcome: StepOutcome, failure: string | undefined, seconds: number): string {
-  const summary = counterSummary(outcome.counters, seconds);
+/** The sentence a step ends with: its outcome in words that match it, why (when it did not complete) and its counters. */
+export function stepSentence(status: StepOutcome["status"], outcome: StepOutcome, failure: string | undefined, seconds: number): string {
+  const c = outcome.counters;
+  const summary = counterSummary(c, seconds);
   const reason = outcome.status === "completed" ? "" : outcome.reason;
-  if (status === "completed") return `Completed: ${summary}.`;
+  if (status === "completed") {
+    if (c.failedItems > 0 && c.succeededItems === 0) return `Completed, but every item failed: ${summary}.`;
+    if (c.failedItems > 0) return `Completed with failed items: ${summary}.`;
+    return `Completed: ${summary}.`;
+  }
   if (status === "cancelled") return `Cancelled: ${summary}. ${reason}`;
   return `${failure ?? reason} ${summary}.`;
 }
 
-function counterSummary(c: StepCounters, seconds: number): string {
-  return `${c.succeededItems} of ${c.totalItems} items succeeded and ${c.failedItems} failed in ${c.totalMiniBatches} mini-batches (${c.failedMiniBatches} failed, ${c.retries} retries) in ${seconds.toFixed(1)} s`;
+/** "923 of 10000 items succeeded and 0 failed; 10 of 100 mini-batches done (…) in 24.0 s": done is counted, not planned. */
+export function counterSummary(c: StepCounters, seconds: number): string {
+  const done = c.succeededMiniBatches + c.failedMiniBatches;
+  const miniBatches =
+    done === c.totalMiniBatches ? `in ${plural(c.totalMiniBatches, "mini-batch", "mini-batches")}` : `; ${done} of ${c.totalMiniBatches} mini-batches done`;
+  const sep = done === c.totalMiniBatches ? " " : "";
+  return `${c.succeededItems} of ${plural(c.totalItems, "item", "items")} succeeded and ${c.failedItems} failed${sep}${miniBatches} (${c.failedMiniBatches} failed, ${plural(c.retries, "retry", "retries")}) in ${seconds.toFixed(1)} s`;
 }
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
