@@ -12,6 +12,8 @@ import { cancelRun, getRun, listRuns, resumeRun } from "../../lib/services/runs"
 import { parse, required } from "../args";
 import { EXIT, print } from "../exit-codes";
 import { listTree } from "../list-tree";
+import type { Remote } from "../remote/connection";
+import { remoteRunCommand } from "../remote/runs";
 import { runLocallyOrWait } from "./wait-for-run";
 
 export const help = `  prs run list [--experiment <e>] [--status <s>]
@@ -24,8 +26,7 @@ export const help = `  prs run list [--experiment <e>] [--status <s>]
 
 type RunFlags = { experiment?: string; status?: string; step?: string; file?: string; out?: string; wait?: boolean };
 
-export async function runCommand(sub: string | undefined, argv: string[]): Promise<number> {
-  const ctx = await appContext();
+export async function runCommand(sub: string | undefined, argv: string[], remote?: Remote): Promise<number> {
   const { values, positionals } = parse(argv, {
     experiment: { type: "string" },
     status: { type: "string" },
@@ -34,6 +35,8 @@ export async function runCommand(sub: string | undefined, argv: string[]): Promi
     out: { type: "string" },
     wait: { type: "boolean", default: false },
   });
+  if (remote) return remoteRunCommand(remote, sub, positionals[0], values);
+  const ctx = await appContext();
   if (sub === "list") return listCommand(ctx.db, values);
   const runId = required(positionals[0], "run id");
   switch (sub) {
