@@ -1,0 +1,111 @@
+/**
+ * The benchmark's orchestrator process: what `prs worker` is in production (database client,
+ * orchestrator, warm process pool), apart from the benchmark's own process so that its peak
+ * memory is its own. The benchmark sends it runs to execute over IPC and gets figures back.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { createDb } from "../../lib/db/client";
+import { executeRun } from "../../lib/engine/orchestrator";
+import { loadEnv } from "../../lib/env";
+import { datastoreAccess } from "../../lib/server/datastore-access";
+import { submitRun } from "../../lib/services/runs";
+import { median } from "./stats";
+
+export interface RunRequest {
+  type: "run";
+  pipeline: string;
+  step: string;
+}
+
+export interface RunFigures {
+  seconds: number;
+  /** Submit -> first finished mini-batch. */
+  firstMs: number;
+  workersMb: number;
+  /** Median in-worker overhead around run() per mini-batch (read items, write the record). */
+  overheadMs: number;
+  miniBatches: number;
+  /** The step's output file, for the benchmark to count its rows. */
+  output: string;
+  runDir: string;
+  /** This process's peak resident memory so far. */
+  orchestratorMb: number;
+}
+
+const [work, localRoots, url] = process.argv.slice(2) as [string, string, string];
+const access = datastoreAccess(loadEnv({ ...process.env, PRS_DATA_DIR: work, PRS_LOCAL_ROOTS: localRoots }));
+const db = await createDb(url);
+
+/** Peak resident memory (VmHWM) of this process's children, sampled from /proc. */
+class ChildMemory {
+  peak = new Map<number, number>();
+  private timer = setInterval(() => this.sample(), 100);
+  sample() {
+    for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+        if (ppid !== process.pid) continue;
+        const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+        if (hwm) this.peak.set(Number(pid), Math.max(this.peak.get(Number(pid)) ?? 0, Number(hwm[1]) / 1024));
+      } catch {
+        /* exited */
+      }
+    }
+  }
+  stop() {
+    clearInterval(this.timer);
+    return Math.max(0, ...this.peak.values());
+  }
+}
+
+async function execute(request: RunRequest): Promise<RunFigures> {
+  const memory = new ChildMemory();
+  const start = performance.now();
+  const run = await submitRun(db, work, { pipeline: request.pipeline });
+  let first = 0;
+  const result = await executeRun(
+    {
+      db,
+      provider: "sqlite",
+      access,
+      workerId: "bench",
+      events: { publish: (e) => void (e.type === "attempt" && !first && (first = performance.now())) },
+    },
+    run.id,
+  );
+  const seconds = (performance.now() - start) / 1000;
+  const workersMb = memory.stop();
+  if (result.status !== "completed") throw new Error(`bench run ${result.status}: ${result.reason}`);
+  const report = readFileSync(join(run.runDir, request.step, "logs", "sys", "job_report", "processed_mini-batches.csv"), "utf8")
+    .trim()
+    .split("\n")
+    .slice(1);
+  const overheads = report.map((l) => {
+    const c = l.split(",");
+    return (Number(c[10]) - Number(c[11])) * 1000;
+  });
+  return {
+    seconds,
+    firstMs: first - start,
+    workersMb,
+    overheadMs: median(overheads),
+    miniBatches: report.length,
+    output: join(work, "datastore", "runs", run.id, request.step, "parallel_run_step.txt"),
+    runDir: run.runDir,
+    orchestratorMb: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+process.on("message", (message: RunRequest | { type: "exit" }) => {
+  if (message.type === "exit") {
+    void db.$disconnect().finally(() => process.exit(0));
+    return;
+  }
+  execute(message).then(
+    (figures) => process.send?.({ type: "done", figures }),
+    (error: unknown) => process.send?.({ type: "failed", error: error instanceof Error ? error.message : String(error) }),
+  );
+});
+process.send?.({ type: "ready" });
