@@ -69,7 +69,77 @@ export type TabularScorerSettings = z.infer<typeof TabularScorerSettings>;
 export const BuiltinScorer = z.union([ImageClassifierSettings, TabularScorerSettings]);
 export type BuiltinScorer = z.infer<typeof BuiltinScorer>;
 
-const positiveInt = z.coerce.number().int().min(1);
+/**
+ * The ranges of the ParallelRunConfig numbers, one contract for the designer, the API, the CLI and
+ * the engine: a whole number past them (a node_count of a million, 99999999999999999999999 that
+ * JavaScript would read as 1e+23) is refused with a sentence naming the field, never stored.
+ */
+export const RUN_CONFIG_LIMITS = {
+  nodeCount: { snake: "node_count", min: 1, max: 100 },
+  processCountPerNode: { snake: "process_count_per_node", min: 1, max: 256 },
+  runMaxTry: { snake: "run_max_try", min: 1, max: 100 },
+  errorThreshold: { snake: "error_threshold", min: -1, max: Number.MAX_SAFE_INTEGER },
+  allowedFailedCount: { snake: "allowed_failed_count", min: -1, max: Number.MAX_SAFE_INTEGER },
+  /** MB; 1 TB. */
+  processMemoryLimit: { snake: "process_memory_limit", min: 64, max: 1024 * 1024, unit: "MB" },
+} as const;
+export type LimitedIntField = keyof typeof RUN_CONFIG_LIMITS;
+
+/** Seconds a timeout may be: up to 7 days. */
+export const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
+/** A file mini_batch_size: at most a million files per run() call. */
+export const MAX_FILES_PER_MINI_BATCH = 1_000_000;
+
+/**
+ * Why a whole-number setting is out of its contract (undefined: it is fine). Takes what was typed
+ * or sent: a number or its text; a parameter binding is checked when the run resolves it.
+ */
+export function wholeNumberProblem(field: LimitedIntField, value: unknown): string | undefined {
+  const { snake, min, max } = RUN_CONFIG_LIMITS[field];
+  const text = String(value).trim();
+  const n = Number(text);
+  const what = `${snake} must be a whole number${"unit" in RUN_CONFIG_LIMITS[field] ? " of MB" : ""}`;
+  const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+  if (/^-?\d+$/.test(text) && !Number.isSafeInteger(n)) return `${snake} '${text.slice(0, 40)}' is too large: give a whole number ${range}`;
+  if (!/^-?\d+$/.test(text) || n < min) return `${what} >= ${min}, got '${text.slice(0, 80)}'`;
+  if (n > max) return `${what} <= ${max}, got '${text}'`;
+  return undefined;
+}
+
+/** A timeout in seconds: a number > 0 and at most MAX_TIMEOUT_SECONDS. */
+export function timeoutProblem(snake: string, value: unknown): string | undefined {
+  const text = String(value).trim();
+  const n = Number(text);
+  if (text === "" || !Number.isFinite(n) || n <= 0) return `${snake} must be a number of seconds > 0, got '${text.slice(0, 80)}'`;
+  if (n > MAX_TIMEOUT_SECONDS) return `${snake} must be at most ${MAX_TIMEOUT_SECONDS} seconds (7 days), got ${text.slice(0, 40)}`;
+  return undefined;
+}
+
+/** A literal (not bound) whole-number field, checked against RUN_CONFIG_LIMITS. */
+const limitedInt = (field: LimitedIntField) =>
+  bindable(
+    z.union([z.number(), z.string()]).superRefine((v, ctx) => {
+      const problem = wholeNumberProblem(field, v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+  );
+const limitedTimeout = (snake: string) =>
+  bindable(
+    z.union([z.number(), z.string()]).superRefine((v, ctx) => {
+      const problem = timeoutProblem(snake, v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+  );
+
+/** A resolved whole number inside its RUN_CONFIG_LIMITS range. */
+const resolvedInt = (field: LimitedIntField) =>
+  z.coerce
+    .number()
+    .int()
+    .superRefine((v, ctx) => {
+      const problem = wholeNumberProblem(field, v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    });
 
 /** A node process needs about 50 MB to start; a lower process_memory_limit could never run a script. */
 export const MIN_PROCESS_MEMORY_LIMIT_MB = 64;
@@ -97,20 +167,20 @@ export const ParallelRunConfig = acceptSnakeCase(
       /** Files per run() call (file data) or approximate bytes such as "1MB" (tabular data). */
       miniBatchSize: bindable(z.union([z.string(), z.number()])).optional(),
       /** Failed items tolerated over the whole input; -1 ignores all failures. */
-      errorThreshold: bindable(z.union([z.number(), z.string()])),
-      allowedFailedCount: bindable(z.union([z.number(), z.string()])).optional(),
+      errorThreshold: limitedInt("errorThreshold"),
+      allowedFailedCount: limitedInt("allowedFailedCount").optional(),
       allowedFailedPercent: bindable(z.union([z.number(), z.string()])).optional(),
       outputAction: OutputAction,
       appendRowFileName: z.string().min(1).default("parallel_run_step.txt"),
-      nodeCount: bindable(z.union([z.number(), z.string()])).default(1),
-      processCountPerNode: bindable(z.union([z.number(), z.string()])).default(1),
+      nodeCount: limitedInt("nodeCount").default(1),
+      processCountPerNode: limitedInt("processCountPerNode").default(1),
       /** Seconds one run() call may take before its process is replaced. */
-      runInvocationTimeout: bindable(z.union([z.number(), z.string()])).default(60),
+      runInvocationTimeout: limitedTimeout("run_invocation_timeout").default(60),
       /** Seconds a worker process may take to start and finish init() before it is replaced. */
-      initTimeout: bindable(z.union([z.number(), z.string()])).default(DEFAULT_INIT_TIMEOUT_SECONDS),
-      runMaxTry: bindable(z.union([z.number(), z.string()])).default(3),
+      initTimeout: limitedTimeout("init_timeout").default(DEFAULT_INIT_TIMEOUT_SECONDS),
+      runMaxTry: limitedInt("runMaxTry").default(3),
       /** MB of memory one worker process may use (V8 heap and native); over it, the process is stopped. */
-      processMemoryLimit: bindable(z.union([z.number(), z.string()])).optional(),
+      processMemoryLimit: limitedInt("processMemoryLimit").optional(),
       loggingLevel: bindable(z.string()).default("INFO"),
       environmentVariables: z.record(z.string(), z.string()).default({}),
       partitionKeys: z.array(z.string().min(1)).optional(),
@@ -135,11 +205,11 @@ export const ResolvedRunConfig = z.object({
   allowedFailedPercent: z.number().min(0).max(100).optional(),
   outputAction: OutputAction,
   appendRowFileName: z.string(),
-  nodeCount: positiveInt,
-  processCountPerNode: positiveInt,
-  runInvocationTimeout: z.number().positive(),
-  initTimeout: z.number().positive().default(DEFAULT_INIT_TIMEOUT_SECONDS),
-  runMaxTry: positiveInt,
+  nodeCount: resolvedInt("nodeCount"),
+  processCountPerNode: resolvedInt("processCountPerNode"),
+  runInvocationTimeout: z.number().positive().max(MAX_TIMEOUT_SECONDS),
+  initTimeout: z.number().positive().max(MAX_TIMEOUT_SECONDS).default(DEFAULT_INIT_TIMEOUT_SECONDS),
+  runMaxTry: resolvedInt("runMaxTry"),
   processMemoryLimit: z.number().int().min(MIN_PROCESS_MEMORY_LIMIT_MB).optional(),
   loggingLevel: LoggingLevel,
   environmentVariables: z.record(z.string(), z.string()),

@@ -1,5 +1,5 @@
 import type { DatasetKind } from "../contracts/designer-api";
-import type { OutputAction } from "../contracts/parallel-run-config";
+import { MAX_FILES_PER_MINI_BATCH, type OutputAction } from "../contracts/parallel-run-config";
 import { invalid } from "../errors";
 
 /**
@@ -52,7 +52,7 @@ export function sizeInBytes(value: unknown): number | undefined {
 export function filesPerMiniBatch(value: unknown): number | undefined {
   const text = String(value).trim();
   const n = Number(text);
-  return text !== "" && Number.isInteger(n) && n >= 1 ? n : undefined;
+  return /^\d+$/.test(text) && Number.isSafeInteger(n) && n >= 1 && n <= MAX_FILES_PER_MINI_BATCH ? n : undefined;
 }
 
 /**
@@ -62,8 +62,8 @@ export function filesPerMiniBatch(value: unknown): number | undefined {
 export function miniBatchSizeProblem(value: unknown, kind: DataKind | undefined, field = "mini_batch_size"): string | undefined {
   const asFiles = filesPerMiniBatch(value) !== undefined;
   const asBytes = sizeInBytes(value) !== undefined;
-  const shown = `${field} '${String(value)}'`;
-  if (kind === "file" && !asFiles) return `${shown} is not valid for file data: give a whole number of files >= 1 (e.g. 10)`;
+  const shown = `${field} '${String(value).slice(0, 80)}'`;
+  if (kind === "file" && !asFiles) return `${shown} is not valid for file data: give a whole number of files from 1 to ${MAX_FILES_PER_MINI_BATCH} (e.g. 10)`;
   if (kind === "tabular" && !asBytes) return `${shown} is not valid for tabular data: give a size in bytes >= 1 such as 1024, 1024KB, 10MB or 1GB`;
   if (!asFiles && !asBytes) return `${shown} is not valid: give a number of files >= 1 (file data) or a size such as 1024KB or 10MB (tabular data)`;
   return undefined;

@@ -7,8 +7,10 @@ import { formatIssues } from "../contracts/format";
 import { AppError, conflict, invalid, notFound } from "../errors";
 import { newId } from "../ids";
 import { canvasToDefinition, definitionToCanvas } from "../pipeline/canvas";
-import { blockingProblems, designerProblems } from "../pipeline/validate";
+import { blockingProblems, designerProblems, type ValidationContext } from "../pipeline/validate";
 import { listDatasets } from "./datasets";
+import { listDatastores } from "./datastores";
+import { listModels } from "./models";
 import { deletePipeline, getPipelineVersion, publishPipeline, type PipelineVersionView } from "./pipelines";
 
 /**
@@ -156,15 +158,24 @@ export async function deletePipelineById(db: Db, id: string): Promise<{ archived
   return deletePipeline(db, p.name);
 }
 
-async function datasetKinds(db: Db): Promise<Record<string, DatasetKind>> {
-  return Object.fromEntries((await listDatasets(db)).map((d) => [d.name, d.kind]));
+/** What the designer's rules need from the registry: dataset kinds, and what is registered at all. */
+async function validationContext(db: Db): Promise<ValidationContext> {
+  const [datasets, models, datastores] = await Promise.all([listDatasets(db), listModels(db), listDatastores(db)]);
+  return {
+    datasetKinds: Object.fromEntries(datasets.map((d) => [d.name, d.kind])) as Record<string, DatasetKind>,
+    registered: {
+      datasets: Object.fromEntries(datasets.map((d) => [d.name, d.version])),
+      models: Object.fromEntries(models.map((m) => [m.name, m.version])),
+      datastores: datastores.map((d) => d.name),
+    },
+  };
 }
 
 /** The draft as the CLI's definition (what export and publish use); refused while problems remain. */
 export async function draftDefinition(db: Db, id: string) {
   const draft = await getPipelineDraft(db, id);
   const meta = { name: draft.name, description: draft.description };
-  const problems = blockingProblems(designerProblems(draft.canvas, meta, { datasetKinds: await datasetKinds(db) }));
+  const problems = blockingProblems(designerProblems(draft.canvas, meta, await validationContext(db)));
   if (problems.length) {
     throw invalid(`Pipeline '${draft.name}' has ${problems.length} problem${problems.length > 1 ? "s" : ""}: ${problems.map((p) => p.message).join("; ")}`, {
       problems,

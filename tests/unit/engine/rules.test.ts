@@ -70,7 +70,7 @@ test("bad values are named with the field and the value", () => {
   assert.throws(() => resolve({ process_count_per_node: 0 }), /process_count_per_node must be a whole number >= 1/);
   assert.throws(() => resolve({ logging_level: "LOUD" }), /logging_level 'LOUD' is not one of WARNING, INFO, DEBUG/);
   assert.throws(() => resolve({ run_invocation_timeout: "soon" }), /run_invocation_timeout must be a number of seconds/);
-  assert.throws(() => resolve({ init_timeout: 0 }), /Step 'score': init_timeout must be a number of seconds > 0, got '0'/);
+  assert.throws(() => resolve({ init_timeout: 0 }), /init_timeout must be a number of seconds > 0, got '0'/);
   assert.throws(() => resolveParameters([{ name: "bs", type: "int", default: 5 }], { bs: "abc" }), /Parameter 'bs' must be a whole number, got 'abc'/);
 });
 
@@ -82,7 +82,7 @@ test("process_memory_limit: no limit by default, MB from a literal or a pipeline
   assert.deepEqual(ParallelRunConfig.parse({ ...base, processMemoryLimit: 512 }), ParallelRunConfig.parse({ ...base, process_memory_limit: 512 }));
   const params = resolveParameters([{ name: "memory", type: "int", default: 4096 }], { memory: "1024" });
   assert.equal(resolve({ process_memory_limit: { param: "memory" } }, params).processMemoryLimit, 1024);
-  assert.throws(() => resolve({ process_memory_limit: 10 }), /Step 'score': process_memory_limit must be a whole number of MB >= 64, got '10'/);
+  assert.throws(() => resolve({ process_memory_limit: 10 }), /process_memory_limit must be a whole number of MB >= 64, got '10'/);
   assert.throws(() => resolve({ process_memory_limit: "4GB" }), /process_memory_limit must be a whole number of MB >= 64, got '4GB'/);
   assert.equal(literalProblem("processMemoryLimit", 512, "file"), undefined);
   assert.match(literalProblem("processMemoryLimit", 1.5, "file")!, /process_memory_limit must be a whole number of MB >= 64, got '1.5'/);

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { AppError } from "../../../lib/errors";
 import {
@@ -12,7 +14,8 @@ import {
   renamePipeline,
   saveDraft,
 } from "../../../lib/services/drafts";
-import { makeFileDataset } from "../../support/factories";
+import { makeFileDataset, makeTinyOnnxModel } from "../../support/factories";
+import { registerModel } from "../../../lib/services/models";
 import { makeTestContext, makeTextFiles, type TestContext } from "../../support/context";
 import { makeLinearCanvas } from "./fixtures";
 
@@ -21,6 +24,11 @@ before(async () => {
   ctx = await makeTestContext();
   makeTextFiles(ctx, "mnist", 3);
   await makeFileDataset(ctx, "mnist", "mnist/");
+  // The fixtures' steps score with model 'mnist': publishing checks that it is registered.
+  mkdirSync(join(ctx.env.dataDir, "upload"), { recursive: true });
+  const file = join(ctx.env.dataDir, "upload", "mnist.onnx");
+  writeFileSync(file, makeTinyOnnxModel());
+  await registerModel(ctx.db, join(ctx.env.dataDir, "models"), { name: "mnist", file });
 });
 after(async () => ctx.cleanup());
 
@@ -99,4 +107,17 @@ test("rename, duplicate, search, delete; a pipeline with runs is kept", async ()
     [],
   );
   assert.equal((await getPipelineDraft(ctx.db, p.id)).runs, 1);
+});
+
+test("publishing names a dataset, model or datastore that is not registered", async () => {
+  const { graph, step, dataset } = makeLinearCanvas();
+  (step.data.parallelRunConfig.scorer as Record<string, unknown>).model = "nonexistent-model";
+  dataset.data.dataset = "mnist:7";
+  const p = await createPipelineDraft(ctx.db, { name: "unknown-assets", canvas: graph });
+  await assert.rejects(publishDraft(ctx.db, p.id), (e: AppError) => {
+    assert.equal(e.code, "invalid_input");
+    assert.match(e.message, /model 'nonexistent-model' is not registered: choose one of mnist/);
+    assert.match(e.message, /dataset 'mnist:7' does not exist: the latest version of 'mnist' is 1/);
+    return true;
+  });
 });

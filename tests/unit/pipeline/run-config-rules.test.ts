@@ -21,7 +21,7 @@ test("mini_batch_size counts files for file data and bytes for tabular data", ()
 
 test("the same sentence explains a bad mini_batch_size in the designer and in the engine", () => {
   const designer = miniBatchSizeProblem("10MB", "file");
-  assert.equal(designer, "mini_batch_size '10MB' is not valid for file data: give a whole number of files >= 1 (e.g. 10)");
+  assert.equal(designer, "mini_batch_size '10MB' is not valid for file data: give a whole number of files from 1 to 1000000 (e.g. 10)");
   assert.throws(
     () => resolveMiniBatchSize("10MB", "file", "Step 'score': mini_batch_size"),
     (e: unknown) => e instanceof AppError && e.code === "invalid_input" && e.message === `Step 'score': ${designer}`,
