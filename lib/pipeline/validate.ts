@@ -1,11 +1,12 @@
-import { isParamRef, ResourceName, VersionedName } from "../contracts/common";
+import { isParamRef, parseVersionedName, ResourceName, VersionedName } from "../contracts/common";
 import type { CanvasGraph, CanvasNode, CanvasNodeOf } from "../contracts/canvas";
 import {
   ImageClassifierSettings,
   LOGGING_LEVELS,
-  MIN_PROCESS_MEMORY_LIMIT_MB,
   ParallelRunConfig,
   TabularScorerSettings,
+  timeoutProblem,
+  wholeNumberProblem,
 } from "../contracts/parallel-run-config";
 import { PipelineDefinition, StepName } from "../contracts/pipeline";
 import { isDatastorePath, miniBatchSizeProblem, outputDataKind, type DataKind } from "./run-config-rules";
@@ -27,7 +28,41 @@ export interface DesignerProblem {
 export interface ValidationContext {
   /** Kinds of registered datasets by name, when known (mini_batch_size means files or bytes). */
   datasetKinds?: Record<string, DataKind>;
+  /**
+   * What is registered, when known: a name that is not (a typo, `nonexistent-model`) is a problem
+   * before publishing instead of a failure at run time. Datasets and models by name with their
+   * latest version; a kind left out is not checked.
+   */
+  registered?: RegisteredAssets;
 }
+
+export interface RegisteredAssets {
+  datasets?: Record<string, number>;
+  models?: Record<string, number>;
+  datastores?: readonly string[];
+}
+
+/** Why a "name" or "name:version" is not registered (undefined: it is, or the kind is not known). */
+export function unregisteredProblem(kind: "dataset" | "model", ref: string, latest: Record<string, number> | undefined): string | undefined {
+  if (!latest || !VersionedName.safeParse(ref).success) return undefined;
+  const { name, version } = parseVersionedName(ref);
+  const last = latest[name];
+  const where = "register it on the Data & models page";
+  if (last === undefined) {
+    const known = Object.keys(latest).slice(0, 5);
+    return `${kind} '${name}' is not registered: ${known.length ? `choose one of ${known.join(", ")} or ${where}` : where}`;
+  }
+  if (version !== undefined && version > last) return `${kind} '${ref}' does not exist: the latest version of '${name}' is ${last}`;
+  return undefined;
+}
+
+/** Why a datastore name is not registered (undefined: it is, or datastores are not known). */
+export function unknownDatastoreProblem(name: string, datastores: readonly string[] | undefined): string | undefined {
+  if (!datastores || !ResourceName.safeParse(name).success || datastores.includes(name)) return undefined;
+  return `datastore '${name}' is not registered: choose one of ${datastores.slice(0, 5).join(", ") || "none yet"} or register it on the Data & models page`;
+}
+
+const datastoreOfPath = (path: string) => /^datastore:\/\/([^/]+)\//.exec(path)?.[1];
 
 const err = (nodeId: string | undefined, message: string, field?: string): DesignerProblem => ({ nodeId, field, message, severity: "error" });
 const warn = (nodeId: string | undefined, message: string, field?: string): DesignerProblem => ({ nodeId, field, message, severity: "warning" });
@@ -96,18 +131,31 @@ function nodeProblems(graph: CanvasGraph, node: CanvasNode, paramTypes: Map<stri
         );
       else if (!DATASTORE_PATH.test(d.dataset) && !VersionedName.safeParse(d.dataset).success)
         out.push(err(node.id, `'${d.dataset}' is neither a dataset name (mnist, mnist:2) nor datastore://<datastore>/<path>`, "dataset"));
+      else {
+        const store = datastoreOfPath(d.dataset);
+        const unknown = store
+          ? unknownDatastoreProblem(store, ctx.registered?.datastores)
+          : unregisteredProblem("dataset", d.dataset.trim(), ctx.registered?.datasets);
+        if (unknown) out.push(err(node.id, unknown, "dataset"));
+      }
       if (!connected) out.push(warn(node.id, `${describeNode(node)} is not connected to any step`));
       break;
     }
     case "model": {
       if (!node.data.model.trim()) out.push(err(node.id, "choose a registered model", "model"));
       else if (!VersionedName.safeParse(node.data.model).success) out.push(err(node.id, firstMessage(VersionedName.safeParse(node.data.model)), "model"));
+      else {
+        const unknown = unregisteredProblem("model", node.data.model.trim(), ctx.registered?.models);
+        if (unknown) out.push(err(node.id, unknown, "model"));
+      }
       if (!connected) out.push(warn(node.id, `${describeNode(node)} is not connected to any step`));
       break;
     }
     case "output": {
       const r = ResourceName.safeParse(node.data.datastore);
       if (!r.success) out.push(err(node.id, `datastore: ${firstMessage(r)}`, "datastore"));
+      const unknown = unknownDatastoreProblem(node.data.datastore, ctx.registered?.datastores);
+      if (unknown) out.push(err(node.id, unknown, "datastore"));
       if (!connected) out.push(warn(node.id, `${describeNode(node)} is not connected to a step's output`));
       break;
     }
@@ -115,7 +163,9 @@ function nodeProblems(graph: CanvasGraph, node: CanvasNode, paramTypes: Map<stri
       const d = node.data;
       const text = String(d.default).trim();
       if (d.type === "int" && (text === "" || !Number.isInteger(Number(text))))
-        out.push(err(node.id, `default must be a whole number for an int parameter, got '${text}'`, "default"));
+        out.push(err(node.id, `default must be a whole number for an int parameter, got '${text.slice(0, 80)}'`, "default"));
+      else if (d.type === "int" && !Number.isSafeInteger(Number(text)))
+        out.push(err(node.id, `default '${text.slice(0, 40)}' is too large for an int parameter: at most ${Number.MAX_SAFE_INTEGER}`, "default"));
       if (d.type === "number" && (text === "" || !Number.isFinite(Number(text)))) out.push(err(node.id, `default must be a number, got '${text}'`, "default"));
       if (d.type === "bool" && !["true", "false"].includes(text.toLowerCase()))
         out.push(err(node.id, `default must be true or false, got '${text}'`, "default"));
@@ -185,6 +235,10 @@ function stepProblems(graph: CanvasGraph, node: CanvasNodeOf<"step">, paramTypes
       if (typeof model !== "string" || !model.trim())
         out.push(err(id, "the built-in scorer needs a model: choose one or connect a Model node", "scorer.model"));
       else if (!VersionedName.safeParse(model).success) out.push(err(id, `model '${model}': use name or name:version`, "scorer.model"));
+      else if (!linkedModel) {
+        const unknown = unregisteredProblem("model", model.trim(), ctx.registered?.models);
+        if (unknown) out.push(err(id, unknown, "scorer.model"));
+      }
     }
   }
 
@@ -222,16 +276,16 @@ function stepProblems(graph: CanvasGraph, node: CanvasNodeOf<"step">, paramTypes
   return out;
 }
 
-const isWhole = (v: unknown, min: number) => String(v).trim() !== "" && Number.isInteger(Number(v)) && Number(v) >= min;
-
 /** The rules the engine applies when it resolves a config (lib/engine/resolve.ts), per field. */
 export function literalProblem(key: ConfigFieldKey, value: unknown, kind: DataKind | undefined): string | undefined {
   switch (key) {
     case "miniBatchSize":
       return miniBatchSizeProblem(value, kind);
     case "errorThreshold":
-    case "allowedFailedCount":
-      return isWhole(value, -1) ? undefined : `${CONFIG_FIELDS[key].snake} must be a whole number >= -1 (-1 ignores failures), got '${String(value)}'`;
+    case "allowedFailedCount": {
+      const problem = wholeNumberProblem(key, value);
+      return problem ? `${problem} (-1 ignores failures)` : undefined;
+    }
     case "allowedFailedPercent": {
       const n = Number(value);
       return Number.isFinite(n) && n >= 0 && n <= 100 ? undefined : `allowed_failed_percent must be a number from 0 to 100, got '${String(value)}'`;
@@ -239,16 +293,11 @@ export function literalProblem(key: ConfigFieldKey, value: unknown, kind: DataKi
     case "nodeCount":
     case "processCountPerNode":
     case "runMaxTry":
-      return isWhole(value, 1) ? undefined : `${CONFIG_FIELDS[key].snake} must be a whole number >= 1, got '${String(value)}'`;
     case "processMemoryLimit":
-      return isWhole(value, MIN_PROCESS_MEMORY_LIMIT_MB)
-        ? undefined
-        : `process_memory_limit must be a whole number of MB >= ${MIN_PROCESS_MEMORY_LIMIT_MB}, got '${String(value)}'`;
+      return wholeNumberProblem(key, value);
     case "runInvocationTimeout":
-    case "initTimeout": {
-      const n = Number(value);
-      return Number.isFinite(n) && n > 0 ? undefined : `${CONFIG_FIELDS[key].snake} must be a number of seconds > 0, got '${String(value)}'`;
-    }
+    case "initTimeout":
+      return timeoutProblem(CONFIG_FIELDS[key].snake, value);
     case "loggingLevel":
       return (LOGGING_LEVELS as readonly string[]).includes(String(value).toUpperCase())
         ? undefined
