@@ -49,6 +49,7 @@ export type ParameterNodeData = z.infer<typeof ParameterNodeData>;
  */
 export const StepNodeData = z.object({
   name: z.string().max(LIMITS.name).default(""),
+  description: Description.optional(),
   parallelRunConfig: z.record(z.string().max(LIMITS.name), z.unknown()).default({}),
   arguments: z.array(FieldValue).max(LIMITS.items).default([]),
   allowReuse: z.boolean().default(true),

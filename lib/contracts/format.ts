@@ -8,14 +8,45 @@ export function formatIssues(error: z.ZodError, input?: unknown): string {
   const more = error.issues.length - shownIssues.length;
   return shownIssues
     .map((issue) => {
-      const path = issue.path.reduce<string>((acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), "");
+      const path = spelledPath(input, issue.path).reduce<string>(
+        (acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
+        "",
+      );
       const got = valueAt(input, issue.path);
-      const text = got === undefined || typeof got === "object" ? undefined : String(got);
+      // A field left out of the input: "is required", not "expected string, received undefined".
+      const missing = got === undefined && input !== undefined && issue.path.length > 0;
+      if (missing && ["invalid_type", "invalid_value", "invalid_union"].includes(issue.code)) return `${path} is required`;
+      // Messages of our own refinements already quote the value.
+      const text = got === undefined || typeof got === "object" || issue.message.includes("got '") ? undefined : String(got);
       const shown = text === undefined ? "" : text.length > 80 ? ` (got '${text.slice(0, 80)}…', ${text.length} characters)` : ` (got '${text}')`;
       return `${path || "definition"}: ${issue.message}${shown}`;
     })
     .concat(more > 0 ? [`and ${more} more problem(s)`] : [])
     .join("; ");
+}
+
+const toSnake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * The issue's path as the input spells it: a definition written in snake_case (Azure's
+ * `parallel_run_config.mini_batch_size`) hears about its own keys, not the camelCase the schema
+ * reads them as. A key the input lacks follows the spelling of its siblings.
+ */
+function spelledPath(input: unknown, path: PropertyKey[]): PropertyKey[] {
+  let cur: unknown = input;
+  return path.map((key) => {
+    if (typeof key === "number") {
+      cur = Array.isArray(cur) ? cur[key] : undefined;
+      return key;
+    }
+    const name = String(key);
+    if (cur === null || typeof cur !== "object") return name;
+    const obj = cur as Record<string, unknown>;
+    const snake = toSnake(name);
+    const spelled = name in obj ? name : snake in obj ? snake : Object.keys(obj).some((k) => k.includes("_")) ? snake : name;
+    cur = obj[spelled];
+    return spelled;
+  });
 }
 
 function valueAt(input: unknown, path: PropertyKey[]): unknown {

@@ -44,6 +44,7 @@ export const StepDefinition = acceptSnakeCase(
   z
     .object({
       name: StepName,
+      description: Description.optional(),
       inputs: z.array(InputRef).min(1, "a ParallelRunStep needs at least one input").max(LIMITS.items),
       /** Reference data given whole to every process; named by their dataset. */
       sideInputs: z.array(InputRef).max(LIMITS.items).default([]),

@@ -85,6 +85,7 @@ export function stepDefinitionOf(graph: CanvasGraph, node: CanvasNodeOf<"step">)
     : { datastore: "workspace" };
   return {
     name: node.data.name,
+    ...(node.data.description?.trim() ? { description: node.data.description.trim() } : {}),
     inputs: refs("inputs"),
     sideInputs: refs("side_inputs"),
     output,
@@ -213,6 +214,7 @@ export function definitionToCanvas(def: PipelineDefinition): CanvasGraph {
 function stepDataOf(step: StepDefinition): CanvasNodeOf<"step">["data"] {
   return {
     name: step.name,
+    ...(step.description ? { description: step.description } : {}),
     parallelRunConfig: { ...step.parallelRunConfig } as Record<string, unknown>,
     arguments: step.arguments,
     allowReuse: step.allowReuse,

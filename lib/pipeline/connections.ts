@@ -124,3 +124,72 @@ function wrongTypeMessage(source: CanvasNode, sourceHandle: HandleId, target: Ca
   if (source.type === "model") return `${what} cannot go into ${into}: a model connects to a step's model handle, inputs take datasets or step outputs`;
   return `${what} cannot go into ${into}: it takes datasets or an upstream step's output`;
 }
+
+/** One end of a connection being drawn: a node's handle and whether edges leave or enter there. */
+export interface ConnectionEnd {
+  nodeId: string;
+  handleId: HandleId;
+  handleType: "source" | "target";
+}
+
+/** A connection the user may complete from a port: to an existing node, or to a new node of a type. */
+export interface ConnectionChoice {
+  /** An existing node's id, or undefined for a new node of `type`. */
+  nodeId?: string;
+  type: CanvasNode["type"];
+  handleId: HandleId;
+  label: string;
+  connection: Connection;
+}
+
+export const handleLabel = (handle: HandleId) => HANDLE_LABELS[handle];
+
+const NEW_NODE_ID = "\u0000new";
+const placeholderData: { [T in CanvasNode["type"]]: Extract<CanvasNode, { type: T }>["data"] } = {
+  dataset: { mode: "dataset", dataset: "", parameterName: "" },
+  model: { model: "" },
+  step: { name: "", parallelRunConfig: { scorer: { kind: "onnx-image-classifier", model: "" } }, arguments: [], allowReuse: true },
+  output: { datastore: "workspace", path: "" },
+  parameter: { name: "", type: "string", default: "" },
+};
+
+const connectionFrom = (end: ConnectionEnd, otherId: string, otherHandle: HandleId): Connection =>
+  end.handleType === "source"
+    ? { source: end.nodeId, sourceHandle: end.handleId, target: otherId, targetHandle: otherHandle }
+    : { source: otherId, sourceHandle: otherHandle, target: end.nodeId, targetHandle: end.handleId };
+
+/**
+ * What a port may be connected to: every existing node's compatible handle (for connecting by
+ * keyboard), or with `newNodes` the node types that fit (the menu shown when a connection is
+ * dropped on empty canvas), each checked by connectionProblem so the menu never offers a refusal.
+ */
+export function connectionChoices(graph: CanvasGraph, end: ConnectionEnd, options: { newNodes: boolean }): ConnectionChoice[] {
+  const out: ConnectionChoice[] = [];
+  const otherHandles = (type: CanvasNode["type"]): readonly HandleId[] => (end.handleType === "source" ? TARGET_HANDLES[type] : SOURCE_HANDLES[type]);
+  if (options.newNodes) {
+    for (const type of Object.keys(NODE_LABELS) as CanvasNode["type"][]) {
+      for (const handle of otherHandles(type)) {
+        const candidate = { id: NEW_NODE_ID, type, position: { x: 0, y: 0 }, data: placeholderData[type] } as CanvasNode;
+        const connection = connectionFrom(end, NEW_NODE_ID, handle);
+        if (connectionProblem(connection, { nodes: [...graph.nodes, candidate], edges: graph.edges })) continue;
+        const several = otherHandles(type).length > 1;
+        out.push({ type, handleId: handle, label: several ? `${NODE_LABELS[type]} (${HANDLE_LABELS[handle]})` : NODE_LABELS[type], connection });
+      }
+    }
+    return out;
+  }
+  for (const node of graph.nodes) {
+    for (const handle of otherHandles(node.type)) {
+      const connection = connectionFrom(end, node.id, handle);
+      if (connectionProblem(connection, graph)) continue;
+      out.push({ nodeId: node.id, type: node.type, handleId: handle, label: `${HANDLE_LABELS[handle]} of ${describeNode(node)}`, connection });
+    }
+  }
+  return out;
+}
+
+/** The connection a choice makes once its new node exists under `id`. */
+export function withNewNode(choice: ConnectionChoice, id: string): Connection {
+  const c = choice.connection;
+  return { ...c, source: c.source === NEW_NODE_ID ? id : c.source, target: c.target === NEW_NODE_ID ? id : c.target };
+}

@@ -21,7 +21,28 @@ export function parseDefinitionText(text: string, format?: DefinitionFormat): Pi
   return def;
 }
 
-/** The text `prs pipeline create <file>` accepts. */
+const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** Keys whose values are the user's own names (environment variables), kept as written. */
+const VERBATIM = new Set(["environment_variables"]);
+
+/**
+ * A definition as Azure users write it: every field in snake_case (`parallel_run_config`,
+ * `mini_batch_size`, `side_inputs`, `allow_reuse`); parsing accepts it back (acceptSnakeCase).
+ */
+export function toSnakeCase(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toSnakeCase);
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const name = snake(key);
+    out[name] = VERBATIM.has(name) ? v : toSnakeCase(v);
+  }
+  return out;
+}
+
+/** The text `prs pipeline create <file>` accepts, in snake_case as the README writes it. */
 export function formatDefinition(def: PipelineDefinition, format: DefinitionFormat): string {
-  return format === "yaml" ? YAML.stringify(def) : `${JSON.stringify(def, null, 2)}\n`;
+  const azure = toSnakeCase(def);
+  return format === "yaml" ? YAML.stringify(azure) : `${JSON.stringify(azure, null, 2)}\n`;
 }
