@@ -4,11 +4,12 @@
  * one record to its own segment file and reports counts (and where the record is) to its agent
  * over IPC.
  */
-import { basename, join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { openHandedDatastore } from "../lib/datastores/handed";
 import type { Datastore } from "../lib/datastores/types";
 import { ensureFolder, isStorageFailure, storageError } from "../lib/fs/durable-write";
+import { resolveImportsFrom } from "../lib/engine/environment-imports";
 import { ProcessLog } from "../lib/engine/process-log";
 import {
   MAX_ITEM_ERRORS_PER_BATCH,
@@ -113,6 +114,7 @@ async function start(s: ChildSetup): Promise<void> {
     },
   };
   try {
+    if (s.environmentDir) resolveImportsFrom(s.environmentDir, studioFolders());
     script = await loadEntryScript(s.entryModule, s.entryLabel);
     await script.init?.(context);
     log.info("init() done");
@@ -124,6 +126,14 @@ async function start(s: ChildSetup): Promise<void> {
     log.flush();
     send({ type: "init_failed", ...d });
   }
+}
+
+/** The studio's own code (sources or the worker bundle) and packages: their imports never come from an environment. */
+function studioFolders(): string[] {
+  const base = dirname(dirname(fileURLToPath(import.meta.url)));
+  // The bundle (.build/, its chunks at the top) is all studio code; from the sources, lib/ and workers/ are.
+  if (basename(base) === ".build") return [base, join(dirname(base), "node_modules")];
+  return ["lib", "workers", "node_modules"].map((f) => join(base, f));
 }
 
 /** Whether TypeScript modules can be imported: started with `--import tsx` (runtime.ts), or registered below. */

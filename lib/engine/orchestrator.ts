@@ -153,6 +153,7 @@ async function runStep(ctx: StepContext): Promise<StepResult> {
     return await mergeAndFinish(ctx, resolved, planning.stepRunId, execution, miniBatches);
   } finally {
     await Promise.all(agents.map((a) => a.kill()));
+    resolved.environment?.release();
   }
 }
 

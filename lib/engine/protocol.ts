@@ -36,6 +36,8 @@ export interface ChildSetup {
   /** Absolute path of the module exporting init/run/shutdown (user script or built-in scorer). */
   entryModule: string;
   entryLabel: string;
+  /** A built environment (a folder with node_modules): the entry script's imports resolve from it first. */
+  environmentDir?: string;
   settings?: unknown;
   loggingLevel: LoggingLevel;
   logDir: string;

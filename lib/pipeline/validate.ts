@@ -302,6 +302,10 @@ export function literalProblem(key: ConfigFieldKey, value: unknown, kind: DataKi
       return (LOGGING_LEVELS as readonly string[]).includes(String(value).toUpperCase())
         ? undefined
         : `logging_level must be one of ${LOGGING_LEVELS.join(", ")}, got '${String(value)}'`;
+    case "environment": {
+      const r = VersionedName.safeParse(String(value));
+      return r.success ? undefined : `environment '${String(value).slice(0, 80)}': ${firstMessage(r)}`;
+    }
     case "appendRowFileName":
       return /[\\/]/.test(String(value)) ? "append_row_file_name is a file name, without folders" : undefined;
     default:

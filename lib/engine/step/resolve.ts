@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { ResolvedRunConfig } from "../../contracts/parallel-run-config";
 import { AppError } from "../../errors";
 import { resolveEntry, type ResolvedEntry } from "../entry";
+import { environmentCache, prepareStepEnvironment, type StepEnvironment } from "../environment";
 import { resolveInput, type ResolvedInput } from "../inputs";
 import { stepDataKind } from "../../pipeline/run-config-rules";
 import { resolveRunConfig } from "../resolve";
@@ -20,6 +21,8 @@ export interface ResolvedStep {
   args: string[];
   /** Local copies of each side input, by name. */
   sideInputPaths: Record<string, string[]>;
+  /** The step's environment, built and held in use (released when the step ends). */
+  environment?: StepEnvironment;
 }
 
 /** Where the step writes: the output datastore is loaded and its local folder chosen. */
@@ -43,7 +46,15 @@ export async function resolveStep(ctx: StepContext, output: { stores: StepDatast
   const entry = await resolveEntry(ctx.deps.db, config, params, step.name, (ref) => materializeLabels(ctx, stores, ref));
   const args = step.arguments.map((a) => String(typeof a === "object" ? (params[a.param] ?? "") : a));
   const sideInputPaths = await materializeSideInputs(ctx, stores, sideInputs);
-  return { ...output, inputs, sideInputs, config, entry, args, sideInputPaths };
+  // Last: nothing after it may fail, so the environment it holds in use is always released.
+  const environment = config.environment ? await prepareEnvironment(ctx, config.environment) : undefined;
+  return { ...output, inputs, sideInputs, config, entry, args, sideInputPaths, environment };
+}
+
+/** The step's environment, built on first use into the data folder's cache. */
+function prepareEnvironment(ctx: StepContext, ref: string): Promise<StepEnvironment> {
+  const cache = environmentCache(join(ctx.deps.access.dataDir, "environments"));
+  return prepareStepEnvironment(ctx.deps.db, cache, ref, ctx.step.name, ctx.paths.logDir);
 }
 
 /** The step's inputs and side inputs, their datastores loaded; the inputs are all of one kind. */

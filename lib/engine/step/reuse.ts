@@ -14,7 +14,10 @@ export interface ReusePolicy {
 
 export function reusePolicy(ctx: StepContext, resolved: ResolvedStep): ReusePolicy {
   const { config, inputs, sideInputs, entry, args, target } = resolved;
-  const baseKey = reuseBaseKey({ config, inputs, sideInputs, entryHash: entry.hash, args, output: [target.datastore, ctx.step.output.path ?? ""] });
+  // A different environment (other packages or variables) is a different step, whatever its name.
+  const environment = resolved.environment;
+  const entryHash = environment ? `${entry.hash}:${environment.contentHash}:${JSON.stringify(environment.variables)}` : entry.hash;
+  const baseKey = reuseBaseKey({ config, inputs, sideInputs, entryHash, args, output: [target.datastore, ctx.step.output.path ?? ""] });
   return { baseKey, allowed: ctx.step.allowReuse && !ctx.run.regenerateOutputs };
 }
 

@@ -1,0 +1,34 @@
+import { lockDependencies, type LockedFiles } from "../../lib/environments/lock";
+
+const locks = new Map<string, Promise<LockedFiles>>();
+
+/** package.json and lock of `name@version`, made once per test process with the real registry. */
+export function lockedPackage(name: string, version: string): Promise<LockedFiles> {
+  const key = `${name}@${version}`;
+  let lock = locks.get(key);
+  if (!lock) {
+    lock = lockDependencies({ [name]: version });
+    locks.set(key, lock);
+  }
+  return lock;
+}
+
+/** The same files naming a package that does not exist in the registry (its tarball URL too). */
+export function withMissingPackage(files: LockedFiles, from: string, to: string): { packageJson: string; packageLock: string } {
+  const swap = (text: string) => text.split(from).join(to);
+  return { packageJson: swap(files.packageJson), packageLock: swap(files.packageLock) };
+}
+
+/**
+ * An entry script (ESM) that imports is-number and reports the version it got: through `import`
+ * (the ESM resolver) and through `require` (CommonJS) of the package's package.json.
+ */
+export const VERSION_SCRIPT = `
+import isNumber from "is-number";
+import { createRequire } from "node:module";
+const require = createRequire(import.meta.url);
+const version = require("is-number/package.json").version;
+export async function run(batch, ctx) {
+  return batch.map((f) => ({ file: ctx.relativePath(f), version, isNumber: isNumber("5"), greeting: process.env.GREETING ?? "" }));
+}
+`;
