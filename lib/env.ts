@@ -18,6 +18,13 @@ const EnvSchema = z.object({
   PRS_LOCAL_ROOTS: z.string().optional(),
   PRS_SECRET_KEY: z.string().optional(),
   PRS_WORKER_USER: z.string().optional(),
+  REDIS_URL: z.string().optional(),
+  PRS_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, "use 1 to 40 letters, digits, '-' or '_'")
+    .default("prs"),
+  PRS_AGENT_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000),
+  PRS_AGENT_SECRET: z.string().optional(),
 });
 
 export interface AppEnv {
@@ -37,6 +44,19 @@ export interface AppEnv {
   secretKey?: string;
   /** PRS_WORKER_USER: who entry scripts run as when the studio is root (default nobody; empty or `same`: the studio's user). */
   workerUser?: string;
+  /** REDIS_URL: set, steps with a compute_target other than `local` run on agents (PostgreSQL required). */
+  cluster?: ClusterEnv;
+}
+
+/** The multi-machine mode: BullMQ on Redis, state in PostgreSQL. */
+export interface ClusterEnv {
+  redisUrl: string;
+  /** Prefix of every Redis key (PRS_QUEUE_PREFIX), so studios can share one Redis. */
+  queuePrefix: string;
+  /** How long an agent holds a mini-batch without renewing its lock before it is retried elsewhere. */
+  lockMs: number;
+  /** PRS_AGENT_SECRET: what agents send as `Authorization: Bearer` to fetch scripts and models. */
+  agentSecret?: string;
 }
 
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
@@ -59,7 +79,25 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     localRoots: localRootsOf(env.PRS_LOCAL_ROOTS, dataDir),
     secretKey: env.PRS_SECRET_KEY || undefined,
     workerUser: env.PRS_WORKER_USER,
+    cluster: env.REDIS_URL ? clusterEnvOf(env.REDIS_URL, databaseUrl, env.PRS_QUEUE_PREFIX, env.PRS_AGENT_LOCK_MS, env.PRS_AGENT_SECRET) : undefined,
   };
+}
+
+/**
+ * REDIS_URL turns on agents. Their state lives in the database every studio instance shares, so
+ * SQLite (one machine's file) is refused here, before anything starts.
+ */
+function clusterEnvOf(redisUrl: string, databaseUrl: string, queuePrefix: string, lockMs: number, agentSecret?: string): ClusterEnv {
+  if (!/^rediss?:\/\//.test(redisUrl)) {
+    throw misconfigured(`REDIS_URL '${redisUrl.replace(/\/\/[^@]*@/, "//***@").slice(0, 200)}' must start with redis:// or rediss://.`);
+  }
+  if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw misconfigured(
+      "REDIS_URL is set, which runs steps on agents of other machines, but the database is SQLite: set DATABASE_URL to a PostgreSQL database (postgresql://user@host:5432/studio) that every studio instance reaches, or unset REDIS_URL to run everything on this machine.",
+    );
+  }
+  if (agentSecret !== undefined && agentSecret.length < 16) throw misconfigured("PRS_AGENT_SECRET must be at least 16 characters (use: openssl rand -hex 32).");
+  return { redisUrl, queuePrefix, lockMs, agentSecret: agentSecret || undefined };
 }
 
 /** The data folder's datastore area: the default `workspace` datastore, always an allowed local root. */

@@ -10,16 +10,16 @@ import { fileURLToPath } from "node:url";
 export const LAYERS = [
   { level: 0, name: "base", paths: ["lib/contracts", "lib/errors", "lib/ids", "lib/sdk"] },
   { level: 1, name: "domain", paths: ["lib/pipeline", "lib/env", "lib/fs", "lib/image", "lib/onnx", "lib/crypto"] },
-  { level: 2, name: "adapters", paths: ["lib/datastores", "lib/datasets", "lib/planning", "lib/scorers", "lib/environments", "lib/db"] },
+  { level: 2, name: "adapters", paths: ["lib/datastores", "lib/datasets", "lib/planning", "lib/scorers", "lib/db"] },
   { level: 3, name: "catalog", paths: ["lib/catalog"] },
-  { level: 4, name: "engine", paths: ["lib/engine"] },
+  { level: 4, name: "engine", paths: ["lib/engine", "lib/cluster"] },
   { level: 5, name: "services", paths: ["lib/services"] },
   { level: 6, name: "http", paths: ["lib/http", "lib/server"] },
   { level: 7, name: "programs", paths: ["app", "components", "cli", "workers", "scripts", "samples", "tests"] },
 ];
 
 // Storage and compute adapters work on files and blobs; the database is reached from the catalog up.
-const NO_DATABASE = ["lib/datastores", "lib/datasets", "lib/planning", "lib/scorers", "lib/environments"];
+const NO_DATABASE = ["lib/datastores", "lib/datasets", "lib/planning", "lib/scorers"];
 // components/ is browser code: besides its own folder it imports only these (and `import type` from anything).
 const BROWSER_SAFE = ["components", "lib/contracts", "lib/errors", "lib/ids", "lib/pipeline"];
 // workers/ holds the engine's process programs: they run the engine, never the use cases above it.

@@ -7,6 +7,7 @@ import { errorMessage } from "../lib/errors";
 import type { AppContext } from "../lib/server/context";
 import { claimNextRun, STALE_AFTER_MS } from "../lib/engine/claim";
 import { HEARTBEAT_MS } from "../lib/engine/pool-heartbeat";
+import { clusterDeps } from "../lib/server/cluster";
 
 export interface WorkerPoolOptions {
   log?: (line: string) => void;
@@ -38,6 +39,8 @@ export async function runWorkerPool(ctx: AppContext, options: WorkerPoolOptions 
   // Run events go through the database to the web server's live pages (SSE).
   const events = new DbEventSink(ctx.db, { onError: (error) => log(`run events not stored: ${errorMessage(error)}`) });
   const running = new Map<string, Promise<void>>();
+  // With REDIS_URL, steps whose compute_target is an agent pool are dispatched through BullMQ.
+  const cluster = clusterDeps(ctx.env.cluster, `prs-orchestrator-${workerId}`);
   const execute = async (runId: string, epoch: number) => {
     log(`run ${runId}: started`);
     try {

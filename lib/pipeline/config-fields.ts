@@ -142,14 +142,14 @@ export const CONFIG_FIELDS: Record<ScalarField, ConfigFieldMeta> = {
     bindable: true,
     defaultText: dflt("loggingLevel"),
   },
-  environment: {
-    snake: "environment",
-    label: "Environment",
+  computeTarget: {
+    snake: "compute_target",
+    label: "Compute target",
     input: "text",
-    unit: "name or name:version",
-    help: "Registered environment (packages from a package-lock.json, built once per machine) the entry script imports from first. Empty: only the script folder's and the studio's packages.",
-    bindable: true,
-    defaultText: "none",
+    unit: "local or an agent pool",
+    help: "Where the step runs: local (this studio's worker pool) or the name of an agent pool (prs agent --pool <name>); node_count agents of the pool run it.",
+    bindable: false,
+    defaultText: "local",
   },
   partitionKeys: {
     snake: "partition_keys",

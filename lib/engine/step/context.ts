@@ -4,6 +4,7 @@ import type { Db } from "../../db/client";
 import type { DbProvider } from "../../db/provider";
 import type { StepDefinition } from "../../contracts/pipeline";
 import type { ResolvedRunConfig } from "../../contracts/parallel-run-config";
+import type { ClusterDeps } from "../../cluster/dispatch";
 import type { RunEventSink } from "../events";
 import type { StepOutputRef } from "../inputs";
 import type { RunLease } from "../lease";
@@ -26,6 +27,8 @@ export interface OrchestratorDeps {
   leaseMs?: number;
   /** Where failed heartbeats and a lost lease are reported (default: stderr). */
   log?: (line: string) => void;
+  /** Redis and its key prefix when the studio runs with REDIS_URL: steps may run on agent pools. */
+  cluster?: ClusterDeps;
 }
 
 export const logToStderr = (line: string) => void process.stderr.write(`${line}\n`);

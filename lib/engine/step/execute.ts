@@ -1,12 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type DeferredSource, LocalAgent } from "../agent";
+import { createRemotePool, isRemoteTarget } from "../../cluster/step-pool";
 import type { WorkerProcess } from "../../contracts/run-events";
 import { noEvents } from "../events";
 import { LeaseKeeper } from "../lease";
 import { updateOf, writeMiniBatchUpdates } from "../persist";
 import { StepReports } from "../reports";
-import { StepExecutor, type StepOutcome, type StepSink } from "../step-executor";
+import { type Agent, StepExecutor, type StepOutcome, type StepSink } from "../step-executor";
 import { logToStderr, type StepContext } from "./context";
 import type { StepMiniBatches } from "./mini-batches";
 import { planWhileRunning, type PlanningState } from "./plan";
@@ -15,8 +16,12 @@ import type { ReusePolicy } from "./reuse";
 import { unreadableBy } from "../worker-user";
 import { invalid } from "../../errors";
 
-/** The step's worker processes: node_count agents fed through `relay` once the work is known. */
-export function createAgents(ctx: StepContext, resolved: ResolvedStep, relay: DeferredSource): LocalAgent[] {
+/**
+ * The step's worker processes: node_count agents fed through `relay` once the work is known;
+ * with a compute_target other than `local`, the agents of that pool (lib/cluster).
+ */
+export function createAgents(ctx: StepContext, resolved: ResolvedStep, relay: DeferredSource): Agent[] {
+  if (isRemoteTarget(resolved.config.computeTarget)) return [createRemotePool(ctx, resolved, relay)];
   const { run, step, paths } = ctx;
   const { config, entry, target } = resolved;
   const unreadable = unreadableBy(ctx.deps.workerUser, entry.module);
@@ -29,7 +34,6 @@ export function createAgents(ctx: StepContext, resolved: ResolvedStep, relay: De
     stepName: step.name,
     entryModule: entry.module,
     entryLabel: entry.label,
-    environmentDir: resolved.environment?.dir,
     settings: entry.settings,
     loggingLevel: config.loggingLevel,
     logDir: paths.logDir,
@@ -49,7 +53,7 @@ export function createAgents(ctx: StepContext, resolved: ResolvedStep, relay: De
           nodeId,
           processCount: config.processCountPerNode,
           setup,
-          environment: { ...resolved.environment?.variables, ...config.environmentVariables },
+          environment: config.environmentVariables,
           runInvocationTimeoutSeconds: config.runInvocationTimeout,
           initTimeoutSeconds: config.initTimeout,
           processMemoryLimitMb: config.processMemoryLimit,
@@ -80,7 +84,7 @@ export interface Execution {
 export async function executeStep(
   ctx: StepContext,
   resolved: ResolvedStep,
-  agents: LocalAgent[],
+  agents: Agent[],
   relay: DeferredSource,
   planning: PlanningState,
   policy: ReusePolicy,
@@ -163,7 +167,7 @@ function progressFlush(
   stepRunId: string,
   executor: StepExecutor,
   miniBatches: StepMiniBatches,
-  agents: LocalAgent[],
+  agents: Agent[],
   reports: StepReports,
   started: number,
 ): () => Promise<void> {
@@ -216,8 +220,8 @@ function progressFlush(
 }
 
 /** What each worker process is doing, with its resident memory (one small /proc read per process). */
-function workerStates(agents: LocalAgent[]): WorkerProcess[] {
-  return agents.flatMap((agent, nodeId) => agent.processStates().map((p) => ({ nodeId, ...p, rssBytes: p.pid ? residentBytes(p.pid) : undefined })));
+function workerStates(agents: Agent[]): WorkerProcess[] {
+  return agents.flatMap((agent, nodeId) => (agent instanceof LocalAgent ? agent.processStates() : []).map((p) => ({ nodeId, ...p, rssBytes: p.pid ? residentBytes(p.pid) : undefined })));
 }
 
 function residentBytes(pid: number): number | undefined {

@@ -1,0 +1,229 @@
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { availableParallelism, hostname, loadavg } from "node:os";
+import { join } from "node:path";
+import { type Job, Worker } from "bullmq";
+import type { AgentInfo, AgentState } from "../contracts/agents";
+import { errorMessage } from "../errors";
+import { FileCache } from "./file-cache";
+import { ClusterKeys } from "./keys";
+import { ControlMessage, MiniBatchJob, StepSetup } from "./messages";
+import { openRedis, type Redis } from "./redis";
+import { AGENT_HEARTBEAT_MS, AgentRegistry } from "./registry";
+import { StepHost, type StepHostContext } from "./step-host";
+
+export interface AgentHostOptions {
+  pool: string;
+  /** The studio's address: the agent fetches entry scripts and models from it. */
+  server: string;
+  /** Sent as `Authorization: Bearer <token>` to the studio (PRS_TOKEN or PRS_AGENT_SECRET). */
+  token: string;
+  redisUrl: string;
+  queuePrefix: string;
+  /** Worker processes per step on this agent (at most the step's process_count_per_node). */
+  processes?: number;
+  /** Working folder: file cache, logs, segment files. */
+  workDir: string;
+  /** BullMQ lock of a running mini-batch; after it expires without renewal, it runs elsewhere. */
+  lockMs: number;
+  /** A step without jobs on this agent for this long has its processes stopped. */
+  idleStepMs?: number;
+  heartbeatMs?: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * An agent (`prs agent`): registers in its pool, heartbeats, takes mini-batch jobs from the
+ * pool's BullMQ queue and runs them in worker processes per step (StepHost). It needs Redis and
+ * the studio's address, never the database or the studio's disk.
+ */
+export class AgentHost {
+  readonly id = `agt_${hostname().replace(/[^A-Za-z0-9-]/g, "-").slice(0, 40)}_${process.pid}_${randomBytes(3).toString("hex")}`;
+  private readonly keys: ClusterKeys;
+  private readonly redis: Redis;
+  private readonly subscriber: Redis;
+  private readonly registry: AgentRegistry;
+  private readonly cache: FileCache;
+  private readonly hosts = new Map<string, Promise<StepHost>>();
+  private worker?: Worker;
+  private nodeId = 0;
+  private state: AgentState = "idle";
+  private beat?: NodeJS.Timeout;
+  private readonly startedAt = Date.now();
+  private cpu = { usage: process.cpuUsage(), at: Date.now(), percent: 0 };
+  private finished?: Promise<void>;
+  private resolveFinished?: () => void;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: AgentHostOptions) {
+    this.keys = new ClusterKeys(options.queuePrefix);
+    this.redis = openRedis(options.redisUrl, `prs-agent-${options.pool}`);
+    this.subscriber = openRedis(options.redisUrl, `prs-agent-${options.pool}-control`);
+    this.registry = new AgentRegistry(this.redis, this.keys, options.heartbeatMs ?? AGENT_HEARTBEAT_MS);
+    this.cache = new FileCache(join(options.workDir, "cache"), options.server, { authorization: `Bearer ${options.token}` });
+    this.log = options.log ?? (() => {});
+  }
+
+  get processes(): number {
+    return this.options.processes ?? availableParallelism();
+  }
+
+  /** Registers and starts taking work; resolves once the agent has stopped (drain, stop, close). */
+  async start(): Promise<void> {
+    this.finished = new Promise((resolve) => {
+      this.resolveFinished = resolve;
+    });
+    this.nodeId = await this.registry.nextNodeId();
+    await this.heartbeat();
+    this.beat = setInterval(() => void this.heartbeat(), this.options.heartbeatMs ?? AGENT_HEARTBEAT_MS);
+    await this.subscriber.subscribe(this.keys.control);
+    this.subscriber.on("message", (_channel, message: string) => this.onControl(message));
+    this.worker = new Worker(this.keys.queueName(this.options.pool), (job) => this.process(job), {
+      connection: this.redis.duplicate(),
+      prefix: this.keys.prefix,
+      concurrency: this.processes * 2,
+      lockDuration: this.options.lockMs,
+      stalledInterval: Math.max(500, Math.floor(this.options.lockMs / 2)),
+      // An agent that dies is not the mini-batch's fault: its job goes back to the queue every time.
+      maxStalledCount: 1000,
+      autorun: true,
+    });
+    this.worker.on("error", (error) => this.log(`queue: ${errorMessage(error)}`));
+    this.log(`agent ${this.id} (node ${this.nodeId}) in pool '${this.options.pool}' with ${this.processes} processes per step`);
+  }
+
+  /** Resolves when the agent has stopped. */
+  done(): Promise<void> {
+    return this.finished ?? Promise.resolve();
+  }
+
+  private async process(job: Job): Promise<void> {
+    const data = MiniBatchJob.parse(job.data);
+    const host = await this.host(data.stepKey);
+    await host.run(data);
+  }
+
+  private host(stepKey: string): Promise<StepHost> {
+    let host = this.hosts.get(stepKey);
+    if (!host) {
+      host = this.openHost(stepKey);
+      this.hosts.set(stepKey, host);
+      host.catch(() => this.hosts.delete(stepKey));
+    }
+    return host;
+  }
+
+  private async openHost(stepKey: string): Promise<StepHost> {
+    const raw = await this.redis.get(this.keys.step(stepKey));
+    if (!raw) throw new Error(`step ${stepKey} has no setup in Redis (it ended, or its studio uses another PRS_QUEUE_PREFIX)`);
+    const setup = StepSetup.parse(JSON.parse(raw));
+    const ctx: StepHostContext = {
+      agentId: this.id,
+      nodeId: this.nodeId,
+      redis: this.redis,
+      keys: this.keys,
+      cache: this.cache,
+      workDir: this.options.workDir,
+      maxProcesses: this.processes,
+      log: this.log,
+    };
+    this.log(`step ${setup.stepName} of run ${setup.runId}: starting processes`);
+    return StepHost.open(ctx, setup);
+  }
+
+  private onControl(message: string): void {
+    const parsed = ControlMessage.safeParse(JSON.parse(message));
+    if (!parsed.success) return;
+    const host = this.hosts.get(parsed.data.stepKey);
+    if (!host) return;
+    this.hosts.delete(parsed.data.stepKey);
+    void host.then((h) => h.close(parsed.data.type === "cancel")).catch(() => {});
+  }
+
+  private async heartbeat(): Promise<void> {
+    try {
+      const hosts = await this.settledHosts();
+      await this.stopIdleSteps(hosts);
+      const current = hosts.flatMap((h) => h.current);
+      if (this.state === "idle" || this.state === "busy") this.state = current.length > 0 ? "busy" : "idle";
+      const info: AgentInfo = {
+        id: this.id,
+        nodeId: this.nodeId,
+        host: hostname(),
+        pid: process.pid,
+        pool: this.options.pool,
+        processes: this.processes,
+        state: this.state,
+        current,
+        cpuPercent: this.cpuPercent(hosts),
+        memoryBytes: process.memoryUsage().rss + hosts.flatMap((h) => h.processPids()).reduce((n, pid) => n + residentBytes(pid), 0),
+        startedAt: this.startedAt,
+        lastSeen: Date.now(),
+      };
+      await this.registry.beat(info);
+      const command = await this.registry.commandFor(this.id);
+      if (command === "drain" && this.state !== "draining" && this.state !== "stopping") void this.drain();
+      if (command === "stop" && this.state !== "stopping") void this.stop();
+    } catch (error) {
+      this.log(`heartbeat not sent: ${errorMessage(error)}`);
+    }
+  }
+
+  private async settledHosts(): Promise<StepHost[]> {
+    const settled = await Promise.allSettled([...this.hosts.values()]);
+    return settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+  }
+
+  private async stopIdleSteps(hosts: StepHost[]): Promise<void> {
+    const idleMs = this.options.idleStepMs ?? 60_000;
+    for (const host of hosts) {
+      if (host.busy > 0 || Date.now() - host.lastUsed < idleMs) continue;
+      this.hosts.delete(host.setup.stepKey);
+      await host.close(false);
+    }
+  }
+
+  /** CPU of the machine as a percent of its cores (load average), since agents share machines. */
+  private cpuPercent(_hosts: StepHost[]): number {
+    return Math.min(100, Math.round(((loadavg()[0] ?? 0) / availableParallelism()) * 100));
+  }
+
+  /** Finishes the mini-batches it holds, takes no more, and leaves the pool. */
+  async drain(): Promise<void> {
+    this.state = "draining";
+    this.log("draining: finishing the mini-batches held, taking no new ones");
+    await this.heartbeat();
+    await this.worker?.close();
+    await this.shutdown(false);
+  }
+
+  /** Stops at once: running mini-batches go back to the queue (their locks are released). */
+  async stop(): Promise<void> {
+    this.state = "stopping";
+    await this.heartbeat();
+    const hosts = await this.settledHosts();
+    await Promise.all(hosts.map((h) => h.close(true)));
+    await this.worker?.close(true);
+    await this.shutdown(true);
+  }
+
+  private async shutdown(kill: boolean): Promise<void> {
+    clearInterval(this.beat);
+    const hosts = await this.settledHosts();
+    await Promise.all(hosts.map((h) => h.close(kill)));
+    await this.registry.remove(this.id).catch(() => {});
+    this.subscriber.disconnect();
+    await this.redis.quit().catch(() => {});
+    this.log(`agent ${this.id} stopped`);
+    this.resolveFinished?.();
+  }
+}
+
+function residentBytes(pid: number): number {
+  try {
+    const pages = Number(readFileSync(`/proc/${pid}/statm`, "utf8").split(" ")[1]);
+    return Number.isFinite(pages) ? pages * 4096 : 0;
+  } catch {
+    return 0;
+  }
+}

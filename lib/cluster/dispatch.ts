@@ -1,0 +1,244 @@
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { type JobsOptions, Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Datastore } from "../datastores/types";
+import { errorMessage } from "../errors";
+import type { Assignment, WorkSource } from "../engine/agent";
+import type { MiniBatchResult } from "../engine/protocol";
+import { SegmentWriter } from "../engine/segments";
+import type { Agent } from "../engine/step-executor";
+import type { ClusterKeys } from "./keys";
+import { type MiniBatchJob, type RemoteResult, ResultsEntry, type StepSetup } from "./messages";
+import { AgentRegistry } from "./registry";
+
+/** What the orchestrator needs to dispatch to agents: Redis, the key prefix, the lock duration. */
+export interface ClusterDeps {
+  redis: Redis;
+  keys: ClusterKeys;
+  /** Mini-batches handed to the queue and not yet finished, per step (bounds Redis and memory). */
+  dispatchWindow?: number;
+}
+
+/** The id of a step of a run across sessions (resume and takeover find the same jobs and results). */
+export function stepKeyOf(runId: string, stepName: string): string {
+  return `${runId}_${createHash("sha256").update(stepName).digest("hex").slice(0, 12)}`;
+}
+
+export function jobIdOf(stepKey: string, idx: number, attempt: number): string {
+  return `${stepKey}_${idx}_${attempt}`;
+}
+
+/**
+ * BullMQ priority (1 is first) of a mini-batch: its index in the step. Each step's mini-batches go
+ * in input order, and a small interactive run (indexes 0..99) goes ahead of the bulk of a
+ * million-file run queued before it, instead of waiting behind all of it.
+ */
+export function priorityOf(idx: number): number {
+  return Math.max(1, Math.min(2_097_152, idx + 1));
+}
+
+export interface RemotePoolOptions {
+  pool: string;
+  nodeCount: number;
+  stepKey: string;
+  /** Publishes the step's setup (and registers its files) before the first job is queued. */
+  publish: () => Promise<StepSetup>;
+  /** Where the orchestrator appends the segments agents wrote (its own segment file). */
+  segmentsDir: string;
+  /** The step's output datastore: agents write segment objects there, the orchestrator reads them. */
+  output: Datastore;
+  /** Told how many agents of the pool are connected, whenever that changes. */
+  onAgents?: (connected: number, wanted: number) => void;
+  log?: (line: string) => void;
+}
+
+/**
+ * The step executor's view of an agent pool: mini-batches it takes from the executor become
+ * BullMQ jobs (ids and the item spec only), and what agents report through the step's results
+ * stream goes back to the executor. BullMQ's lock and stalled-job check move the jobs of an agent
+ * that died back to the queue, with the same attempt number: a lost agent does not count against
+ * run_max_try. Only the first report of an attempt is taken (the executor ignores the rest), so
+ * each mini-batch's rows reach the output once.
+ */
+export class RemotePool implements Agent {
+  private queue?: Queue;
+  private reader?: Redis;
+  private started = false;
+  private closed = false;
+  private readonly inFlight = new Set<string>();
+  private pumping = Promise.resolve();
+  private ready?: Promise<void>;
+  private watch?: NodeJS.Timeout;
+  private connected = -1;
+  private writer?: SegmentWriter;
+  private readerDone?: Promise<void>;
+
+  constructor(
+    private readonly deps: ClusterDeps,
+    private readonly options: RemotePoolOptions,
+    private readonly source: WorkSource,
+  ) {}
+
+  get liveProcesses(): number {
+    // Agents come and go; a pool is never "out of processes" from the orchestrator's side.
+    return 1;
+  }
+
+  start(): void {
+    if (this.started) return this.wake();
+    this.started = true;
+    const { redis, keys } = this.deps;
+    this.queue = new Queue(keys.queueName(this.options.pool), { connection: redis, prefix: keys.prefix });
+    this.ready = this.options.publish().then(() => undefined);
+    this.ready.catch((error: unknown) => this.fail(`the step could not be handed to agents: ${errorMessage(error)}`));
+    this.reader = redis.duplicate();
+    this.reader.on("error", () => {});
+    this.readerDone = this.readResults();
+    const registry = new AgentRegistry(redis, keys);
+    const check = () =>
+      void registry.working(this.options.pool).then(
+        (agents) => {
+          if (agents.length === this.connected) return;
+          this.connected = agents.length;
+          this.options.onAgents?.(agents.length, this.options.nodeCount);
+        },
+        () => {},
+      );
+    check();
+    this.watch = setInterval(check, 1000);
+    this.watch.unref();
+    this.wake();
+  }
+
+  wake(): void {
+    if (!this.started || this.closed) return;
+    this.pumping = this.pumping.then(() => this.pump()).catch((error: unknown) => this.fail(`mini-batches could not be queued: ${errorMessage(error)}`));
+  }
+
+  /** Takes mini-batches from the executor up to the window and queues them in one round trip. */
+  private async pump(): Promise<void> {
+    await this.ready;
+    const window = this.deps.dispatchWindow ?? 10_000;
+    const batch: Assignment[] = [];
+    while (!this.closed && this.inFlight.size + batch.length < window) {
+      const next = this.source.take();
+      if (!next) break;
+      batch.push(next);
+    }
+    if (batch.length === 0 || !this.queue) return;
+    const jobs = batch.map((a) => {
+      const jobId = jobIdOf(this.options.stepKey, a.idx, a.attempt);
+      this.inFlight.add(jobId);
+      const data: MiniBatchJob = { stepKey: this.options.stepKey, idx: a.idx, attempt: a.attempt, items: a.items };
+      const opts: JobsOptions = { jobId, priority: priorityOf(a.idx), removeOnComplete: true, removeOnFail: true, attempts: 1 };
+      return { name: "mini-batch", data, opts };
+    });
+    for (let i = 0; i < jobs.length; i += 1000) await this.queue.addBulk(jobs.slice(i, i + 1000));
+  }
+
+  /** Follows the step's results stream from its start (a takeover sees what came before it). */
+  private async readResults(): Promise<void> {
+    const key = this.deps.keys.results(this.options.stepKey);
+    let last = "0";
+    while (!this.closed && this.reader) {
+      let reply: [string, [string, string[]][]][] | null;
+      try {
+        reply = (await this.reader.xread("COUNT", 200, "BLOCK", 500, "STREAMS", key, last)) as typeof reply;
+      } catch (error) {
+        if (this.closed) return;
+        this.options.log?.(`results of step ${this.options.stepKey} not read, retrying: ${errorMessage(error)}`);
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      if (!reply) continue;
+      const entries = reply[0]?.[1] ?? [];
+      await Promise.all(entries.map(([, fields]) => this.onEntry(fields)));
+      last = entries.at(-1)?.[0] ?? last;
+    }
+  }
+
+  private async onEntry(fields: string[]): Promise<void> {
+    const parsed = ResultsEntry.safeParse(JSON.parse(fields[1] ?? "null"));
+    if (!parsed.success) return this.options.log?.(`an agent sent a result that is not understood: ${parsed.error.message.slice(0, 200)}`);
+    const entry = parsed.data;
+    if (entry.type === "process") return this.source.processEvent(entry.event);
+    const { result, where } = entry;
+    this.inFlight.delete(jobIdOf(this.options.stepKey, result.idx, result.attempt));
+    this.source.complete(await this.localResult(result), where);
+    this.wake();
+  }
+
+  /** The agent's result with its segment object copied into the orchestrator's own segment file. */
+  private async localResult(remote: RemoteResult): Promise<MiniBatchResult> {
+    const { segment, ...result } = remote;
+    if (!segment || result.status !== "RUN_DONE") return result;
+    try {
+      const rows = await this.options.output.read(segment.path);
+      if (rows.length !== segment.length) throw new Error(`it has ${rows.length} bytes where the agent wrote ${segment.length}`);
+      this.writer ??= new SegmentWriter(join(this.options.segmentsDir, `remote-${process.pid}-${Date.now()}.seg`));
+      const meta = { ...result, columns: segment.columns };
+      const location = this.writer.append(
+        {
+          idx: meta.idx,
+          attempt: meta.attempt,
+          itemCount: meta.itemCount,
+          succeeded: meta.succeeded,
+          failed: meta.failed,
+          columns: meta.columns,
+          itemErrors: meta.itemErrors,
+          runSeconds: meta.runSeconds,
+          totalSeconds: meta.totalSeconds,
+        },
+        rows.toString("utf8"),
+      );
+      return { ...result, output: { ...location, columns: segment.columns } };
+    } catch (error) {
+      return { ...result, status: "STORAGE_ERROR", succeeded: 0, failed: 0, error: `the rows of mini-batch ${result.idx} (${segment.path}) could not be read back: ${errorMessage(error)}` };
+    }
+  }
+
+  private fail(reason: string): void {
+    this.options.log?.(reason);
+    // Reported like a storage failure: the step stops with the sentence and can be resumed.
+    for (const jobId of this.inFlight) {
+      const [idx, attempt] = jobId.split("_").slice(-2).map(Number);
+      if (idx === undefined || attempt === undefined) continue;
+      this.source.complete(
+        { idx, attempt, status: "STORAGE_ERROR", itemCount: 0, succeeded: 0, failed: 0, runSeconds: 0, totalSeconds: 0, error: reason, itemErrors: [] },
+        { nodeId: 0, processId: 0 },
+      );
+    }
+    this.inFlight.clear();
+  }
+
+  /** The step ended: agents stop its processes; its setup and results are no longer needed. */
+  async stop(): Promise<void> {
+    await this.close("step_ended");
+    const { redis, keys } = this.deps;
+    await redis.del(keys.results(this.options.stepKey), keys.step(this.options.stepKey));
+  }
+
+  /** Cancelled (or the lease was lost): queued jobs are removed, agents stop the running ones. */
+  async kill(): Promise<void> {
+    const pending = [...this.inFlight];
+    await this.close("cancel", pending);
+  }
+
+  private async close(type: "step_ended" | "cancel", remove: string[] = []): Promise<void> {
+    if (!this.started || this.closed) return;
+    this.closed = true;
+    clearInterval(this.watch);
+    this.reader?.disconnect();
+    await this.readerDone?.catch(() => {});
+    await this.pumping.catch(() => {});
+    const queue = this.queue;
+    if (queue) {
+      // A job an agent holds is locked and stays; the cancel message stops it there.
+      for (let i = 0; i < remove.length; i += 500) await Promise.all(remove.slice(i, i + 500).map((id) => queue.remove(id).catch(() => 0)));
+      await queue.close();
+    }
+    await this.deps.redis.publish(this.deps.keys.control, JSON.stringify({ type, stepKey: this.options.stepKey }));
+    this.writer?.close();
+  }
+}

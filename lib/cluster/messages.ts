@@ -1,0 +1,87 @@
+import { z } from "zod";
+import { ItemError, ProcessLifecycle, ProcessRef } from "../contracts/run-events";
+import { AttemptStatus } from "../contracts/statuses";
+
+/**
+ * What crosses Redis between the orchestrator and agents. Jobs carry ids and the item spec, never
+ * data; results carry counters and where the rows were written (a segment object), never rows.
+ */
+
+/** A file the studio serves by content hash; `name` is its path relative to its folder. */
+export const FileRef = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), size: z.number().int().nonnegative(), name: z.string().min(1) });
+export type FileRef = z.infer<typeof FileRef>;
+
+export const ItemsSpecSchema = z.union([
+  z.object({ kind: z.literal("files"), datastore: z.string(), root: z.string(), names: z.array(z.string()) }),
+  z.object({ kind: z.literal("tabular"), datastore: z.string(), options: z.unknown(), slice: z.unknown() }),
+]);
+
+/** One BullMQ job: one try of one mini-batch. */
+export const MiniBatchJob = z.object({
+  stepKey: z.string(),
+  idx: z.number().int().nonnegative(),
+  attempt: z.number().int().positive(),
+  items: ItemsSpecSchema,
+});
+export type MiniBatchJob = z.infer<typeof MiniBatchJob>;
+
+/** The bytes a finished mini-batch wrote, as an object in the step's output datastore. */
+export const SegmentObject = z.object({ path: z.string(), length: z.number().int().nonnegative(), columns: z.array(z.string()).nullable() });
+export type SegmentObject = z.infer<typeof SegmentObject>;
+
+export const RemoteResult = z.object({
+  idx: z.number().int(),
+  attempt: z.number().int(),
+  status: AttemptStatus,
+  itemCount: z.number().int(),
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+  runSeconds: z.number(),
+  totalSeconds: z.number(),
+  error: z.string().optional(),
+  stack: z.string().optional(),
+  itemErrors: z.array(ItemError),
+  segment: SegmentObject.optional(),
+});
+export type RemoteResult = z.infer<typeof RemoteResult>;
+
+/** An entry of a step's results stream. */
+export const ResultsEntry = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("attempt"), agentId: z.string(), result: RemoteResult, where: ProcessRef }),
+  z.object({ type: z.literal("process"), agentId: z.string(), event: ProcessLifecycle }),
+]);
+export type ResultsEntry = z.infer<typeof ResultsEntry>;
+
+export const ControlMessage = z.object({ type: z.enum(["step_ended", "cancel"]), stepKey: z.string() });
+export type ControlMessage = z.infer<typeof ControlMessage>;
+
+/** Everything an agent needs to run a step's mini-batches; paths are replaced by file references. */
+export const StepSetup = z.object({
+  runId: z.string(),
+  stepName: z.string(),
+  stepKey: z.string(),
+  entry: z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("builtin"), scorer: z.enum(["onnx-image-classifier", "onnx-tabular"]) }),
+    /** The entry script's folder (or the script alone), and the module's path in it. */
+    z.object({ kind: z.literal("script"), tree: z.array(FileRef), module: z.string() }),
+  ]),
+  entryLabel: z.string(),
+  settings: z.unknown().optional(),
+  /** Scorer settings that name a file on the studio (modelPath, labelsPath): fetched by the agent. */
+  settingsFiles: z.record(z.string(), FileRef),
+  loggingLevel: z.enum(["WARNING", "INFO", "DEBUG"]),
+  arguments: z.array(z.string()),
+  sideInputs: z.record(z.string(), z.array(FileRef)),
+  datastores: z.record(z.string(), z.object({ kind: z.enum(["local", "azure-blob"]), config: z.unknown(), secret: z.unknown().optional() })),
+  outputAction: z.enum(["append_row", "summary_only"]),
+  output: z.object({ datastore: z.string(), path: z.string() }),
+  environment: z.record(z.string(), z.string()),
+  processCountPerNode: z.number().int().positive(),
+  runInvocationTimeout: z.number().positive(),
+  initTimeout: z.number().positive(),
+  processMemoryLimit: z.number().int().optional(),
+  runMaxTry: z.number().int().positive(),
+});
+export type StepSetup = z.infer<typeof StepSetup>;
+
+export { AgentInfo, AgentState } from "../contracts/agents";
