@@ -1,9 +1,11 @@
 import { ApiError } from "../lib/contracts/api/client";
 import { databaseUnavailable, isDbUnavailable } from "../lib/db/retry";
 import { AppError, invalid } from "../lib/errors";
+import * as agent from "./commands/agent";
 import * as dataset from "./commands/dataset";
 import * as datastore from "./commands/datastore";
 import * as deletion from "./commands/delete";
+import * as environment from "./commands/environment";
 import * as login from "./commands/login";
 import * as model from "./commands/model";
 import * as pipeline from "./commands/pipeline";
@@ -19,7 +21,7 @@ import { cliFailureOf, connect, type Remote } from "./remote/connection";
 
 const HELP = `prs: Parallel Run Studio command line
 
-${[login.help, setup.help, datastore.help, dataset.help, model.help, deletion.help, pipeline.help, submit.help, run.help, testScript.help, worker.help, secrets.help].join("\n")}
+${[login.help, setup.help, datastore.help, dataset.help, model.help, environment.help, deletion.help, pipeline.help, submit.help, run.help, testScript.help, worker.help, agent.help, secrets.help].join("\n")}
 
 After prs login (or with PRS_SERVER and PRS_TOKEN set) datastore, dataset, model, pipeline, submit
 and run go to that studio's API; without a login, or with --local, they work on the local data
@@ -59,6 +61,8 @@ async function main(args: string[]): Promise<number> {
       if (sub === "delete") return deletion.deleteCommand(command, rest, remote());
       if (command === "datastore") return datastore.datastoreCommand(sub, rest, remote());
       return command === "dataset" ? dataset.datasetCommand(sub, rest, remote()) : model.modelCommand(sub, rest, remote());
+    case "environment":
+      return environment.environmentCommand(sub, rest);
     case "pipeline":
       return pipeline.pipelineCommand(sub, rest, remote());
     case "submit":
@@ -69,6 +73,8 @@ async function main(args: string[]): Promise<number> {
       return testScript.testScriptCommand(sub ? [sub, ...rest] : rest);
     case "worker":
       return worker.workerCommand();
+    case "agent":
+      return agent.agentCommand(sub ? [sub, ...rest] : rest);
     case "secrets":
       return secrets.secretsCommand(sub, rest);
     default:

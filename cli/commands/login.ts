@@ -70,7 +70,14 @@ export async function loginCommand(argv: string[]): Promise<number> {
   const token = process.env.PRS_TOKEN?.trim() || (await readToken());
   if (!token) throw invalid("no token given: paste the API token from your profile page, or set PRS_TOKEN");
   if (/\s/.test(token)) throw invalid("the token contains spaces or line breaks: paste it as shown once on your profile page");
-  const user = await currentUser({ server, token, source: "login" });
+  const user = await currentUser({ server, token, source: "login" }).catch((error: unknown) => {
+    if (!(error instanceof CliFailure) || error.exitCode !== EXIT.unauthenticated) throw error;
+    const why = /\((.*)\): it may/.exec(error.message)?.[1] ?? "not a valid token";
+    throw new CliFailure(
+      `the studio at ${server} refused the token (${why}): copy it whole from your profile page, or create a new one there; nothing was stored`,
+      EXIT.unauthenticated,
+    );
+  });
   const file = saveLogin({ server, token });
   print(`signed in to ${server} as ${describeUser(user)}; the login is kept in ${file} (readable only by you)`);
   return EXIT.ok;

@@ -13,6 +13,9 @@ import { invalid, misconfigured } from "../../lib/errors";
 const StoredLogin = z.object({ server: z.string(), token: z.string() });
 export type StoredLogin = z.infer<typeof StoredLogin>;
 
+/** The environment variables read here (process.env by default). */
+type Env = Record<string, string | undefined>;
+
 /** A server to drive; `token` is absent only when PRS_SERVER is set without PRS_TOKEN. */
 export interface RemoteTarget {
   server: string;
@@ -21,7 +24,7 @@ export interface RemoteTarget {
   source: "environment" | "login";
 }
 
-export function configFile(env: NodeJS.ProcessEnv = process.env): string {
+export function configFile(env: Env = process.env): string {
   const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), ".config");
   return join(base, "prs", "config.json");
 }
@@ -41,7 +44,7 @@ export function serverOrigin(value: string): string {
   return url.origin;
 }
 
-export function readLogin(env: NodeJS.ProcessEnv = process.env): StoredLogin | undefined {
+export function readLogin(env: Env = process.env): StoredLogin | undefined {
   const file = configFile(env);
   if (!existsSync(file)) return undefined;
   let parsed: unknown;
@@ -56,7 +59,7 @@ export function readLogin(env: NodeJS.ProcessEnv = process.env): StoredLogin | u
 }
 
 /** Writes the login with mode 0600 inside a 0700 folder (a temporary name renamed into place). */
-export function saveLogin(login: StoredLogin, env: NodeJS.ProcessEnv = process.env): string {
+export function saveLogin(login: StoredLogin, env: Env = process.env): string {
   const file = configFile(env);
   const dir = join(file, "..");
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -69,7 +72,7 @@ export function saveLogin(login: StoredLogin, env: NodeJS.ProcessEnv = process.e
 }
 
 /** Removes the stored login; whether there was one. */
-export function removeLogin(env: NodeJS.ProcessEnv = process.env): boolean {
+export function removeLogin(env: Env = process.env): boolean {
   const file = configFile(env);
   if (!existsSync(file)) return false;
   rmSync(file);
@@ -80,7 +83,7 @@ export function removeLogin(env: NodeJS.ProcessEnv = process.env): boolean {
  * The server commands go to: PRS_SERVER (with PRS_TOKEN) when set, else the stored login, else
  * none (the CLI works on the local data folder). `--local` always means none.
  */
-export function remoteTarget(local: boolean, env: NodeJS.ProcessEnv = process.env): RemoteTarget | undefined {
+export function remoteTarget(local: boolean, env: Env = process.env): RemoteTarget | undefined {
   if (local) return undefined;
   if (env.PRS_SERVER) return { server: serverOrigin(env.PRS_SERVER), token: env.PRS_TOKEN || undefined, source: "environment" };
   const login = readLogin(env);
