@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { dataDir, port } from "./tests/browser/env";
+import { dataDir, port, storageStatePath } from "./tests/browser/env";
 
 /**
  * Browser tests drive the real app (web server + worker pool on a fresh data folder) in Debian's
@@ -15,7 +15,10 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: process.env.CI ? 1 : 0,
   reporter: [["list"]],
+  // Signs in the owner once; every test starts with that session (storageState).
+  globalSetup: "./tests/browser/global-setup.ts",
   use: {
+    storageState: storageStatePath,
     baseURL: `http://127.0.0.1:${port}`,
     trace: "on-first-retry",
     acceptDownloads: true,

@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
+import { CurrentUserProvider } from "@/components/auth/current-user";
+import { UserMenu } from "@/components/auth/user-menu";
 import { Providers } from "@/components/providers";
+import { pageUser } from "@/lib/http/page-user";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -19,6 +22,8 @@ const nav = [
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // Every page is rendered per request: its scripts must carry the CSP nonce proxy.ts draws for it.
   await connection();
+  // Verified by proxy.ts; absent on the public pages (sign-in, invite).
+  const user = await pageUser();
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
@@ -26,16 +31,21 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           <a href="/" className="font-semibold">
             Parallel Run Studio
           </a>
-          <nav aria-label="Main" className="flex gap-4 text-sm">
-            {nav.map((item) => (
-              <a key={item.href} href={item.href} className="text-slate-600 hover:text-slate-900">
-                {item.label}
-              </a>
-            ))}
-          </nav>
+          {user ? (
+            <nav aria-label="Main" className="flex gap-4 text-sm">
+              {nav.map((item) => (
+                <a key={item.href} href={item.href} className="text-slate-600 hover:text-slate-900">
+                  {item.label}
+                </a>
+              ))}
+            </nav>
+          ) : null}
+          {user ? <UserMenu user={user} /> : null}
         </header>
         <Providers>
-          <main className="mx-auto max-w-7xl px-6 py-6">{children}</main>
+          <CurrentUserProvider user={user}>
+            <main className="mx-auto max-w-7xl px-6 py-6">{children}</main>
+          </CurrentUserProvider>
         </Providers>
       </body>
     </html>

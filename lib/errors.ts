@@ -8,6 +8,9 @@ export type ErrorCode =
   | "conflict"
   | "too_large"
   | "unsupported_media_type"
+  | "unauthenticated"
+  | "forbidden"
+  | "rate_limited"
   | "unavailable"
   | "configuration"
   | "script_error"
@@ -30,6 +33,11 @@ export const notFound = (message: string) => new AppError("not_found", message);
 export const conflict = (message: string) => new AppError("conflict", message);
 export const tooLarge = (message: string) => new AppError("too_large", message);
 export const unsupportedMediaType = (message: string) => new AppError("unsupported_media_type", message);
+/** No valid session or API token came with the request. */
+export const unauthenticated = (message: string) => new AppError("unauthenticated", message);
+/** The caller is known but their role does not allow this. */
+export const forbidden = (message: string) => new AppError("forbidden", message);
+export const rateLimited = (message: string) => new AppError("rate_limited", message);
 /** The process's settings (DATABASE_URL, ...) are wrong: nothing works until they are fixed. */
 export const misconfigured = (message: string) => new AppError("configuration", message);
 
@@ -51,6 +59,12 @@ export function httpStatus(code: ErrorCode): number {
       return 413;
     case "unsupported_media_type":
       return 415;
+    case "unauthenticated":
+      return 401;
+    case "forbidden":
+      return 403;
+    case "rate_limited":
+      return 429;
     case "unavailable":
     case "configuration":
       return 503;

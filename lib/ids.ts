@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 
 /** Public ids carry a prefix so that logs and URLs say what they point at. */
-export type IdPrefix = "ds" | "dset" | "dsv" | "mdl" | "mdv" | "env" | "envv" | "pl" | "plv" | "run" | "step" | "mb" | "wrk";
+export type IdPrefix = "ds" | "dset" | "dsv" | "mdl" | "mdv" | "env" | "envv" | "pl" | "plv" | "run" | "step" | "mb" | "wrk" | "usr" | "tok" | "inv" | "aud";
 
 const alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
 

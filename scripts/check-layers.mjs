@@ -13,7 +13,7 @@ export const LAYERS = [
   { level: 2, name: "adapters", paths: ["lib/datastores", "lib/datasets", "lib/planning", "lib/scorers", "lib/db"] },
   { level: 3, name: "catalog", paths: ["lib/catalog"] },
   { level: 4, name: "engine", paths: ["lib/engine", "lib/cluster"] },
-  { level: 5, name: "services", paths: ["lib/services"] },
+  { level: 5, name: "services", paths: ["lib/services", "lib/auth"] },
   { level: 6, name: "http", paths: ["lib/http", "lib/server"] },
   { level: 7, name: "programs", paths: ["app", "components", "cli", "workers", "scripts", "samples", "tests"] },
 ];

@@ -26,6 +26,25 @@ async function checkExposureOrExit() {
   }
 }
 
+/**
+ * While the studio has no account: a fresh one-time owner set-up link (as Jupyter prints its token
+ * link). The first visit creates the admin account; then no set-up link works any more.
+ */
+async function ownerSetupLink(origin) {
+  const unregister = register();
+  const { loadEnv } = await import("../lib/env.ts");
+  const { createDb } = await import("../lib/db/client.ts");
+  const { invitePath, ownerSetupToken } = await import("../lib/auth/invites.ts");
+  unregister();
+  const db = await createDb(loadEnv(env).databaseUrl);
+  try {
+    const token = await ownerSetupToken(db);
+    return token ? `${origin}${invitePath(token)}` : undefined;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
 function step(title, command, args) {
   console.log(`> ${title}`);
   const r = spawnSync(command, args, { cwd: root, env, stdio: "inherit" });
@@ -71,6 +90,11 @@ const supervisor = supervise(
   { log: (line) => console.error(`supervisor: ${line}`) },
 );
 console.log(`${exposure.listening} (worker pool running; Ctrl+C stops both)`);
+const setupLink = await ownerSetupLink(exposure.origin);
+if (setupLink) {
+  console.log("\nNo account exists yet. Open this one-time link to create the owner (admin) account; it works once, for 24 hours:");
+  console.log(`\n    ${setupLink}\n`);
+}
 let stopping = false;
 const stop = () => {
   if (stopping) return;

@@ -1,5 +1,6 @@
 "use client";
 
+import { IfRole } from "@/components/auth/current-user";
 import { CreateDatasetForm } from "./datasets/create-dataset-form";
 import { DatasetList } from "./datasets/dataset-list";
 import { DatastoreList } from "./datastores/datastore-list";
@@ -15,15 +16,21 @@ export function DataPage() {
       <h1 className="text-2xl font-semibold">Data &amp; models</h1>
       <Section title="Datastores">
         <DatastoreList />
-        <RegisterDatastoreForm />
+        <IfRole atLeast="admin">
+          <RegisterDatastoreForm />
+        </IfRole>
       </Section>
       <Section title="Datasets">
         <DatasetList />
-        <CreateDatasetForm />
+        <IfRole atLeast="editor">
+          <CreateDatasetForm />
+        </IfRole>
       </Section>
       <Section title="Models">
         <ModelList />
-        <UploadModelForm />
+        <IfRole atLeast="editor">
+          <UploadModelForm />
+        </IfRole>
       </Section>
     </div>
   );

@@ -2,15 +2,24 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { useCan } from "@/components/auth/current-user";
 import { Button } from "@/components/ui/button";
 import { errorText } from "@/lib/contracts/api/client";
+import type { Role } from "@/lib/contracts/auth";
 import type { DeleteOutcomeJson } from "@/lib/contracts/designer-api";
 
 /**
  * A Delete button with an in-page confirmation. A refusal (409: a pipeline version or an
  * unfinished run still uses it) is shown as the server worded it, naming who uses it.
  */
-export function DeleteControl({ what, remove: send, queryKey, onDeleted }: { what: string; remove: () => Promise<DeleteOutcomeJson>; queryKey: readonly string[]; onDeleted: (message: string) => void }) {
+export function DeleteControl({
+  what,
+  remove: send,
+  queryKey,
+  onDeleted,
+  role = "editor",
+}: { what: string; remove: () => Promise<DeleteOutcomeJson>; queryKey: readonly string[]; onDeleted: (message: string) => void; role?: Role }) {
+  const allowed = useCan(role);
   const client = useQueryClient();
   const [confirming, setConfirming] = useState(false);
   const remove = useMutation({
@@ -21,6 +30,7 @@ export function DeleteControl({ what, remove: send, queryKey, onDeleted }: { wha
       void client.invalidateQueries({ queryKey });
     },
   });
+  if (!allowed) return null;
   if (!confirming) {
     return (
       <Button size="sm" className="ml-2" aria-label={`Delete ${what}`} onClick={() => setConfirming(true)}>

@@ -8,6 +8,7 @@ import { Button } from "@/components/ui/button";
 import { ErrorText, Notice } from "@/components/ui/notice";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { usePipelines } from "./queries";
+import { useCan } from "@/components/auth/current-user";
 
 /** Pipelines: search, create, rename, duplicate, delete (with confirmation). */
 export function PipelineList() {
@@ -16,6 +17,7 @@ export function PipelineList() {
   const client = useQueryClient();
   const [message, setMessage] = useState<string>();
   const refresh = () => client.invalidateQueries({ queryKey: ["pipelines"] });
+  const canEdit = useCan("editor");
 
   return (
     <div className="space-y-6">
@@ -32,18 +34,18 @@ export function PipelineList() {
           />
         </label>
       </div>
-      <CreatePipeline onCreated={refresh} />
+      {canEdit ? <CreatePipeline onCreated={refresh} /> : null}
       {message ? <Notice tone="error">{message}</Notice> : null}
       <ErrorText error={error} />
       {isLoading ? <p>Loading…</p> : null}
       <Table
         label="Pipelines"
         variant="framed"
-        columns={["Name", "Latest version", "Runs", "Updated", "Actions"]}
+        columns={canEdit ? ["Name", "Latest version", "Runs", "Updated", "Actions"] : ["Name", "Latest version", "Runs", "Updated"]}
         empty={data && data.pipelines.length === 0 ? (search ? `No pipeline matches '${search}'.` : "No pipelines yet: create one above.") : undefined}
       >
         {data?.pipelines.map((p) => (
-          <PipelineRow key={p.id} pipeline={p} onChanged={refresh} onError={setMessage} />
+          <PipelineRow key={p.id} pipeline={p} onChanged={refresh} onError={setMessage} canEdit={canEdit} />
         ))}
       </Table>
     </div>
@@ -83,7 +85,17 @@ function CreatePipeline({ onCreated }: { onCreated: () => void }) {
   );
 }
 
-function PipelineRow({ pipeline: p, onChanged, onError }: { pipeline: PipelineSummaryJson; onChanged: () => void; onError: (m: string | undefined) => void }) {
+function PipelineRow({
+  pipeline: p,
+  onChanged,
+  onError,
+  canEdit,
+}: {
+  pipeline: PipelineSummaryJson;
+  onChanged: () => void;
+  onError: (m: string | undefined) => void;
+  canEdit: boolean;
+}) {
   const [mode, setMode] = useState<"view" | "rename" | "duplicate" | "delete">("view");
   const [name, setName] = useState(p.name);
   const run = useMutation({
@@ -115,58 +127,60 @@ function PipelineRow({ pipeline: p, onChanged, onError }: { pipeline: PipelineSu
       <Cell>{p.latestVersion ? `v${p.latestVersion}` : "draft only"}</Cell>
       <Cell>{p.runs}</Cell>
       <Cell>{new Date(p.updatedAt).toLocaleString()}</Cell>
-      <Cell>
-        {mode === "view" ? (
-          <div className="flex gap-1">
-            <Button onClick={() => start("rename")} aria-label={`Rename ${p.name}`}>
-              Rename
-            </Button>
-            <Button onClick={() => start("duplicate")} aria-label={`Duplicate ${p.name}`}>
-              Duplicate
-            </Button>
-            <Button onClick={() => setMode("delete")} aria-label={`Delete ${p.name}`}>
-              Delete
-            </Button>
-          </div>
-        ) : mode === "delete" ? (
-          <div role="alertdialog" aria-label={`Delete ${p.name}?`} className="space-y-1">
-            <p>
-              {p.runs > 0
-                ? `Delete ${p.name}? It leaves this list and its name is free again; its ${p.runs} run${p.runs > 1 ? "s" : ""} keep their history, outputs and logs.`
-                : `Delete ${p.name} and its ${p.latestVersion} published version${p.latestVersion === 1 ? "" : "s"}? This cannot be undone.`}
-            </p>
+      {canEdit ? (
+        <Cell>
+          {mode === "view" ? (
             <div className="flex gap-1">
-              <Button variant="danger" onClick={() => run.mutate("delete")} disabled={run.isPending}>
-                Confirm delete
+              <Button onClick={() => start("rename")} aria-label={`Rename ${p.name}`}>
+                Rename
+              </Button>
+              <Button onClick={() => start("duplicate")} aria-label={`Duplicate ${p.name}`}>
+                Duplicate
+              </Button>
+              <Button onClick={() => setMode("delete")} aria-label={`Delete ${p.name}`}>
+                Delete
+              </Button>
+            </div>
+          ) : mode === "delete" ? (
+            <div role="alertdialog" aria-label={`Delete ${p.name}?`} className="space-y-1">
+              <p>
+                {p.runs > 0
+                  ? `Delete ${p.name}? It leaves this list and its name is free again; its ${p.runs} run${p.runs > 1 ? "s" : ""} keep their history, outputs and logs.`
+                  : `Delete ${p.name} and its ${p.latestVersion} published version${p.latestVersion === 1 ? "" : "s"}? This cannot be undone.`}
+              </p>
+              <div className="flex gap-1">
+                <Button variant="danger" onClick={() => run.mutate("delete")} disabled={run.isPending}>
+                  Confirm delete
+                </Button>
+                <Button onClick={() => setMode("view")}>Cancel</Button>
+              </div>
+            </div>
+          ) : (
+            <form
+              className="flex gap-1"
+              onSubmit={(e) => {
+                e.preventDefault();
+                run.mutate(mode);
+              }}
+            >
+              <label className="sr-only" htmlFor={`name-${p.id}`}>
+                {mode === "rename" ? `New name for ${p.name}` : `Name of the copy of ${p.name}`}
+              </label>
+              <input
+                id={`name-${p.id}`}
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                className="w-48 rounded border border-slate-300 px-2 py-1"
+                autoFocus
+              />
+              <Button type="submit" disabled={run.isPending}>
+                {mode === "rename" ? "Save name" : "Create copy"}
               </Button>
               <Button onClick={() => setMode("view")}>Cancel</Button>
-            </div>
-          </div>
-        ) : (
-          <form
-            className="flex gap-1"
-            onSubmit={(e) => {
-              e.preventDefault();
-              run.mutate(mode);
-            }}
-          >
-            <label className="sr-only" htmlFor={`name-${p.id}`}>
-              {mode === "rename" ? `New name for ${p.name}` : `Name of the copy of ${p.name}`}
-            </label>
-            <input
-              id={`name-${p.id}`}
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              className="w-48 rounded border border-slate-300 px-2 py-1"
-              autoFocus
-            />
-            <Button type="submit" disabled={run.isPending}>
-              {mode === "rename" ? "Save name" : "Create copy"}
-            </Button>
-            <Button onClick={() => setMode("view")}>Cancel</Button>
-          </form>
-        )}
-      </Cell>
+            </form>
+          )}
+        </Cell>
+      ) : null}
     </Row>
   );
 }

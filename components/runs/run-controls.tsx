@@ -2,6 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import { useCan } from "@/components/auth/current-user";
 import { Button } from "@/components/ui/button";
 import { ErrorText } from "@/components/ui/notice";
 import { api } from "@/lib/contracts/api/client";
@@ -9,8 +10,9 @@ import type { RunView, StepView } from "@/lib/contracts/run-events";
 import { isTerminalRunStatus } from "@/lib/contracts/statuses";
 import { SubmitButton } from "./submit-dialog";
 
-/** Cancel, resume, retry failed mini-batches, resubmit with changed values, delete. */
+/** Cancel, resume, retry failed mini-batches, resubmit with changed values, delete (editors and admins). */
 export function RunControls({ run, steps, onChanged }: { run: RunView; steps: StepView[]; onChanged: () => void }) {
+  const canChange = useCan("editor");
   const router = useRouter();
   const action = useMutation({
     mutationFn: async (kind: "cancelRun" | "resumeRun" | "retryFailed" | "deleteRun"): Promise<unknown> => api[kind]({ params: { runId: run.id } }),
@@ -21,6 +23,7 @@ export function RunControls({ run, steps, onChanged }: { run: RunView; steps: St
   });
   const s = run.status;
   const failedMiniBatches = steps.reduce((n, step) => n + step.counters.failedMiniBatches, 0);
+  if (!canChange) return null;
   return (
     <div className="flex flex-wrap items-center gap-2">
       {(s === "queued" || s === "running") && (

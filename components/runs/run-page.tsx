@@ -38,7 +38,8 @@ export function RunPage({ runId }: { runId: string }) {
           </div>
         </div>
         <p className="text-sm text-slate-600">
-          pipeline <b>{run.pipeline}</b> v{run.pipelineVersion} · experiment <b>{run.experimentName}</b> · started {formatTime(run.startedAt)} · duration{" "}
+          pipeline <b>{run.pipeline}</b> v{run.pipelineVersion} · experiment <b>{run.experimentName}</b>
+          {run.createdBy ? ` · submitted by ${run.createdBy}` : ""} · started {formatTime(run.startedAt)} · duration{" "}
           {formatDuration(durationBetween(run.startedAt, run.endedAt, now))}
         </p>
         <p className="text-sm text-slate-600">

@@ -12,7 +12,15 @@ import { StatusBadge } from "./status-badge";
 import { SubmitButton } from "./submit-dialog";
 
 const STATUSES = ["", ...RunStatus.options];
-const RUN_COLUMNS = ["Run", "Status", "Started", "Duration", { label: "Items processed", align: "right" }, { label: "Failed", align: "right" }] as const;
+const RUN_COLUMNS = [
+  "Run",
+  "Status",
+  "Submitted by",
+  "Started",
+  "Duration",
+  { label: "Items processed", align: "right" },
+  { label: "Failed", align: "right" },
+] as const;
 
 /** Runs grouped by experiment and pipeline, refreshed every 2 s so status changes show live. */
 export function RunsList({ pipelines }: { pipelines: string[] }) {
@@ -97,6 +105,7 @@ export function RunsList({ pipelines }: { pipelines: string[] }) {
                 <Cell title={r.statusReason ?? undefined}>
                   <StatusBadge status={r.status} />
                 </Cell>
+                <Cell>{r.createdBy ?? ""}</Cell>
                 <Cell>{formatTime(r.startedAt)}</Cell>
                 <Cell>{formatDuration(durationBetween(r.startedAt, r.endedAt))}</Cell>
                 <Cell numeric>

@@ -9,6 +9,7 @@ import { CheckboxField, Field, inputClass } from "@/components/ui/field";
 import { ErrorText } from "@/components/ui/notice";
 import { api } from "@/lib/contracts/api/client";
 import type { SubmissionOptions } from "@/lib/contracts/run-api";
+import { useCan } from "@/components/auth/current-user";
 
 type Value = string | number | boolean;
 
@@ -241,6 +242,8 @@ export function SubmitButton({
   ...props
 }: Omit<SubmitDialogProps, "open" | "onClose"> & { label?: string; variant?: ButtonVariant }) {
   const [open, setOpen] = useState(false);
+  const allowed = useCan("editor");
+  if (!allowed) return null;
   return (
     <>
       <Button variant={variant} size="lg" onClick={() => setOpen(true)}>

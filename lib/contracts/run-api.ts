@@ -23,6 +23,8 @@ export const RunSummary = z.object({
   pipeline: z.string(),
   status: RunStatus,
   statusReason: z.string().nullable(),
+  /** Who submitted it (email), or "local CLI". */
+  createdBy: z.string().nullable().optional(),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),

@@ -139,6 +139,8 @@ export const RunView = z.object({
   status: RunStatus,
   statusReason: z.string().nullable(),
   parameters: RunParameters,
+  /** Who submitted it (email), or "local CLI"; null for runs from before sign-in existed. */
+  createdBy: z.string().nullable().optional(),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),

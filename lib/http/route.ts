@@ -6,6 +6,7 @@ import { AppError, errorMessage, httpStatus, invalid } from "../errors";
 import { databaseUnavailable, isDbUnavailable } from "../db/retry";
 import { appContext, type AppContext } from "../server/context";
 import { MAX_JSON_BYTES, readTextCapped, checkParsedJson, rejectNulInRequest, requireJson } from "./body";
+import { auditRoute, authorize, type RequestContext } from "./auth";
 import { guardRequest, refusalResponse, serverGuardConfig } from "./request-guard";
 
 /** What a 503 tells clients to wait before trying again. */
@@ -63,8 +64,13 @@ export async function parseBody<S extends z.ZodType>(req: Request, schema: S): P
  * body are parsed with the entry's schemas before the handler runs (same caps, 415 and NUL refusal
  * as `parseBody`), and a plain result is sent with the entry's status.
  */
-export function handle<R extends RouteDef>(def: R, handler: (ctx: AppContext, input: ParsedInput<R>, req: Request) => Promise<RouteResponse<R> | Response>) {
-  return route(async (ctx, req, params) => {
+export function handle<R extends RouteDef>(
+  def: R,
+  handler: (ctx: RequestContext, input: ParsedInput<R>, req: Request) => Promise<RouteResponse<R> | Response>,
+) {
+  return route(async (appCtx, req, params) => {
+    // Who is asking comes first: nothing of the request is read for a caller who may not call.
+    const ctx: RequestContext = { ...appCtx, actor: await authorize(appCtx, req, def.access) };
     // The casts bridge zod's parse results to the conditional types derived from the same schemas.
     const input = {
       params: def.params ? parseOrInvalid(def.params, params, "The URL is not valid") : {},
@@ -72,6 +78,8 @@ export function handle<R extends RouteDef>(def: R, handler: (ctx: AppContext, in
       body: def.body ? await parseBody(req, def.body) : undefined,
     } as ParsedInput<R>;
     const result = await handler(ctx, input, req);
+    if (def.audit && (!(result instanceof Response) || result.ok))
+      await auditRoute(ctx, def, input.params as Record<string, unknown>, result instanceof Response ? undefined : result);
     if (result instanceof Response || (def.status ?? 200) === 200) return result;
     return Response.json(result, { status: def.status });
   });

@@ -12,6 +12,8 @@ import { secretKeyFile } from "./datastore-access";
 export interface Exposure {
   /** What the web server listens on, and where to open it, in one line. */
   listening: string;
+  /** Where users open the studio (PRS_PUBLIC_URL, or http://host:port). */
+  origin: string;
   warnings: string[];
 }
 
@@ -40,6 +42,7 @@ export function checkExposure(env: Pick<AppEnv, "host" | "port" | "publicOrigin"
   const where = local ? "this machine only" : "the network";
   return {
     listening: `Parallel Run Studio: listening on ${address} (${where}), open ${open}`,
+    origin: open,
     warnings: env.publicOrigin?.startsWith("http:") ? [plainHttpWarning(env.publicOrigin)] : [],
   };
 }

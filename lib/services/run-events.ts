@@ -94,6 +94,7 @@ export async function buildSnapshot(db: Db, runId: string): Promise<RunSnapshot>
       status: run.status,
       statusReason: run.statusReason,
       parameters: parseColumn(RunParameters, run.parameters, `Parameters of run ${run.id}`),
+      createdBy: run.createdBy,
       createdAt: run.createdAt.toISOString(),
       startedAt: run.startedAt?.toISOString() ?? null,
       endedAt: run.endedAt?.toISOString() ?? null,

@@ -3,6 +3,7 @@ import { readdirSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { routes } from "../../lib/contracts/api/routes";
 import { registerDataset } from "../../lib/services/datasets";
+import { makeTestUser } from "../support/auth";
 import { makeEntryScript, makeTestContext, makeTextFiles, type TestContext } from "../support/context";
 import { makePipeline, makeTinyOnnxModel, runPipeline } from "../support/factories";
 import { HUGE, hostileForm, jsonValue, mutate, NUMBERS, pick, queryValue, rawBody, seeded, TRAVERSALS, UNICODE, type Rng } from "./fuzz-payloads";
@@ -95,6 +96,8 @@ export interface Seed {
   /** Real step names, log paths (files and folders), columns by query key: values that lead past the first lookup. */
   realQuery: Record<string, string[]>;
   publishedId: string;
+  /** An admin's Authorization header: every request is signed in, so the fuzzing reaches the handlers. */
+  authorization: string;
 }
 
 function paramValue(rng: Rng, name: string, seed: Seed): string {
@@ -200,7 +203,9 @@ export async function setupFuzz(provider: "sqlite" | "postgresql"): Promise<{ ct
   const draft = await createPipelineDraft(ctx.db, { name: "fuzz-draft" });
   const { listLogFiles } = await import("../../lib/services/run-logs");
   const logs = (await listLogFiles(ctx.db, result.run.id)).map((f) => f.path);
+  const admin = await makeTestUser(ctx.db, "admin");
   const seed: Seed = {
+    authorization: admin.headers.authorization,
     runId: result.run.id,
     pipelineId: draft.id,
     pipelineName: "fuzz-target",
@@ -209,6 +214,12 @@ export async function setupFuzz(provider: "sqlite" | "postgresql"): Promise<{ ct
     realQuery: { step: [result.step.stepName], pipeline: ["fuzz-target"], column: ["file", "label"], path: [...logs, ...new Set(logs.map((p) => dirname(p)))] },
   };
   return { ctx, seed };
+}
+
+/** The request with the admin's credentials, unless the case sends an Authorization header of its own. */
+function signedIn(req: Request, authorization: string): Request {
+  if (!req.headers.has("authorization")) req.headers.set("authorization", authorization);
+  return req;
 }
 
 /** Sends PER_ROUTE hostile requests to every route/method pair; returns the failures. */
@@ -226,7 +237,7 @@ export async function fuzzAllRoutes(seed: Seed): Promise<{ failures: string[]; r
     let text: string;
     try {
       const res = await route.handlers[method as (typeof METHODS)[number]]!(
-        new Request(c.url, { ...c.init, duplex: "half" } as RequestInit),
+        signedIn(new Request(c.url, { ...c.init, duplex: "half" } as RequestInit), seed.authorization),
         route.params.length ? { params: Promise.resolve(params) } : undefined,
       );
       status = res.status;

@@ -5,6 +5,7 @@ import { join, relative } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { makeEntryScript, makeItemsContext, type TestContext } from "../support/context";
 import { makePipeline, runPipeline } from "../support/factories";
+import { makeTestUser, type TestUser, withAuth } from "../support/auth";
 
 /**
  * Issue 7, cases 12 and 13: the log routes serve only regular files inside the step's log folder
@@ -15,6 +16,7 @@ import { makePipeline, runPipeline } from "../support/factories";
 type Handler = (req: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 let ctx: TestContext;
+let viewer: TestUser;
 let runId: string;
 let logDir: string;
 let stepName: string;
@@ -30,7 +32,7 @@ function regularFiles(dir: string): string[] {
   return out;
 }
 
-const call = (handler: Handler, path: string) => handler(new Request(`http://test${path}`), { params: Promise.resolve({ runId }) });
+const call = (handler: Handler, path: string) => handler(new Request(`http://test${path}`, withAuth(viewer)), { params: Promise.resolve({ runId }) });
 const content = (step: string, path: string) =>
   call(routes.content, `/api/runs/${runId}/logs/content?step=${encodeURIComponent(step)}&path=${encodeURIComponent(path)}`);
 
@@ -39,6 +41,7 @@ describe("log routes", () => {
     ctx = await makeItemsContext(12);
     process.env.DATABASE_URL = ctx.env.databaseUrl;
     process.env.PRS_DATA_DIR = ctx.env.dataDir;
+    viewer = await makeTestUser(ctx.db, "viewer");
     const script = makeEntryScript(
       ctx,
       "logging.mjs",

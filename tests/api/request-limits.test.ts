@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { makeTinyOnnxModel } from "../support/factories";
 import { makeTestContext, type TestContext } from "../support/context";
+import { makeTestUser, type TestUser, withAuth } from "../support/auth";
 
 /**
  * Issue 7, cases 10 and 11: every body is read with a size cap while it arrives (JSON 1 MB, a
@@ -17,6 +18,7 @@ type Module = Record<string, Handler>;
 
 const MB = 1024 * 1024;
 let ctx: TestContext;
+let admin: TestUser;
 const mod: Record<string, Module> = {};
 
 async function load(path: string): Promise<Module> {
@@ -27,7 +29,9 @@ async function load(path: string): Promise<Module> {
 async function send(path: string, method: string, init: RequestInit & { params?: Record<string, string> } = {}) {
   const handler = (await load(path))[method]!;
   const { params = {}, ...rest } = init;
-  const res = await handler(new Request(`http://test/api/${path}`, { method, duplex: "half", ...rest } as RequestInit), { params: Promise.resolve(params) });
+  const res = await handler(new Request(`http://test/api/${path}`, withAuth(admin, { method, duplex: "half", ...rest } as RequestInit)), {
+    params: Promise.resolve(params),
+  });
   return { status: res.status, body: (await res.json().catch(() => ({}))) as { error?: string } };
 }
 
@@ -63,6 +67,7 @@ describe("request size limits and content types", () => {
     ctx = await makeTestContext("sqlite");
     process.env.DATABASE_URL = ctx.env.databaseUrl;
     process.env.PRS_DATA_DIR = ctx.env.dataDir;
+    admin = await makeTestUser(ctx.db, "admin");
   });
   after(async () => ctx?.cleanup());
 
@@ -186,12 +191,16 @@ describe("request size limits and content types", () => {
     const id = (created.body as unknown as { id: string }).id;
     const handler = (await load("pipelines/[id]/definition")).GET!;
     for (const version of ["99999999999999999999", "1e308", "-1", "0", "1.5", "NaN", "2147483648"]) {
-      const res = await handler(new Request(`http://test/api/pipelines/${id}/definition?version=${version}`), { params: Promise.resolve({ id }) });
+      const res = await handler(new Request(`http://test/api/pipelines/${id}/definition?version=${version}`, withAuth(admin)), {
+        params: Promise.resolve({ id }),
+      });
       assert.equal(res.status, 400, `definition?version=${version}`);
     }
     const submission = (await load("runs/submission")).GET!;
     for (const version of ["1e308", "99999999999999999999", "-3", "abc"]) {
-      const res = await submission(new Request(`http://test/api/runs/submission?pipeline=versions&version=${version}`), { params: Promise.resolve({}) });
+      const res = await submission(new Request(`http://test/api/runs/submission?pipeline=versions&version=${version}`, withAuth(admin)), {
+        params: Promise.resolve({}),
+      });
       assert.equal(res.status, 400, `submission?version=${version}`);
       assert.match(((await res.json()) as { error: string }).error, /version must be a whole number/);
     }

@@ -7,6 +7,7 @@ import { publishPipeline } from "../../lib/services/pipelines";
 import { submitRun } from "../../lib/services/runs";
 // @ts-expect-error: plain ESM script without type declarations
 import { supervise } from "../../scripts/supervise.mjs";
+import { makeTestUser } from "../support/auth";
 import { makeEntryScript, makeItemsContext, type TestContext } from "../support/context";
 import { makePipeline } from "../support/factories";
 import { outputRows, renameSqliteTable, sleep, slowScript, startWorkerPool, testEnv, waitUntil } from "../support/workers";
@@ -89,6 +90,7 @@ describe("supervision", () => {
       const script = makeEntryScript(ctx, "slow.mjs", slowScript(250));
       await publishPipeline(ctx.db, makePipeline("supervised", script, "many", { config: { mini_batch_size: 2 } }));
       const run = await submitRun(ctx.db, ctx.env.dataDir, { pipeline: "supervised" });
+      const viewer = await makeTestUser(ctx.db, "viewer");
       const env = testEnv(ctx, { PRS_LEASE_MS: "3000" });
       const { supervisor, log, output } = superviseCollecting(
         [
@@ -101,7 +103,7 @@ describe("supervision", () => {
         await waitUntil("the web server to listen", () => /listening \d+/.test(output("web server")));
         const port = /listening (\d+)/.exec(output("web server"))![1];
         const status = async () => {
-          const response = await fetch(`http://127.0.0.1:${port}/api/runs/${run.id}`);
+          const response = await fetch(`http://127.0.0.1:${port}/api/runs/${run.id}`, { headers: viewer.headers });
           assert.equal(response.status, 200);
           return ((await response.json()) as { run: { status: string } }).run.status;
         };

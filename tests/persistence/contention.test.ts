@@ -7,6 +7,7 @@ import { after, before, describe, test } from "node:test";
 import { publishPipeline } from "../../lib/services/pipelines";
 import { makeEntryScript, makeTestContext, makeTextFiles, type TestContext } from "../support/context";
 import { makeFileDataset, makePipeline } from "../support/factories";
+import { makeTestUser, type TestUser } from "../support/auth";
 
 /**
  * Issue 7 case 6: the real route handlers, called in this process as the web server calls them,
@@ -19,6 +20,7 @@ const MIN_LOAD_MS = 12_000;
 const MAX_LOAD_MS = 20_000;
 
 type Handler = (req: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+let editor: TestUser;
 interface Routes {
   datasets: { POST: Handler };
   runs: { GET: Handler; POST: Handler };
@@ -29,7 +31,9 @@ const call = (handler: Handler, path: string, init?: { method: string; body: unk
   handler(
     new Request(
       `http://127.0.0.1${path}`,
-      init ? { method: init.method, body: JSON.stringify(init.body), headers: { "content-type": "application/json" } } : undefined,
+      init
+        ? { method: init.method, body: JSON.stringify(init.body), headers: { "content-type": "application/json", ...editor.headers } }
+        : { headers: editor.headers },
     ),
     { params: Promise.resolve(params) },
   );
@@ -96,6 +100,7 @@ describe("database contention on SQLite (web server and worker pool on one file)
     // The route handlers build their context from the environment, as in the web server.
     process.env.PRS_DATA_DIR = ctx.env.dataDir;
     process.env.DATABASE_URL = ctx.env.databaseUrl;
+    editor = await makeTestUser(ctx.db, "editor");
   });
 
   after(async () => {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { createClient } from "@libsql/client";
 import { makeTestContext, makeTextFiles, type TestContext } from "../support/context";
+import { makeTestUser, withAuth } from "../support/auth";
 
 /**
  * Issue 7 case 6: a database that is truly unavailable (unreachable, or locked by another process
@@ -10,12 +11,15 @@ import { makeTestContext, makeTextFiles, type TestContext } from "../support/con
  */
 type Handler = (req: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 const noParams = { params: Promise.resolve({}) };
-const listRuns = async (handler: Handler) => handler(new Request("http://127.0.0.1/api/runs"), noParams);
+// An API token that names no user: the 503 comes before anybody is looked up (PostgreSQL down) or
+// from the lookup itself; a real token is made once the SQLite database exists.
+let auth = { headers: { authorization: "Bearer prs_not-looked-up" } };
+const listRuns = async (handler: Handler) => handler(new Request("http://127.0.0.1/api/runs", withAuth(auth)), noParams);
 const postDataset = async (handler: Handler, path: string) =>
   handler(
     new Request("http://127.0.0.1/api/datasets", {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...auth.headers },
       body: JSON.stringify({ name: "locked", kind: "file", datastore: "workspace", paths: [path] }),
     }),
     noParams,
@@ -39,6 +43,7 @@ describe("the web server when the database is unavailable", () => {
     makeTextFiles(ctx, "texts", 2);
     process.env.PRS_DATA_DIR = ctx.env.dataDir;
     process.env.DATABASE_URL = ctx.env.databaseUrl;
+    auth = await makeTestUser(ctx.db, "editor");
     const datasets = (await import("../../app/api/datasets/route")) as { POST: Handler };
     assert.equal((await postDataset(datasets.POST, "texts/item-000.txt")).status, 201);
 

@@ -11,10 +11,13 @@ const server = createServer((req, res) => {
     res.end();
     return;
   }
-  void GET(new Request(`http://127.0.0.1${req.url}`), { params: Promise.resolve({ runId }) }).then(async (response) => {
-    res.statusCode = response.status;
-    res.setHeader("content-type", response.headers.get("content-type") ?? "application/json");
-    res.end(Buffer.from(await response.arrayBuffer()));
-  });
+  const authorization = req.headers.authorization;
+  void GET(new Request(`http://127.0.0.1${req.url}`, { headers: authorization ? { authorization } : {} }), { params: Promise.resolve({ runId }) }).then(
+    async (response) => {
+      res.statusCode = response.status;
+      res.setHeader("content-type", response.headers.get("content-type") ?? "application/json");
+      res.end(Buffer.from(await response.arrayBuffer()));
+    },
+  );
 });
 server.listen(0, "127.0.0.1", () => console.log(`listening ${(server.address() as AddressInfo).port}`));

@@ -1,5 +1,6 @@
 import type { DatasetJson } from "@/lib/contracts/designer-api";
 import { routes } from "@/lib/contracts/api/routes";
+import { stampCreatedBy } from "@/lib/auth/audit";
 import { handle } from "@/lib/http/route";
 import type { DatasetVersionView } from "@/lib/catalog/datasets";
 import { listDatasets, registerDataset } from "@/lib/services/datasets";
@@ -19,10 +20,12 @@ const json = (d: DatasetVersionView): DatasetJson => ({
 
 export const GET = handle(routes.listDatasets, async ({ db }) => ({ datasets: (await listDatasets(db)).map(json) }));
 
-export const POST = handle(routes.registerDataset, async ({ db, access }, { body: b }) => {
+export const POST = handle(routes.registerDataset, async ({ db, access, actor }, { body: b }) => {
   const options =
     b.kind === "tabular"
       ? { format: b.format ?? "csv", ...(b.delimiter ? { delimiter: b.delimiter } : {}), ...(b.header !== undefined ? { header: b.header } : {}) }
       : undefined;
-  return json(await registerDataset(db, access, { name: b.name, kind: b.kind, datastore: b.datastore, paths: b.paths, options, description: b.description }));
+  const view = await registerDataset(db, access, { name: b.name, kind: b.kind, datastore: b.datastore, paths: b.paths, options, description: b.description });
+  await stampCreatedBy(db, actor, { kind: "datasetVersion", name: view.name, version: view.version });
+  return json(view);
 });

@@ -1,5 +1,6 @@
 import type { DatastoreJson } from "@/lib/contracts/designer-api";
 import { routes } from "@/lib/contracts/api/routes";
+import { stampCreatedBy } from "@/lib/auth/audit";
 import { handle } from "@/lib/http/route";
 import { listDatastores, registerDatastore, type DatastoreView } from "@/lib/services/datastores";
 
@@ -17,7 +18,7 @@ const json = (d: DatastoreView): DatastoreJson => ({
 
 export const GET = handle(routes.listDatastores, async ({ db }) => ({ datastores: (await listDatastores(db)).map(json) }));
 
-export const POST = handle(routes.registerDatastore, async ({ db, access }, { body }) => {
+export const POST = handle(routes.registerDatastore, async ({ db, access, actor }, { body }) => {
   const view =
     body.kind === "local"
       ? await registerDatastore(db, access, { name: body.name, kind: "local", config: { root: body.root } })
@@ -37,5 +38,6 @@ export const POST = handle(routes.registerDatastore, async ({ db, access }, { bo
                 ? { sasToken: body.secret }
                 : { accountKey: body.secret },
         });
+  await stampCreatedBy(db, actor, { kind: "datastore", name: view.name });
   return json(view);
 });

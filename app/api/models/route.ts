@@ -4,6 +4,7 @@ import type { ModelJson } from "@/lib/contracts/designer-api";
 import { routes } from "@/lib/contracts/api/routes";
 import { AppError, errorMessage, invalid } from "@/lib/errors";
 import { readMultipart, type UploadedPart } from "@/lib/http/body";
+import { stampCreatedBy } from "@/lib/auth/audit";
 import { handle } from "@/lib/http/route";
 import type { ModelVersionView } from "@/lib/catalog/models";
 import { listModels, registerModel } from "@/lib/services/models";
@@ -50,7 +51,7 @@ function checkFile(file: UploadedPart | undefined): UploadedPart {
  * multipart/form-data: name, file (.onnx), description?, tags? ("key=value" per line). The file
  * is streamed to a folder under the data folder with the 512 MB limit checked as it arrives.
  */
-export const POST = handle(routes.registerModel, async ({ db, env }, _input, req) => {
+export const POST = handle(routes.registerModel, async ({ db, env, actor }, _input, req) => {
   mkdirSync(join(env.dataDir, "uploads"), { recursive: true });
   const dir = mkdtempSync(join(env.dataDir, "uploads", "model-"));
   try {
@@ -74,6 +75,7 @@ export const POST = handle(routes.registerModel, async ({ db, env }, _input, req
       if (error instanceof AppError) throw error;
       throw invalid(`'${file.fileName}' could not be loaded as an ONNX model: ${errorMessage(error)}`);
     });
+    await stampCreatedBy(db, actor, { kind: "modelVersion", name: view.name, version: view.version });
     return json(view);
   } finally {
     rmSync(dir, { recursive: true, force: true });

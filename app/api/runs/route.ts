@@ -1,4 +1,5 @@
 import { routes } from "@/lib/contracts/api/routes";
+import { stampCreatedBy } from "@/lib/auth/audit";
 import { handle } from "@/lib/http/route";
 import { listRuns, submitRun } from "@/lib/services/runs";
 
@@ -13,6 +14,7 @@ export const GET = handle(routes.listRuns, async ({ db }, { query }) => {
       pipeline: r.pipeline.name,
       status: r.status,
       statusReason: r.statusReason,
+      createdBy: r.createdBy,
       createdAt: r.createdAt.toISOString(),
       startedAt: r.startedAt?.toISOString() ?? null,
       endedAt: r.endedAt?.toISOString() ?? null,
@@ -23,7 +25,8 @@ export const GET = handle(routes.listRuns, async ({ db }, { query }) => {
   };
 });
 
-export const POST = handle(routes.submitRun, async ({ db, env }, { body }) => {
+export const POST = handle(routes.submitRun, async ({ db, env, actor }, { body }) => {
   const run = await submitRun(db, env.dataDir, body);
+  await stampCreatedBy(db, actor, { kind: "run", id: run.id });
   return { id: run.id, experimentName: run.experimentName, status: run.status };
 });

@@ -16,7 +16,7 @@ export function DatastoreList() {
           <li key={d.id}>
             <span className="font-medium">{d.name}</span> · {d.kind} · {d.kind === "local" ? String(d.config.root) : `container ${String(d.config.container)}`}
             {d.hasSecret ? " · secret set (write-only)" : ""}
-            {d.name === "workspace" ? null : <DeleteControl what={`datastore ${d.name}`} remove={() => api.deleteDatastore({ params: { name: d.name } })} queryKey={keys.datastores} onDeleted={onDeleted} />}
+            {d.name === "workspace" ? null : <DeleteControl what={`datastore ${d.name}`} remove={() => api.deleteDatastore({ params: { name: d.name } })} queryKey={keys.datastores} onDeleted={onDeleted} role="admin" />}
           </li>
         ))}
       </ul>

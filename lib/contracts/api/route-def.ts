@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { Access } from "../auth";
 
 /**
  * The shape of one REST route, declared once in `routes.ts` and read by three parties: the route
@@ -29,6 +30,13 @@ export interface RouteDef {
   /** OpenAPI style: "/api/runs/{runId}/logs". */
   path: `/api/${string}`;
   summary: string;
+  /**
+   * Who may call it, enforced by `handle()` before anything else: `public` (anybody), or the
+   * lowest role that may (viewer < editor < admin). 401 without credentials, 403 below the role.
+   */
+  access: Access;
+  /** Recorded in the audit log with who did it, when it succeeds ("run.submit"). */
+  audit?: string;
   description?: string;
   params?: z.ZodObject;
   query?: z.ZodObject;

@@ -1,4 +1,18 @@
 import { z } from "zod";
+import {
+  AcceptInviteRequest,
+  ApiTokenJson,
+  AuditEventJson,
+  CreateApiTokenRequest,
+  CreatedApiTokenJson,
+  CreatedInviteJson,
+  CreateInviteRequest,
+  CurrentUserJson,
+  InviteJson,
+  SignInRequest,
+  UpdateUserRequest,
+  UserJson,
+} from "../auth";
 import { CanvasGraph } from "../canvas";
 import {
   CreatePipelineRequest,
@@ -51,6 +65,7 @@ const StepQuery = z.object({ step: z.string().optional().meta({ description: "St
 
 export const routes = {
   health: defineRoute({
+    access: "public",
     method: "GET",
     path: "/api/health",
     summary: "Whether the server, its database and the worker pool are up",
@@ -58,12 +73,14 @@ export const routes = {
   }),
 
   openapi: defineRoute({
+    access: "viewer",
     method: "GET",
     path: "/api/openapi.json",
     summary: "This API as an OpenAPI 3.1 document",
     response: z.record(z.string(), z.unknown()),
   }),
   apiReference: defineRoute({
+    access: "viewer",
     method: "GET",
     path: "/api/reference",
     summary: "This API's reference page",
@@ -71,6 +88,7 @@ export const routes = {
   }),
 
   listPipelines: defineRoute({
+    access: "viewer",
     method: "GET",
     path: "/api/pipelines",
     summary: "Pipelines (not archived), by name",
@@ -78,6 +96,8 @@ export const routes = {
     response: z.object({ pipelines: z.array(PipelineSummaryJson) }),
   }),
   createPipeline: defineRoute({
+    access: "editor",
+    audit: "pipeline.create",
     method: "POST",
     path: "/api/pipelines",
     summary: "Create a pipeline draft, empty or from a definition",
@@ -86,6 +106,7 @@ export const routes = {
     status: 201,
   }),
   importDefinition: defineRoute({
+    access: "editor",
     method: "POST",
     path: "/api/pipelines/import",
     summary: "Draw a definition file (CLI format) as a canvas; nothing is stored",
@@ -93,6 +114,7 @@ export const routes = {
     response: z.object({ definition: PipelineDefinition, canvas: CanvasGraph }),
   }),
   getPipeline: defineRoute({
+    access: "viewer",
     method: "GET",
     path: "/api/pipelines/{id}",
     summary: "A pipeline's draft canvas and revision",
@@ -100,6 +122,8 @@ export const routes = {
     response: PipelineDraftJson,
   }),
   renamePipeline: defineRoute({
+    access: "editor",
+    audit: "pipeline.rename",
     method: "PATCH",
     path: "/api/pipelines/{id}",
     summary: "Rename a pipeline or change its description",
@@ -108,6 +132,8 @@ export const routes = {
     response: PipelineDraftJson,
   }),
   deletePipeline: defineRoute({
+    access: "editor",
+    audit: "pipeline.delete",
     method: "DELETE",
     path: "/api/pipelines/{id}",
     summary: "Delete a pipeline; one with runs is archived",
@@ -115,6 +141,7 @@ export const routes = {
     response: z.object({ deleted: z.string(), archived: z.boolean() }),
   }),
   pipelineDefinition: defineRoute({
+    access: "viewer",
     method: "GET",
     path: "/api/pipelines/{id}/definition",
     summary: "The pipeline in the CLI's format: the draft, or a published version",
@@ -127,6 +154,7 @@ export const routes = {
     raw: { contentTypes: ["application/json", "application/yaml"], description: "The definition as JSON or YAML text" },
   }),
   saveDraft: defineRoute({
+    access: "editor",
     method: "PUT",
     path: "/api/pipelines/{id}/draft",
     summary: "Save the draft canvas; 409 when another tab saved since expectedRevision",
@@ -135,6 +163,8 @@ export const routes = {
     response: z.object({ revision: z.number(), updatedAt: z.string() }),
   }),
   duplicatePipeline: defineRoute({
+    access: "editor",
+    audit: "pipeline.duplicate",
     method: "POST",
     path: "/api/pipelines/{id}/duplicate",
     summary: "Copy a pipeline's draft under a new name",
@@ -144,6 +174,8 @@ export const routes = {
     status: 201,
   }),
   publishPipeline: defineRoute({
+    access: "editor",
+    audit: "pipeline.publish",
     method: "POST",
     path: "/api/pipelines/{id}/publish",
     summary: "Publish the saved draft as an immutable version; 400 lists what blocks it",
@@ -152,6 +184,8 @@ export const routes = {
     response: z.object({ version: z.number(), versionId: z.string(), created: z.boolean(), name: z.string() }),
   }),
   uploadScripts: defineRoute({
+    access: "editor",
+    audit: "pipeline.upload-scripts",
     method: "POST",
     path: "/api/pipelines/{id}/scripts",
     summary: "Upload an entry-script folder (one `files` part per file, named by its relative path)",
@@ -161,6 +195,8 @@ export const routes = {
     status: 201,
   }),
   submitDraft: defineRoute({
+    access: "editor",
+    audit: "run.submit",
     method: "POST",
     path: "/api/pipelines/{id}/submit",
     summary: "Publish the draft (a new version only when it changed) and submit a run of it",
@@ -171,12 +207,15 @@ export const routes = {
   }),
 
   listDatastores: defineRoute({
+    access: "viewer",
     method: "GET",
     path: "/api/datastores",
     summary: "Registered datastores (secrets never included)",
     response: z.object({ datastores: z.array(DatastoreJson) }),
   }),
   registerDatastore: defineRoute({
+    access: "admin",
+    audit: "datastore.register",
     method: "POST",
     path: "/api/datastores",
     summary: "Register a local folder or an Azure Blob container",
@@ -185,6 +224,8 @@ export const routes = {
     status: 201,
   }),
   deleteDatastore: defineRoute({
+    access: "admin",
+    audit: "datastore.delete",
     method: "DELETE",
     path: "/api/datastores/{name}",
     summary: "Unregister a datastore (its files stay); 409 names who uses it",
@@ -193,12 +234,15 @@ export const routes = {
   }),
 
   listDatasets: defineRoute({
+    access: "viewer",
     method: "GET",
     path: "/api/datasets",
     summary: "Registered dataset versions",
     response: z.object({ datasets: z.array(DatasetJson) }),
   }),
   registerDataset: defineRoute({
+    access: "editor",
+    audit: "dataset.register",
     method: "POST",
     path: "/api/datasets",
     summary: "Register a dataset (a new version of an existing name)",
@@ -207,6 +251,7 @@ export const routes = {
     status: 201,
   }),
   previewDataset: defineRoute({
+    access: "editor",
     method: "POST",
     path: "/api/datasets/preview",
     summary: "What a dataset definition would match, and its first rows",
@@ -214,6 +259,8 @@ export const routes = {
     response: DatasetPreviewJson,
   }),
   deleteDataset: defineRoute({
+    access: "editor",
+    audit: "dataset.delete",
     method: "DELETE",
     path: "/api/datasets/{name}",
     summary: "Delete a dataset or one version; 409 names who uses it",
@@ -223,12 +270,15 @@ export const routes = {
   }),
 
   listModels: defineRoute({
+    access: "viewer",
     method: "GET",
     path: "/api/models",
     summary: "Registered model versions with their signatures",
     response: z.object({ models: z.array(ModelJson) }),
   }),
   registerModel: defineRoute({
+    access: "editor",
+    audit: "model.register",
     method: "POST",
     path: "/api/models",
     summary: "Upload an ONNX model (at most 512 MB); it is loaded once to record its signature",
@@ -244,6 +294,8 @@ export const routes = {
     status: 201,
   }),
   deleteModel: defineRoute({
+    access: "editor",
+    audit: "model.delete",
     method: "DELETE",
     path: "/api/models/{name}",
     summary: "Delete a model or one version; 409 names who uses it",
@@ -253,6 +305,7 @@ export const routes = {
   }),
 
   listRuns: defineRoute({
+    access: "viewer",
     method: "GET",
     path: "/api/runs",
     summary: "Runs, newest first, with their item counts",
@@ -260,6 +313,8 @@ export const routes = {
     response: z.object({ runs: z.array(RunSummary) }),
   }),
   submitRun: defineRoute({
+    access: "editor",
+    audit: "run.submit",
     method: "POST",
     path: "/api/runs",
     summary: "Submit a run of a published pipeline",
@@ -268,6 +323,7 @@ export const routes = {
     status: 201,
   }),
   submissionOptions: defineRoute({
+    access: "viewer",
     method: "GET",
     path: "/api/runs/submission",
     summary: "What the submit dialog offers: parameters with defaults, datasets, experiments",
@@ -278,6 +334,7 @@ export const routes = {
     response: SubmissionOptions,
   }),
   getRun: defineRoute({
+    access: "viewer",
     method: "GET",
     path: "/api/runs/{runId}",
     summary: "The run's current state (the snapshot its event stream starts with)",
@@ -285,14 +342,26 @@ export const routes = {
     response: RunSnapshot,
   }),
   deleteRun: defineRoute({
+    access: "editor",
+    audit: "run.delete",
     method: "DELETE",
     path: "/api/runs/{runId}",
     summary: "Delete an ended run with its events, logs and run-scoped outputs",
     params: RunId,
     response: z.object({ deleted: z.string() }),
   }),
-  cancelRun: defineRoute({ method: "POST", path: "/api/runs/{runId}/cancel", summary: "Cancel a run", params: RunId, response: RunStatusJson }),
+  cancelRun: defineRoute({
+    access: "editor",
+    audit: "run.cancel",
+    method: "POST",
+    path: "/api/runs/{runId}/cancel",
+    summary: "Cancel a run",
+    params: RunId,
+    response: RunStatusJson,
+  }),
   resumeRun: defineRoute({
+    access: "editor",
+    audit: "run.resume",
     method: "POST",
     path: "/api/runs/{runId}/resume",
     summary: "Run the unfinished and failed mini-batches again",
@@ -300,6 +369,8 @@ export const routes = {
     response: RunStatusJson,
   }),
   retryFailed: defineRoute({
+    access: "editor",
+    audit: "run.retry-failed",
     method: "POST",
     path: "/api/runs/{runId}/retry-failed",
     summary: "Retry only the failed mini-batches of an ended run",
@@ -307,6 +378,7 @@ export const routes = {
     response: RetryFailedJson,
   }),
   runEvents: defineRoute({
+    access: "viewer",
     method: "GET",
     path: "/api/runs/{runId}/events",
     summary: "Live events: a snapshot, then every change; Last-Event-ID resumes without gap",
@@ -315,6 +387,7 @@ export const routes = {
     raw: { contentTypes: ["text/event-stream"], description: "Server-sent events; each data: is a RunStreamEvent (JSON)" },
   }),
   listLogs: defineRoute({
+    access: "viewer",
     method: "GET",
     path: "/api/runs/{runId}/logs",
     summary: "The run's log files",
@@ -322,6 +395,7 @@ export const routes = {
     response: z.object({ files: z.array(LogFileView) }),
   }),
   readLog: defineRoute({
+    access: "viewer",
     method: "GET",
     path: "/api/runs/{runId}/logs/content",
     summary: "A chunk of one log file, from offset",
@@ -334,6 +408,7 @@ export const routes = {
     response: LogChunk,
   }),
   logArchive: defineRoute({
+    access: "viewer",
     method: "GET",
     path: "/api/runs/{runId}/logs/archive",
     summary: "All log files of the run as .tar.gz",
@@ -341,6 +416,7 @@ export const routes = {
     raw: { contentTypes: ["application/gzip"], description: "A tar.gz archive, streamed" },
   }),
   downloadOutput: defineRoute({
+    access: "viewer",
     method: "GET",
     path: "/api/runs/{runId}/output",
     summary: "A step's append_row output as CSV",
@@ -349,6 +425,7 @@ export const routes = {
     raw: { contentTypes: ["text/csv"], description: "The output file, streamed" },
   }),
   previewOutput: defineRoute({
+    access: "viewer",
     method: "GET",
     path: "/api/runs/{runId}/preview",
     summary: "The first rows of a step's output",
@@ -363,6 +440,7 @@ export const routes = {
     response: OutputPreview,
   }),
   valueCounts: defineRoute({
+    access: "viewer",
     method: "GET",
     path: "/api/runs/{runId}/value-counts",
     summary: "Counts per value of one output column",
@@ -370,6 +448,123 @@ export const routes = {
     query: StepQuery.extend({ column: z.string().optional().meta({ description: "Default: label or prediction, else the last column" }) }),
     response: ValueCounts,
   }),
+  signIn: defineRoute({
+    access: "public",
+    method: "POST",
+    path: "/api/auth/sign-in",
+    summary: "Sign in with email and password: sets the session cookie (HttpOnly, SameSite=Lax); rate limited",
+    body: SignInRequest,
+    response: z.object({ user: CurrentUserJson }),
+  }),
+  signOut: defineRoute({
+    access: "viewer",
+    method: "POST",
+    path: "/api/auth/sign-out",
+    summary: "End this browser's session",
+    response: z.object({ signedOut: z.boolean() }),
+  }),
+  currentUser: defineRoute({
+    access: "viewer",
+    method: "GET",
+    path: "/api/auth/me",
+    summary: "Who the request is signed in as (session or API token), with the role it has",
+    response: z.object({ user: CurrentUserJson }),
+  }),
+  acceptInvite: defineRoute({
+    access: "public",
+    method: "POST",
+    path: "/api/auth/invite",
+    summary: "Accept an invite (or the owner set-up link): create the account and sign in",
+    body: AcceptInviteRequest,
+    response: z.object({ user: CurrentUserJson }),
+    status: 201,
+    audit: "user.join",
+  }),
+
+  listApiTokens: defineRoute({
+    access: "viewer",
+    method: "GET",
+    path: "/api/tokens",
+    summary: "Your API tokens (never the secrets)",
+    response: z.object({ tokens: z.array(ApiTokenJson) }),
+  }),
+  createApiToken: defineRoute({
+    access: "viewer",
+    method: "POST",
+    path: "/api/tokens",
+    summary: "Create an API token for scripts and the CLI; the token is in this answer only",
+    body: CreateApiTokenRequest,
+    response: CreatedApiTokenJson,
+    status: 201,
+    audit: "token.create",
+  }),
+  revokeApiToken: defineRoute({
+    access: "viewer",
+    method: "DELETE",
+    path: "/api/tokens/{id}",
+    summary: "Revoke one of your API tokens",
+    params: z.object({ id: z.string() }),
+    response: ApiTokenJson,
+    audit: "token.revoke",
+  }),
+
+  listUsers: defineRoute({
+    access: "admin",
+    method: "GET",
+    path: "/api/users",
+    summary: "Every user with role and state",
+    response: z.object({ users: z.array(UserJson) }),
+  }),
+  updateUser: defineRoute({
+    access: "admin",
+    method: "PATCH",
+    path: "/api/users/{id}",
+    summary: "Change a user's role, or deactivate / reactivate them",
+    params: z.object({ id: z.string() }),
+    body: UpdateUserRequest,
+    response: UserJson,
+    audit: "user.update",
+  }),
+  listInvites: defineRoute({
+    access: "admin",
+    method: "GET",
+    path: "/api/invites",
+    summary: "Invites, newest first",
+    response: z.object({ invites: z.array(InviteJson) }),
+  }),
+  createInvite: defineRoute({
+    access: "admin",
+    method: "POST",
+    path: "/api/invites",
+    summary: "Create an invite link for a role (no e-mail is sent: hand the link over)",
+    body: CreateInviteRequest,
+    response: CreatedInviteJson,
+    status: 201,
+    audit: "invite.create",
+  }),
+  revokeInvite: defineRoute({
+    access: "admin",
+    method: "DELETE",
+    path: "/api/invites/{id}",
+    summary: "Revoke an invite that was not accepted yet",
+    params: z.object({ id: z.string() }),
+    response: InviteJson,
+    audit: "invite.revoke",
+  }),
+  listAudit: defineRoute({
+    access: "admin",
+    method: "GET",
+    path: "/api/audit",
+    summary: "Who did what, newest first",
+    query: z.object({
+      limit: intQuery("limit", { min: 1, max: 500 }),
+      before: z.string().optional().meta({ description: "An event id: older events only" }),
+      actor: z.string().optional().meta({ description: "Only this user's events (email)" }),
+    }),
+    response: z.object({ events: z.array(AuditEventJson) }),
+  }),
+  ...insightRoutes,
+  ...environmentRoutes,
 } as const;
 
 export type Routes = typeof routes;

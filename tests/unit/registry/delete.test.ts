@@ -16,6 +16,7 @@ import { cancelRun, submitRun } from "../../../lib/services/runs";
 import { makeEntryScript, makeTestContext, postgresUnavailable, type TestContext } from "../../support/context";
 import { makePipeline, runPipeline } from "../../support/factories";
 import { affineGraph } from "../onnx/models";
+import { makeTestUser, type TestUser, withAuth } from "../../support/auth";
 
 const REPO = resolve(import.meta.dirname, "../../..");
 
@@ -262,9 +263,10 @@ test("prs dataset|model|datastore delete: exit 0 when deleted, 3 when unknown, 4
 });
 
 type Handler = (req: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+let admin: TestUser;
 
 async function call(handler: Handler, url: string, params: Record<string, string>) {
-  const res = await handler(new Request(`http://127.0.0.1${url}`, { method: "DELETE" }), { params: Promise.resolve(params) });
+  const res = await handler(new Request(`http://127.0.0.1${url}`, withAuth(admin, { method: "DELETE" })), { params: Promise.resolve(params) });
   return { status: res.status, body: (await res.json()) as { error?: string; deleted?: string[]; archived?: string[] } };
 }
 
@@ -274,6 +276,7 @@ test("DELETE /api/datasets|models|datastores/<name>: 200 with what happened, 409
   process.env.DATABASE_URL = ctx.env.databaseUrl;
   process.env.PRS_DATA_DIR = ctx.env.dataDir;
   try {
+    admin = await makeTestUser(ctx.db, "admin");
     const datasets = (await import("../../../app/api/datasets/[name]/route")).DELETE as Handler;
     const models = (await import("../../../app/api/models/[name]/route")).DELETE as Handler;
     const datastores = (await import("../../../app/api/datastores/[name]/route")).DELETE as Handler;

@@ -8,8 +8,10 @@ import { RunStreamEvent, StoredRunEvent } from "../../../lib/contracts/run-event
 import { readSse } from "../../../lib/http/sse";
 import { publishPipeline } from "../../../lib/services/pipelines";
 import { submitRun } from "../../../lib/services/runs";
+import { makeTestUser, type TestUser, withAuth } from "../../support/auth";
 
 let ctx: TestContext;
+let viewer: TestUser;
 let GET: (req: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 before(async () => {
@@ -17,13 +19,14 @@ before(async () => {
   // The route handler takes its database from the process environment, like the server does.
   process.env.DATABASE_URL = ctx.env.databaseUrl;
   process.env.PRS_DATA_DIR = ctx.env.dataDir;
+  viewer = await makeTestUser(ctx.db, "viewer");
   ({ GET } = await import("../../../app/api/runs/[runId]/events/route"));
 });
 after(async () => ctx.cleanup());
 
 function open(runId: string, lastEventId?: number, signal?: AbortSignal) {
   const headers = lastEventId === undefined ? undefined : { "Last-Event-ID": String(lastEventId) };
-  return GET(new Request(`http://test/api/runs/${runId}/events`, { headers, signal }), { params: Promise.resolve({ runId }) });
+  return GET(new Request(`http://test/api/runs/${runId}/events`, withAuth(viewer, { headers, signal })), { params: Promise.resolve({ runId }) });
 }
 
 test("a client reconnecting with Last-Event-ID gets every event once, in order", async () => {
