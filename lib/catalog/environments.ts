@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { parseVersionedName } from "../contracts/common";
+import { parseVersionedName, VersionedName } from "../contracts/common";
 import type { Db } from "../db/client";
 import { parseColumn } from "../db/columns";
-import { notFound } from "../errors";
+import { invalid, notFound } from "../errors";
 import type { EnvironmentBuildSpec } from "../environments/definition";
 
 export interface EnvironmentVersionView {
@@ -48,6 +48,8 @@ export const environmentVersionView = (name: string, row: EnvironmentVersionRow)
 
 /** "imaging" (latest) or "imaging:2". */
 export async function resolveEnvironment(db: Db, ref: string): Promise<EnvironmentVersionView> {
+  if (!VersionedName.safeParse(ref).success)
+    throw invalid(`'${ref.slice(0, 80)}' is not an environment name: use name or name:version (e.g. imaging or imaging:2)`);
   const { name, version } = parseVersionedName(ref);
   const environment = await db.environment.findUnique({ where: { name } });
   if (!environment) throw notFound(`Environment '${name}' is not registered (see \`prs environment list\`)`);

@@ -14,6 +14,8 @@ export interface LocalTestInput {
   loggingLevel?: LoggingLevel;
   timeoutSeconds?: number;
   settings?: unknown;
+  /** A built environment the script's imports resolve from first, and its variables. */
+  environment?: { dir: string; variables: Record<string, string> };
 }
 
 export interface LocalTestResult {
@@ -49,14 +51,15 @@ export async function testEntryScript(input: LocalTestInput): Promise<LocalTestR
         processCount: 1,
         runInvocationTimeoutSeconds: input.timeoutSeconds ?? 60,
         maxInitFailures: 1,
-        // The same scrubbed environment as in a run (child-env.ts): no step variables here.
-        environment: {},
+        // The same scrubbed environment as in a run (child-env.ts), with the environment's variables.
+        environment: { ...input.environment?.variables },
         homeDir: join(work, "home"),
         setup: {
           runId: "local-test",
           stepName: "local-test",
           entryModule: resolve(input.script),
           entryLabel: input.script,
+          environmentDir: input.environment?.dir,
           settings: input.settings,
           loggingLevel: input.loggingLevel ?? "DEBUG",
           logDir,

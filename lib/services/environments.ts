@@ -5,6 +5,7 @@ import { buildSpecOf, type EnvironmentVersionView, environmentVersionView, resol
 import type { Db } from "../db/client";
 import { allocatingVersion } from "../db/retry";
 import { EnvironmentCache } from "../environments/cache";
+import { environmentCache } from "../engine/environment";
 import { checkEnvironmentFiles, currentNodeMajor, environmentContentHash } from "../environments/definition";
 import { lockDependencies, type LockedFiles } from "../environments/lock";
 import { invalid } from "../errors";
@@ -123,3 +124,11 @@ function lastFailure(logPath: string): string | undefined {
 }
 
 export { buildSpecOf };
+
+/** Builds a version on this machine now (it is otherwise built on first use by a run). */
+export async function buildEnvironment(db: Db, dataDir: string, ref: string): Promise<{ label: string; dir: string; built: boolean }> {
+  const view = await resolveEnvironment(db, ref);
+  const spec = buildSpecOf(view);
+  const built = await environmentCache(environmentsDir(dataDir)).ensure(spec);
+  return { label: spec.label, dir: built.dir, built: built.built };
+}
