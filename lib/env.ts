@@ -18,6 +18,8 @@ const EnvSchema = z.object({
   PRS_LOCAL_ROOTS: z.string().optional(),
   PRS_SECRET_KEY: z.string().optional(),
   PRS_WORKER_USER: z.string().optional(),
+  PRS_WARM_PROCESSES: z.coerce.number().int().min(0).max(256).optional(),
+  PRS_WARM_IDLE_SECONDS: z.coerce.number().min(0).max(86_400).optional(),
   REDIS_URL: z.string().optional(),
   PRS_QUEUE_PREFIX: z
     .string()
@@ -44,6 +46,10 @@ export interface AppEnv {
   secretKey?: string;
   /** PRS_WORKER_USER: who entry scripts run as when the studio is root (default nobody; empty or `same`: the studio's user). */
   workerUser?: string;
+  /** PRS_WARM_PROCESSES: worker processes the pool keeps booted before any submit (default: the machine's cores; 0: none). */
+  warmProcesses: number;
+  /** PRS_WARM_IDLE_SECONDS: a warm process that served a step and stays idle this long is shut down (default 600). */
+  warmIdleSeconds: number;
   /** REDIS_URL: set, steps with a compute_target other than `local` run on agents (PostgreSQL required). */
   cluster?: ClusterEnv;
 }
@@ -79,6 +85,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     localRoots: localRootsOf(env.PRS_LOCAL_ROOTS, dataDir),
     secretKey: env.PRS_SECRET_KEY || undefined,
     workerUser: env.PRS_WORKER_USER,
+    warmProcesses: env.PRS_WARM_PROCESSES ?? availableParallelism(),
+    warmIdleSeconds: env.PRS_WARM_IDLE_SECONDS ?? 600,
     cluster: env.REDIS_URL ? clusterEnvOf(env.REDIS_URL, databaseUrl, env.PRS_QUEUE_PREFIX, env.PRS_AGENT_LOCK_MS, env.PRS_AGENT_SECRET) : undefined,
   };
 }

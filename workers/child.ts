@@ -41,7 +41,17 @@ process.on("message", (message: ParentMessage) => {
   void handle(message);
 });
 
-let chain = Promise.resolve();
+/**
+ * Started by a warm process pool (lib/engine/warm-pool.ts): onnxruntime is loaded now, before
+ * any step takes the process, so that a built-in scorer's init() does not wait for it.
+ */
+const warmStart = process.argv.includes("--warm");
+let chain: Promise<void> = warmStart
+  ? import("onnxruntime-node").then(
+      () => undefined,
+      () => undefined, // not installed: the scorer that needs it says so in init()
+    )
+  : Promise.resolve();
 function handle(message: ParentMessage): Promise<void> {
   // Messages are handled one at a time, in order: the agent may queue the next mini-batch early.
   chain = chain.then(() => dispatch(message));
@@ -51,12 +61,48 @@ function handle(message: ParentMessage): Promise<void> {
 async function dispatch(message: ParentMessage): Promise<void> {
   switch (message.type) {
     case "setup":
+      if (message.environment) applyEnvironment(message.environment);
+      if (message.keepInit && script) return rebind(message.setup);
       return start(message.setup);
     case "run":
       return runMiniBatch(message.idx, message.attempt, message.items);
+    case "release":
+      return release();
     case "shutdown":
       return stop();
   }
+}
+
+/** A pooled process takes the step's whole environment at setup: the variables it started with are replaced. */
+function applyEnvironment(environment: Record<string, string>): void {
+  for (const name of Object.keys(process.env)) if (!(name in environment)) delete process.env[name];
+  Object.assign(process.env, environment);
+}
+
+let released = false;
+
+/**
+ * The step ended and the process goes back to its warm pool: its log and segment file are closed
+ * (every record is whole); the entry script and its init() state stay, for the same runtime only.
+ */
+function release(): void {
+  try {
+    log?.close();
+    segment?.close();
+  } catch (error) {
+    process.stderr.write(`${describe(error).error}\n`);
+  }
+  segment = undefined;
+  released = true;
+  send({ type: "released" });
+}
+
+/** The same runtime again (a warm process): the new run's folders and log; init() is not run again. */
+function rebind(s: ChildSetup): void {
+  if (!openRun(s)) return;
+  log.info("init() kept from an earlier run of the same step runtime");
+  log.flush();
+  send({ type: "ready" });
 }
 
 function datastore(name: string): Datastore {
@@ -76,8 +122,12 @@ function describe(error: unknown): { error: string; stack?: string } {
   return { error: String(error) };
 }
 
-async function start(s: ChildSetup): Promise<void> {
+/** Binds the process to a run: its log, folders and context; false (after saying why) when they cannot be opened. */
+function openRun(s: ChildSetup): boolean {
   setup = s;
+  released = false;
+  segment = undefined;
+  datastores.clear();
   try {
     log = new ProcessLog(
       join(s.logDir, "user", "entry_script_log", String(s.nodeId), `${s.processId}.log.txt`),
@@ -88,14 +138,14 @@ async function start(s: ChildSetup): Promise<void> {
   } catch (error) {
     // Without a log or an output folder no mini-batch can be recorded: say why instead of dying.
     send({ type: "init_failed", ...describe(error) });
-    return;
+    return false;
   }
   const args: Record<string, string> = {};
   for (let i = 0; i < s.arguments.length; i++) {
     const a = s.arguments[i]!;
     if (a.startsWith("--") && i + 1 < s.arguments.length) args[a.slice(2)] = s.arguments[++i]!;
   }
-  context = {
+  const values: EntryContext = {
     runId: s.runId,
     stepName: s.stepName,
     nodeId: s.nodeId,
@@ -113,6 +163,15 @@ async function start(s: ChildSetup): Promise<void> {
       if (itemErrors.length < MAX_ITEM_ERRORS_PER_BATCH) itemErrors.push({ item: relative.get(key) ?? key, reason });
     },
   };
+  // One context object for the process's life: a warm process's script that kept it from init()
+  // sees the current run's folders and logger.
+  if (context) Object.assign(context, values);
+  else context = values;
+  return true;
+}
+
+async function start(s: ChildSetup): Promise<void> {
+  if (!openRun(s)) return;
   try {
     if (s.environmentDir) resolveImportsFrom(s.environmentDir, studioFolders());
     script = await loadEntryScript(s.entryModule, s.entryLabel);
@@ -277,7 +336,8 @@ async function stop(): Promise<void> {
     log?.error(`shutdown() failed: ${describe(error).error}`);
   }
   try {
-    log?.close();
+    // A released process's log and segment are closed already.
+    if (!released) log?.close();
     segment?.close();
   } catch (error) {
     // Every record was already reported whole; a log line lost at exit is told on stderr.

@@ -7,6 +7,10 @@ import { errorMessage } from "../lib/errors";
 import type { AppContext } from "../lib/server/context";
 import { claimNextRun, STALE_AFTER_MS } from "../lib/engine/claim";
 import { HEARTBEAT_MS } from "../lib/engine/pool-heartbeat";
+import { workerRuntime } from "../lib/engine/runtime";
+import { WarmPool } from "../lib/engine/warm-pool";
+import { grantFolders } from "../lib/engine/worker-user";
+import { join } from "node:path";
 import { clusterDeps } from "../lib/server/cluster";
 
 export interface WorkerPoolOptions {
@@ -18,6 +22,28 @@ export interface WorkerPoolOptions {
   leaseMs?: number;
   /** Wait between polls when there is nothing to claim. */
   pollMs?: number;
+  /** Worker processes kept booted before any submit (PRS_WARM_PROCESSES); 0: every step forks its own. */
+  warmProcesses?: number;
+  /** A warm process that served a step is shut down after this long idle (PRS_WARM_IDLE_SECONDS). */
+  warmIdleMs?: number;
+}
+
+/** The pool's warm worker processes (warm-pool.ts), started with the default profile; undefined when disabled. */
+function startWarmPool(ctx: AppContext, options: WorkerPoolOptions): WarmPool | undefined {
+  const size = options.warmProcesses ?? ctx.env.warmProcesses;
+  if (size <= 0) return undefined;
+  const runtime = workerRuntime();
+  const home = join(ctx.env.dataDir, "warm-home");
+  grantFolders(ctx.workerUser, [home]);
+  const user = ctx.workerUser;
+  const pool = new WarmPool({
+    size,
+    idleMs: options.warmIdleMs ?? ctx.env.warmIdleSeconds * 1000,
+    home,
+    defaultProfile: { module: runtime.module, execArgv: runtime.execArgv, startEnv: {}, ...(user ? { uid: user.uid, gid: user.gid } : {}) },
+  });
+  pool.start();
+  return pool;
 }
 
 /** Longest wait before retrying a claim after errors. */
@@ -36,6 +62,7 @@ export async function runWorkerPool(ctx: AppContext, options: WorkerPoolOptions 
   const pollMs = options.pollMs ?? 500;
   const workerId = newWorkerId();
   const stopBeating = await beatWhileAlive(ctx.db, workerId, log);
+  const warmPool = startWarmPool(ctx, options);
   // Run events go through the database to the web server's live pages (SSE).
   const events = new DbEventSink(ctx.db, { onError: (error) => log(`run events not stored: ${errorMessage(error)}`) });
   const running = new Map<string, Promise<void>>();
@@ -45,7 +72,7 @@ export async function runWorkerPool(ctx: AppContext, options: WorkerPoolOptions 
     log(`run ${runId}: started`);
     try {
       const result = await executeRun(
-        { db: ctx.db, provider: ctx.provider, access: ctx.access, workerUser: ctx.workerUser, workerId, events, leaseMs, log },
+        { db: ctx.db, provider: ctx.provider, access: ctx.access, workerUser: ctx.workerUser, warmPool, workerId, events, leaseMs, log },
         runId,
         { epoch },
       );
@@ -85,6 +112,7 @@ export async function runWorkerPool(ctx: AppContext, options: WorkerPoolOptions 
     }
     await Promise.all(running.values());
   } finally {
+    await warmPool?.close();
     await stopBeating();
   }
 }

@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from "node:child_process";
-import { closeSync, fstatSync, mkdirSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { DEFAULT_INIT_TIMEOUT_SECONDS } from "../contracts/parallel-run-config";
 import type { ProcessLifecycle, ProcessRef } from "../contracts/run-events";
@@ -10,6 +10,7 @@ import { DEFAULT_RESTART_POLICY, describeExit, exitCause, restartDelayMs, type R
 import { workerRuntime } from "./runtime";
 import { openLog, readFrom, tail } from "./stderr-file";
 import { grantFolders, type WorkerUser } from "./worker-user";
+import { type BootProfile, type ProcessLauncher, runtimeIdentity, startEnvironment } from "./warm-pool";
 import type { ChildMessage, ChildSetup, ItemsSpec, MiniBatchResult, ParentMessage } from "./protocol";
 
 export interface Assignment {
@@ -93,7 +94,17 @@ export interface AgentOptions {
   maxInitFailures?: number;
   /** Restart backoff and the guard against outside kills during init() (restart-policy.ts). */
   restart?: Partial<RestartPolicy>;
+  /**
+   * Where processes come from: a warm pool (warm-pool.ts) lends booted ones and takes healthy ones
+   * back at the end; without it the agent forks its own and they end with the step.
+   */
+  launcher?: ProcessLauncher;
+  /** What identifies the step's code beyond `setup` (the entry's content hash...): part of the runtime identity. */
+  runtimeParts?: Record<string, unknown>;
 }
+
+/** Setup fields that change with every run: not part of a process's runtime identity. */
+const PER_RUN_SETUP = ["runId", "logDir", "outputDir", "segmentsDir", "cacheDir", "datastores", "loggingLevel"] as const;
 
 interface Slot {
   processId: number;
@@ -117,6 +128,24 @@ interface Slot {
   stderrOffset: number;
   /** Resident MB seen when the agent killed the current process for its memory limit. */
   killedOverLimitMb?: number;
+  /** Removes the agent's listeners from the current process (before it goes back to its pool). */
+  detach?: () => void;
+}
+
+/** Resolves when a piped process's output has all arrived (or after `capMs`, should a grandchild hold the pipes). */
+function outputEnded(child: ChildProcess, capMs = 500): Promise<void> {
+  const streams = [child.stdout, child.stderr].filter((s) => s && !s.closed);
+  if (streams.length === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    let left = streams.length;
+    const timer = setTimeout(resolve, capMs);
+    for (const stream of streams)
+      stream!.once("close", () => {
+        if (--left > 0) return;
+        clearTimeout(timer);
+        resolve();
+      });
+  });
 }
 
 /**
@@ -128,12 +157,31 @@ export class LocalAgent {
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private readonly restart: RestartPolicy;
+  /** Stops forwarding a pooled process's output into this step's logs. */
+  private readonly forwarding = new Map<ChildProcess, () => void>();
+  /** The step runtime's identity (warm-pool.ts): a pooled process keeps init() state only for this one. */
+  readonly runtime: string;
 
   constructor(
     private readonly options: AgentOptions,
     private readonly source: WorkSource,
   ) {
     this.restart = { ...DEFAULT_RESTART_POLICY, ...options.restart };
+    const lasting: Record<string, unknown> = { ...options.setup };
+    for (const field of PER_RUN_SETUP) delete lasting[field];
+    this.runtime = runtimeIdentity({ setup: lasting, environment: options.environment, boot: this.bootProfile(), ...options.runtimeParts });
+  }
+
+  /** How this agent's processes are started (fixed for a process's life). */
+  private bootProfile(): BootProfile {
+    const runtime = workerRuntime();
+    const user = this.options.user;
+    return {
+      module: runtime.module,
+      execArgv: [...runtime.execArgv, ...memoryLimitExecArgv(this.options.processMemoryLimitMb)],
+      startEnv: startEnvironment(this.options.environment),
+      ...(user ? { uid: user.uid, gid: user.gid } : {}),
+    };
   }
 
   start(): void {
@@ -197,6 +245,7 @@ export class LocalAgent {
         slot.stopping = true;
         const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
         const graceful = graceMs > 0 && slot.ready && child.connected;
+        if (graceful && this.options.launcher && (await this.giveBack(slot, child, graceMs))) return;
         if (graceful) this.send(slot, { type: "shutdown" });
         else child.kill("SIGKILL");
         const timeout = graceful ? setTimeout(() => child.kill("SIGKILL"), graceMs) : undefined;
@@ -219,27 +268,118 @@ export class LocalAgent {
     // What the process itself writes: its HOME, segments, entry-script logs, outputs, cached items.
     grantFolders(this.options.user, [home, setup.segmentsDir, join(setup.logDir, "user"), setup.outputDir, setup.cacheDir]);
     const stderrOffset = fstatSync(errFd).size;
-    const runtime = workerRuntime();
-    const child = fork(runtime.module, [], {
-      execArgv: [...runtime.execArgv, ...memoryLimitExecArgv(this.options.processMemoryLimitMb)],
-      // Next.js types declare NODE_ENV as always set; a worker gets it only when the studio has it.
-      env: workerEnvironment(environment, home) as NodeJS.ProcessEnv,
-      stdio: ["ignore", out, errFd, "ipc"],
-      ...(this.options.user ? { uid: this.options.user.uid, gid: this.options.user.gid } : {}),
-    });
+    let child: ChildProcess;
+    let pooled: { warm: boolean } | undefined;
+    if (this.options.launcher) {
+      const launched = this.options.launcher.acquire(this.bootProfile(), this.runtime);
+      child = launched.child;
+      pooled = { warm: launched.warm };
+      this.forwardOutput(child, out, errFd);
+    } else {
+      const profile = this.bootProfile();
+      child = fork(profile.module, [], {
+        execArgv: profile.execArgv,
+        // Next.js types declare NODE_ENV as always set; a worker gets it only when the studio has it.
+        env: workerEnvironment(environment, home) as NodeJS.ProcessEnv,
+        stdio: ["ignore", out, errFd, "ipc"],
+        ...(this.options.user ? { uid: this.options.user.uid, gid: this.options.user.gid } : {}),
+      });
+      closeSync(out);
+      closeSync(errFd);
+    }
     slot.stderrOffset = stderrOffset;
-    closeSync(out);
-    closeSync(errFd);
     slot.killedOverLimitMb = undefined;
     slot.child = child;
     slot.ready = false;
     slot.stopping = false;
     slot.failedInit = false;
     slot.spawnedAt = Date.now();
-    child.on("message", (message: ChildMessage) => this.onMessage(slot, child, message));
-    child.on("exit", (code, signal) => this.onExit(slot, child, code, signal));
-    child.on("error", () => {}); // reported through "exit"
-    this.send(slot, { type: "setup", setup: { ...setup, nodeId, processId: slot.processId } });
+    const onMessage = (message: ChildMessage) => this.onMessage(slot, child, message);
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+      // Piped output (a pooled process) may still be on its way: the stderr file is read on exit.
+      if (pooled) void outputEnded(child).then(() => this.onExit(slot, child, code, signal));
+      else this.onExit(slot, child, code, signal);
+    };
+    const onError = () => {}; // reported through "exit"
+    child.on("message", onMessage);
+    child.on("exit", onExit);
+    child.on("error", onError);
+    slot.detach = () => {
+      child.off("message", onMessage);
+      child.off("exit", onExit);
+      child.off("error", onError);
+    };
+    const bound = { ...setup, nodeId, processId: slot.processId };
+    if (pooled) this.send(slot, { type: "setup", setup: bound, environment: workerEnvironment(environment, home), keepInit: pooled.warm });
+    else this.send(slot, { type: "setup", setup: bound });
+  }
+
+  /** A pooled process's output goes to this step's log files while the step has it. */
+  private forwardOutput(child: ChildProcess, out: number, err: number): void {
+    const write = (fd: number) => (chunk: Buffer) => {
+      try {
+        writeSync(fd, chunk);
+      } catch {
+        /* a full disk loses process output, not the run: its records are written apart */
+      }
+    };
+    const onOut = write(out);
+    const onErr = write(err);
+    child.stdout?.on("data", onOut);
+    child.stderr?.on("data", onErr);
+    let closed = false;
+    const stop = () => {
+      if (closed) return;
+      closed = true;
+      child.stdout?.off("data", onOut);
+      child.stderr?.off("data", onErr);
+      this.forwarding.delete(child);
+      closeSync(out);
+      closeSync(err);
+    };
+    // Until the process ends (all its output in) or goes back to its pool.
+    const onExit = () => void outputEnded(child).then(stop);
+    child.once("exit", onExit);
+    this.forwarding.set(child, () => {
+      child.off("exit", onExit);
+      stop();
+    });
+  }
+
+  /**
+   * A ready process at the end of the step goes back to its pool: it closes its log and segment
+   * ("released") and keeps its init() state for the same runtime. False when it did not answer
+   * within `graceMs` (the caller then stops it).
+   */
+  private async giveBack(slot: Slot, child: ChildProcess, graceMs: number): Promise<boolean> {
+    const released = await new Promise<boolean>((resolve) => {
+      const onMessage = (message: ChildMessage) => message.type === "released" && finish(true);
+      const onExit = () => finish(false);
+      const timer = setTimeout(() => finish(false), graceMs);
+      const finish = (ok: boolean) => {
+        clearTimeout(timer);
+        child.off("message", onMessage);
+        child.off("exit", onExit);
+        resolve(ok);
+      };
+      child.on("message", onMessage);
+      child.once("exit", onExit);
+      this.send(slot, { type: "release" });
+    });
+    if (!released || slot.child !== child) return false;
+    slot.detach?.();
+    this.forwarding.get(child)?.();
+    slot.child = undefined;
+    slot.ready = false;
+    this.source.processEvent({
+      type: "process_exited",
+      where: { nodeId: this.options.nodeId, processId: slot.processId, pid: child.pid },
+      code: null,
+      signal: null,
+      expected: true,
+    });
+    this.options.launcher!.release(child, this.runtime);
+    return true;
   }
 
   private stderrPath(slot: Slot): string {
@@ -280,6 +420,7 @@ export class LocalAgent {
         return;
       }
       case "shutdown_done":
+      case "released":
         return;
     }
   }

@@ -52,7 +52,18 @@ export interface ChildSetup {
   outputAction: "append_row" | "summary_only";
 }
 
-export type ParentMessage = { type: "setup"; setup: ChildSetup } | { type: "run"; idx: number; attempt: number; items: ItemsSpec } | { type: "shutdown" };
+/**
+ * `setup` binds a process to a step. A process from a warm pool (warm-pool.ts) also gets the
+ * step's whole `environment` (it was started before the step was known) and, when it already ran
+ * init() for this very runtime, `keepInit`: it binds to the new run without loading or init() again.
+ * `release` ends its part in the step without ending the process (it goes back to its pool);
+ * `shutdown` runs the script's shutdown() and ends it.
+ */
+export type ParentMessage =
+  | { type: "setup"; setup: ChildSetup; environment?: Record<string, string>; keepInit?: boolean }
+  | { type: "run"; idx: number; attempt: number; items: ItemsSpec }
+  | { type: "release" }
+  | { type: "shutdown" };
 
 export type { ItemError };
 
@@ -77,6 +88,7 @@ export type ChildMessage =
   | { type: "ready" }
   | { type: "init_failed"; error: string; stack?: string }
   | ({ type: "result" } & MiniBatchResult)
+  | { type: "released" }
   | { type: "shutdown_done" };
 
 /** Header of a segment record: what a finished mini-batch produced (read again on resume). */

@@ -11,6 +11,7 @@ import type { RunLease } from "../lease";
 import type { ParameterValues } from "../resolve";
 import type { StepOutputTarget } from "../step-output";
 import type { WorkerUser } from "../worker-user";
+import type { ProcessLauncher } from "../warm-pool";
 
 export interface OrchestratorDeps {
   db: Db;
@@ -20,6 +21,8 @@ export interface OrchestratorDeps {
   access: DatastoreAccess;
   /** The unprivileged user worker processes run as (worker-user.ts); undefined: this process's user. */
   workerUser?: WorkerUser;
+  /** Booted worker processes to take instead of forking (warm-pool.ts); without it each step forks its own. */
+  warmPool?: ProcessLauncher;
   events?: RunEventSink;
   /** How often progress, mini-batch states and the heartbeat are written. */
   flushIntervalMs?: number;

@@ -58,6 +58,8 @@ export function createAgents(ctx: StepContext, resolved: ResolvedStep, relay: De
           initTimeoutSeconds: config.initTimeout,
           processMemoryLimitMb: config.processMemoryLimit,
           user: ctx.deps.workerUser,
+          launcher: ctx.deps.warmPool,
+          runtimeParts: { entry: entry.hash },
           homeDir: join(paths.stepDir, "home"),
           maxInitFailures: config.runMaxTry,
         },
