@@ -48,6 +48,7 @@ import {
   ValueCounts,
 } from "../run-api";
 import { RunSnapshot } from "../run-events";
+import { insightRoutes } from "./insight-routes";
 import { environmentRoutes } from "./environment-routes";
 import { intQuery, requiredTextQuery } from "./query";
 import { defineRoute } from "./route-def";
