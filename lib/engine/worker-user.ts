@@ -69,8 +69,8 @@ export function protectedDataFiles(dataDir: string, databaseUrl: string): string
  * it to their step folders, scripts and models, but not list it.
  */
 export function protectDataFolder(dataDir: string, databaseUrl: string, user: WorkerUser | undefined): void {
-  for (const file of protectedDataFiles(dataDir, databaseUrl)) if (existsSync(file)) chmodSync(file, 0o600);
-  if (user && existsSync(dataDir)) chmodSync(dataDir, 0o711);
+  for (const file of protectedDataFiles(dataDir, databaseUrl)) if (existsSync(/*turbopackIgnore: true*/ file)) chmodSync(/*turbopackIgnore: true*/ file, 0o600);
+  if (user && existsSync(/*turbopackIgnore: true*/ dataDir)) chmodSync(/*turbopackIgnore: true*/ dataDir, 0o711);
 }
 
 /** With a worker user: makes each folder (and any missing parent) and gives it to that user; the folders a worker writes. */
