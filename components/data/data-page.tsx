@@ -4,6 +4,8 @@ import { IfRole } from "@/components/auth/current-user";
 import { CreateDatasetForm } from "./datasets/create-dataset-form";
 import { DatasetList } from "./datasets/dataset-list";
 import { DatastoreList } from "./datastores/datastore-list";
+import { EnvironmentList } from "./environments/environment-list";
+import { RegisterEnvironmentForm } from "./environments/register-environment-form";
 import { RegisterDatastoreForm } from "./datastores/register-datastore-form";
 import { ModelList } from "./models/model-list";
 import { UploadModelForm } from "./models/upload-model-form";
@@ -30,6 +32,12 @@ export function DataPage() {
         <ModelList />
         <IfRole atLeast="editor">
           <UploadModelForm />
+        </IfRole>
+      </Section>
+      <Section title="Environments">
+        <EnvironmentList />
+        <IfRole atLeast="editor">
+          <RegisterEnvironmentForm />
         </IfRole>
       </Section>
     </div>

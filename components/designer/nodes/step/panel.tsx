@@ -10,6 +10,7 @@ import { useModels } from "@/components/pipelines/queries";
 import { problemsFor, useDesigner } from "../../context";
 import { Button } from "@/components/ui/button";
 import { CheckboxField } from "@/components/ui/field";
+import { EnvironmentField } from "../../fields/environment-field";
 import { BindableField, SelectField, TextField, parseTyped, shownValue } from "../../fields/fields";
 
 type Config = Record<string, unknown>;
@@ -44,6 +45,8 @@ export function StepPanel({ id, data }: { id: string; data: StepNodeData }) {
       <fieldset className="space-y-3 rounded border border-slate-200 p-2">
         <legend className="px-1 text-sm font-semibold">ParallelRunConfig</legend>
         {CONFIG_FIELD_KEYS.map((key) => {
+          if (key === "environment")
+            return <EnvironmentField key={key} value={cfg.environment} parameters={ctx.parameters} errors={errors(key)} onChange={(v) => setCfg({ environment: v })} />;
           const meta = CONFIG_FIELDS[key];
           return (
             <BindableField
