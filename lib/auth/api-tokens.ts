@@ -22,13 +22,14 @@ export const apiTokenJson = (t: TokenRow): ApiTokenJson => ({
 
 /**
  * A new API token for the actor's own user: `prs_` and 32 random bytes, returned this once and kept
- * only as its sha256. Its role is the user's or lower (a token never does more than its user).
+ * only as its sha256. Its role is at most the role the request has: the user's for a session, the
+ * lower of the user's and the token's when a token asks (a viewer token cannot mint an admin one).
  */
 export async function createApiToken(db: Db, actor: Actor, request: CreateApiTokenRequest, now = new Date()): Promise<ApiTokenJson & { token: string }> {
   const user = await db.user.findUniqueOrThrow({ where: { id: actor.userId } });
-  const userRole = Role.parse(user.role);
-  const role = request.role ?? userRole;
-  if (!roleAtLeast(userRole, role)) throw forbidden(`A token cannot have more than your role (${userRole}); asked for ${role}`);
+  const ceiling = actor.role;
+  const role = request.role ?? ceiling;
+  if (!roleAtLeast(ceiling, role)) throw forbidden(`A token cannot have more than your role (${ceiling}); asked for ${role}`);
   const token = `${API_TOKEN_PREFIX}${randomSecret()}`;
   const row = await db.apiToken.create({
     data: {

@@ -1,5 +1,5 @@
 import { type Access, roleAtLeast } from "../contracts/auth";
-import { actorName, recordAudit } from "../auth/audit";
+import { recordAudit } from "../auth/audit";
 import { type Actor, authenticate } from "../auth/identity";
 import type { RouteDef } from "../contracts/api/route-def";
 import { forbidden, unauthenticated } from "../errors";
@@ -52,4 +52,3 @@ export async function auditRoute(ctx: RequestContext, def: RouteDef, params: Rec
   await recordAudit(ctx.db, ctx.actor, { action: def.audit, target: auditTarget(params, result), detail: auditDetail(result) });
 }
 
-export { actorName };
