@@ -41,6 +41,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/api/health`,
     timeout: 300_000,
     reuseExistingServer: !process.env.CI,
-    env: { PORT: String(port), HOST: "127.0.0.1", PRS_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1" },
+    // The large-digits sample (an npm build and 10,000 photos in the background) is left out of browser tests.
+    env: { PORT: String(port), HOST: "127.0.0.1", PRS_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", PRS_LARGE_DIGITS_SAMPLE: "off" },
   },
 });

@@ -16,13 +16,15 @@ export async function initialize(data) { env = data; }
 const bare = (s) => !s.startsWith(".") && !s.startsWith("/") && !/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(s);
 const userCode = (parent) => !!parent && parent.startsWith("file:") && !env.skip.some((p) => parent.startsWith(p));
 export async function resolve(specifier, context, next) {
-  if (env && bare(specifier) && !isBuiltin(specifier) && userCode(context.parentURL)) {
+  // Node merges the context given to next() into the chain's own: the importer is passed again.
+  const parentURL = context.parentURL;
+  if (env && bare(specifier) && !isBuiltin(specifier) && userCode(parentURL)) {
     try {
       const found = await next(specifier, { ...context, parentURL: env.parentURL });
       if (found.url.startsWith(env.prefix)) return found;
     } catch {}
   }
-  return next(specifier, context);
+  return next(specifier, { ...context, parentURL });
 }
 `;
 

@@ -9,13 +9,14 @@ import { publishPipeline } from "../../lib/services/pipelines";
 import { environmentJson, environmentsDir, registerEnvironment, resolveEnvironment } from "../../lib/services/environments";
 import { submitRun } from "../../lib/services/runs";
 import { makeEntryScript, makeItemsContext, type TestContext } from "../support/context";
-import { lockedPackage, VERSION_SCRIPT, withMissingPackage } from "./support";
+import { lockedPackage, makeLocalHelper, VERSION_SCRIPT, withMissingPackage } from "./support";
 
 let ctx: TestContext;
 let script: string;
 before(async () => {
   ctx = await makeItemsContext(4);
   script = makeEntryScript(ctx, "version.mjs", VERSION_SCRIPT);
+  makeLocalHelper(join(ctx.env.dataDir, "scripts"));
   const [v7, v6] = await Promise.all([lockedPackage("is-number", "7.0.0"), lockedPackage("is-number", "6.0.0")]);
   await registerEnvironment(ctx.db, { name: "num7", ...pick(v7), variables: { GREETING: "from num7" } });
   await registerEnvironment(ctx.db, { name: "num6", ...pick(v6) });
@@ -61,9 +62,10 @@ test("a step imports a package the studio does not have from its environment, wi
   const r = await run({ name: "uses-num7", steps: [step("score", "num7")] });
   assert.equal(r.status, "completed", r.reason);
   const out = outputOf(r, "score");
-  assert.match(out, /^file,version,isNumber,greeting\n/);
+  assert.match(out, /^file,version,isNumber,greeting,helper\n/);
   assert.equal(out.trim().split("\n").length, 5);
-  for (const line of out.trim().split("\n").slice(1)) assert.match(line, /,7\.0\.0,true,from num7$/);
+  // is-number from the environment; prs-local-helper, which it lacks, from the script's folder.
+  for (const line of out.trim().split("\n").slice(1)) assert.match(line, /,7\.0\.0,true,from num7,script folder$/);
   // Built once into the cache, its log shown with the step's logs.
   const view = await resolveEnvironment(ctx.db, "num7");
   const cache = new EnvironmentCache(environmentsDir(ctx.env.dataDir));
@@ -83,8 +85,8 @@ test("two steps of one pipeline with two versions of one package each see their 
   });
   const first = await run(definition("num6"));
   assert.equal(first.status, "completed", first.reason);
-  assert.match(outputOf(first, "with-seven"), /,7\.0\.0,true,from num7\n/);
-  assert.match(outputOf(first, "with-six"), /,6\.0\.0,true,\n/);
+  assert.match(outputOf(first, "with-seven"), /,7\.0\.0,true,from num7,script folder\n/);
+  assert.match(outputOf(first, "with-six"), /,6\.0\.0,true,,script folder\n/);
   assert.doesNotMatch(outputOf(first, "with-six"), /7\.0\.0/);
   assert.match(buildLogOf(first, "with-seven"), /taken from this machine's cache/);
 
