@@ -39,6 +39,8 @@ const { values } = parseArgs({
     warmup: { type: "string", default: "1" },
     "plan-files": { type: "string", default: "1000000" },
     only: { type: "string", default: "images,cnn,tabular,decode,planning" },
+    /** Warm processes the product's orchestrator keeps (0: every run forks its own, as before the warm pool). */
+    warm: { type: "string" },
   },
 });
 const processes = Number(values.processes);
@@ -116,7 +118,9 @@ class ProductRunner {
   readonly ready: Promise<void>;
 
   constructor(url: string) {
-    this.child = fork(join(import.meta.dirname, "bench", "product-runner.ts"), [work, cache, url], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    this.child = fork(join(import.meta.dirname, "bench", "product-runner.ts"), [work, cache, url, values.warm ?? String(processes)], {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
     this.ready = new Promise((resolve) => this.child.once("message", () => resolve()));
   }
 

@@ -80,7 +80,7 @@ export class AzureBlobDatastore implements Datastore {
         for (const item of page.segment.blobItems) {
           // Names ending in '/' are folder markers (hierarchical namespace), not files.
           if (item.name.endsWith("/") || !compiled.matches(item.name)) continue;
-          yield { path: item.name, size: item.properties.contentLength ?? 0 };
+          yield { path: item.name, size: item.properties.contentLength ?? 0, stamp: item.properties.etag };
         }
         options.signal?.throwIfAborted();
       }
@@ -94,7 +94,7 @@ export class AzureBlobDatastore implements Datastore {
     const name = normalizeDatastorePath(path);
     try {
       const props = await this.container.getBlobClient(name).getProperties();
-      return { path: name, size: props.contentLength ?? 0 };
+      return { path: name, size: props.contentLength ?? 0, stamp: props.etag };
     } catch (error) {
       if (error instanceof RestError && error.statusCode === 404 && error.code !== "ContainerNotFound") return undefined;
       throw this.failure(error, name);

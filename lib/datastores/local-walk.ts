@@ -15,6 +15,15 @@ interface Child {
   isDir: boolean;
 }
 
+/**
+ * A local file's change stamp, from the stat the listing makes anyway: its modification time
+ * (content written) and change time (also set by a rename or by restoring the modification time,
+ * and never settable by a program), each with sub-millisecond precision.
+ */
+export function localStamp(s: { mtimeMs: number; ctimeMs: number }): string {
+  return `${s.mtimeMs}/${s.ctimeMs}`;
+}
+
 function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   return code === "ENOENT" || code === "ENOTDIR";
@@ -78,11 +87,11 @@ export async function* walkSorted(root: string, relDir: string, maxDepth: number
     while (i < children.length && batch.length < STAT_BATCH && !(children[i] as Child).isDir) batch.push(children[i++] as Child);
     // Synchronous stats in batches: a stat of a local file takes microseconds, and the promise
     // version costs far more in thread-pool hops than the call itself.
-    const sizes = batch.map((c) => statSync(join(absDir, c.name), { throwIfNoEntry: false })?.size);
+    const stats = batch.map((c) => statSync(join(absDir, c.name), { throwIfNoEntry: false }));
     for (let j = 0; j < batch.length; j++) {
-      const size = sizes[j];
-      if (size === undefined) continue; // removed while listing
-      yield { path: relDir === "" ? (batch[j] as Child).name : `${relDir}/${(batch[j] as Child).name}`, size };
+      const s = stats[j];
+      if (s === undefined) continue; // removed while listing
+      yield { path: relDir === "" ? (batch[j] as Child).name : `${relDir}/${(batch[j] as Child).name}`, size: s.size, stamp: localStamp(s) };
     }
   }
 }

@@ -6,7 +6,7 @@ import { pipeline } from "node:stream/promises";
 import { randomBytes } from "node:crypto";
 import { AppError, invalid, notFound } from "../errors";
 import { fsyncFile, fsyncFolder, isStorageFailure, storageError } from "../fs/durable-write";
-import { insideRoot, walkSorted } from "./local-walk";
+import { insideRoot, localStamp, walkSorted } from "./local-walk";
 import { checkRange, normalizeDatastorePath, quotePath } from "./paths";
 import { compileListPattern, type ListPattern } from "./pattern";
 import type { Datastore, DatastoreEntry, ListOptions } from "./types";
@@ -99,7 +99,7 @@ export class LocalDatastore implements Datastore {
     const normalized = normalizeDatastorePath(path);
     try {
       const s = await stat(this.contained(normalized, join(this.root, normalized)));
-      return s.isFile() ? { path: normalized, size: s.size } : undefined;
+      return s.isFile() ? { path: normalized, size: s.size, stamp: localStamp(s) } : undefined;
     } catch (error) {
       const code = errnoCode(error);
       if (code === "ENOENT" || code === "ENOTDIR") return undefined;

@@ -4,6 +4,12 @@ import type { Readable } from "node:stream";
 export interface DatastoreEntry {
   path: string;
   size: number;
+  /**
+   * A change stamp the listing returns at no extra cost: a blob's ETag, a local file's modification
+   * and change times. With the size it is the data's identity for allow_reuse: a file rewritten
+   * with other content of the same size gets another stamp.
+   */
+  stamp?: string;
 }
 
 export type DatastoreKind = "local" | "azure-blob";

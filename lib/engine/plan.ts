@@ -18,7 +18,7 @@ export interface PlannedBatch {
 export interface PlanResult {
   miniBatches: number;
   items: number;
-  /** Hash of every listed path and size: the data's identity for allow_reuse. */
+  /** Hash of every listed path, size and change stamp: the data's identity for allow_reuse. */
   fingerprint: string;
 }
 
@@ -33,18 +33,23 @@ export function staticRoot(pattern: string, first?: DatastoreEntry): string {
   return `${pattern}/`;
 }
 
+/** What an entry adds to the fingerprint: path, size and change stamp (datastore listings return them). */
+function fingerprintLine(e: DatastoreEntry): string {
+  return `${e.path}\0${e.size}\0${e.stamp ?? ""}\n`;
+}
+
 /** The fingerprint planStep computes, from a listing alone (for the allow_reuse check). */
 export async function fingerprintInputs(inputs: ResolvedInput[], open: (datastore: string) => Datastore): Promise<string> {
   const hash = createHash("sha256");
   for (const input of inputs) {
-    for (const pattern of input.patterns) for await (const e of open(input.datastore).list(pattern)) hash.update(`${e.path}\0${e.size}\n`);
+    for (const pattern of input.patterns) for await (const e of open(input.datastore).list(pattern)) hash.update(fingerprintLine(e));
   }
   return hash.digest("hex");
 }
 
 async function* fingerprinted(entries: AsyncIterable<DatastoreEntry>, hash: ReturnType<typeof createHash>, seen: { count: number; first?: DatastoreEntry }) {
   for await (const e of entries) {
-    hash.update(`${e.path}\0${e.size}\n`);
+    hash.update(fingerprintLine(e));
     if (seen.count === 0) seen.first = e;
     seen.count++;
     yield e;

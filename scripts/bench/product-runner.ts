@@ -7,6 +7,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createDb } from "../../lib/db/client";
 import { executeRun } from "../../lib/engine/orchestrator";
+import { workerRuntime } from "../../lib/engine/runtime";
+import { WarmPool } from "../../lib/engine/warm-pool";
 import { loadEnv } from "../../lib/env";
 import { datastoreAccess } from "../../lib/server/datastore-access";
 import { submitRun } from "../../lib/services/runs";
@@ -33,9 +35,21 @@ export interface RunFigures {
   orchestratorMb: number;
 }
 
-const [work, localRoots, url] = process.argv.slice(2) as [string, string, string];
+const [work, localRoots, url, warm] = process.argv.slice(2) as [string, string, string, string];
 const access = datastoreAccess(loadEnv({ ...process.env, PRS_DATA_DIR: work, PRS_LOCAL_ROOTS: localRoots }));
 const db = await createDb(url);
+// As in `prs worker`: processes booted before the first submit, kept warm between runs.
+const runtime = workerRuntime();
+const warmPool =
+  Number(warm) > 0
+    ? new WarmPool({
+        size: Number(warm),
+        idleMs: 600_000,
+        home: join(work, "warm-home"),
+        defaultProfile: { module: runtime.module, execArgv: runtime.execArgv, startEnv: {} },
+      })
+    : undefined;
+warmPool?.start();
 
 /** Peak resident memory (VmHWM) of this process's children, sampled from /proc. */
 class ChildMemory {
@@ -71,6 +85,7 @@ async function execute(request: RunRequest): Promise<RunFigures> {
       provider: "sqlite",
       access,
       workerId: "bench",
+      warmPool,
       events: { publish: (e) => void (e.type === "attempt" && !first && (first = performance.now())) },
     },
     run.id,
@@ -100,7 +115,7 @@ async function execute(request: RunRequest): Promise<RunFigures> {
 
 process.on("message", (message: RunRequest | { type: "exit" }) => {
   if (message.type === "exit") {
-    void db.$disconnect().finally(() => process.exit(0));
+    void Promise.all([warmPool?.close(), db.$disconnect()]).finally(() => process.exit(0));
     return;
   }
   execute(message).then(

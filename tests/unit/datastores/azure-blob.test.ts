@@ -39,7 +39,9 @@ test("lists folders, files and globs across several pages in byte order", async 
   assert.deepEqual(await paths(ds.list("mnist")), ["mnist/0.png", "mnist/1.png", "mnist/notes.txt", "mnist/sub/2.png", "mnist/sub/deeper/3.png"]);
   assert.deepEqual(await paths(ds.list("mnist/*.png")), ["mnist/0.png", "mnist/1.png"]);
   assert.deepEqual(await paths(ds.list("mnist/**/*.png")), ["mnist/0.png", "mnist/1.png", "mnist/sub/2.png", "mnist/sub/deeper/3.png"]);
-  assert.deepEqual(await collect(ds.list("mnist/sub/2.png")), [{ path: "mnist/sub/2.png", size: 5 }]);
+  const [entry] = await collect(ds.list("mnist/sub/2.png"));
+  assert.deepEqual({ path: entry?.path, size: entry?.size }, { path: "mnist/sub/2.png", size: 5 });
+  assert.match(entry?.stamp ?? "", /^"?0x[0-9A-F]+"?$/, "a listed blob carries its ETag as its change stamp");
   assert.deepEqual(await paths(ds.list("absent/")), []);
 });
 
@@ -49,7 +51,9 @@ test("reads files and ranges; missing files are not found", async () => {
   assert.equal((await ds.readRange("mnist.txt", 30, 100)).toString(), "der");
   assert.equal((await ds.readRange("mnist.txt", 500, 600)).length, 0);
   assert.equal(Buffer.concat(await collect(ds.createReadStream("mnist.txt", { start: 0, end: 5 }))).toString(), "sorts");
-  assert.deepEqual(await ds.stat("mnist/0.png"), { path: "mnist/0.png", size: 4 });
+  const stat = await ds.stat("mnist/0.png");
+  assert.deepEqual({ path: stat?.path, size: stat?.size }, { path: "mnist/0.png", size: 4 });
+  assert.ok(stat?.stamp, "stat gives the blob's ETag");
   assert.equal(await ds.stat("mnist/9.png"), undefined);
   assert.equal(ds.localPath("mnist/0.png"), undefined);
   await assert.rejects(
