@@ -17,6 +17,7 @@ const EnvSchema = z.object({
   PRS_PUBLIC_URL: z.string().optional(),
   PRS_LOCAL_ROOTS: z.string().optional(),
   PRS_SECRET_KEY: z.string().optional(),
+  PRS_ENVIRONMENT_CACHE_MB: z.coerce.number().int().min(100).max(10_000_000).default(10_240),
   PRS_WORKER_USER: z.string().optional(),
   PRS_WARM_PROCESSES: z.coerce.number().int().min(0).max(256).optional(),
   PRS_WARM_IDLE_SECONDS: z.coerce.number().min(0).max(86_400).optional(),
@@ -44,6 +45,8 @@ export interface AppEnv {
   localRoots: string[];
   /** PRS_SECRET_KEY (base64, 32 bytes); without it the key lives in the data folder's secret.key. */
   secretKey?: string;
+  /** Size built environments (<data>/environments) are kept under: the least recently used go first. */
+  environmentCacheBytes: number;
   /** PRS_WORKER_USER: who entry scripts run as when the studio is root (default nobody; empty or `same`: the studio's user). */
   workerUser?: string;
   /** PRS_WARM_PROCESSES: worker processes the pool keeps booted before any submit (default: the machine's cores; 0: none). */
@@ -84,6 +87,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     publicOrigin: env.PRS_PUBLIC_URL ? publicOriginOf(env.PRS_PUBLIC_URL) : undefined,
     localRoots: localRootsOf(env.PRS_LOCAL_ROOTS, dataDir),
     secretKey: env.PRS_SECRET_KEY || undefined,
+    environmentCacheBytes: env.PRS_ENVIRONMENT_CACHE_MB * 1024 * 1024,
     workerUser: env.PRS_WORKER_USER,
     warmProcesses: env.PRS_WARM_PROCESSES ?? availableParallelism(),
     warmIdleSeconds: env.PRS_WARM_IDLE_SECONDS ?? 600,

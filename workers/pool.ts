@@ -72,7 +72,18 @@ export async function runWorkerPool(ctx: AppContext, options: WorkerPoolOptions 
     log(`run ${runId}: started`);
     try {
       const result = await executeRun(
-        { db: ctx.db, provider: ctx.provider, access: ctx.access, workerUser: ctx.workerUser, warmPool, workerId, events, leaseMs, log },
+        {
+          db: ctx.db,
+          provider: ctx.provider,
+          access: ctx.access,
+          workerUser: ctx.workerUser,
+          warmPool,
+          workerId,
+          events,
+          leaseMs,
+          log,
+          environmentCacheBytes: ctx.env.environmentCacheBytes,
+        },
         runId,
         { epoch },
       );

@@ -82,7 +82,7 @@ export async function environmentCommand(sub: string | undefined, argv: string[]
       return EXIT.ok;
     }
     case "build": {
-      const built = await buildEnvironment(ctx.db, ctx.env.dataDir, required(argv[0], "environment name"));
+      const built = await buildEnvironment(ctx.db, ctx.env.dataDir, required(argv[0], "environment name"), ctx.env.environmentCacheBytes);
       print(`${built.label}: ${built.built ? "built" : "already built"} in ${built.dir}`);
       return EXIT.ok;
     }

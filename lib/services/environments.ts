@@ -126,9 +126,9 @@ function lastFailure(logPath: string): string | undefined {
 export { buildSpecOf };
 
 /** Builds a version on this machine now (it is otherwise built on first use by a run). */
-export async function buildEnvironment(db: Db, dataDir: string, ref: string): Promise<{ label: string; dir: string; built: boolean }> {
+export async function buildEnvironment(db: Db, dataDir: string, ref: string, limitBytes?: number): Promise<{ label: string; dir: string; built: boolean }> {
   const view = await resolveEnvironment(db, ref);
   const spec = buildSpecOf(view);
-  const built = await environmentCache(environmentsDir(dataDir)).ensure(spec);
+  const built = await environmentCache(environmentsDir(dataDir), limitBytes).ensure(spec);
   return { label: spec.label, dir: built.dir, built: built.built };
 }

@@ -30,6 +30,8 @@ export interface OrchestratorDeps {
   leaseMs?: number;
   /** Where failed heartbeats and a lost lease are reported (default: stderr). */
   log?: (line: string) => void;
+  /** Size built environments are kept under (default 10 GB). */
+  environmentCacheBytes?: number;
   /** Redis and its key prefix when the studio runs with REDIS_URL: steps may run on agent pools. */
   cluster?: ClusterDeps;
 }

@@ -53,7 +53,7 @@ export async function resolveStep(ctx: StepContext, output: { stores: StepDatast
 
 /** The step's environment, built on first use into the data folder's cache. */
 function prepareEnvironment(ctx: StepContext, ref: string): Promise<StepEnvironment> {
-  const cache = environmentCache(join(ctx.deps.access.dataDir, "environments"));
+  const cache = environmentCache(join(ctx.deps.access.dataDir, "environments"), ctx.deps.environmentCacheBytes);
   return prepareStepEnvironment(ctx.deps.db, cache, ref, ctx.step.name, ctx.paths.logDir);
 }
 
