@@ -2,6 +2,8 @@
 
 import { createContext, useContext } from "react";
 import type { CanvasGraph } from "@/lib/contracts/canvas";
+import type { DatasetJson, ModelJson } from "@/lib/contracts/designer-api";
+import type { ConnectionEnd } from "@/lib/pipeline/connections";
 import type { DesignerProblem } from "@/lib/pipeline/validate";
 
 /** UI state the node bodies and panels read, keyed by node id: never stored in node data. */
@@ -11,6 +13,13 @@ export interface DesignerContextValue {
   /** Parameters declared on the canvas, for binding fields. */
   parameters: { name: string; type: string }[];
   updateNodeData: (id: string, patch: Record<string, unknown>) => void;
+  /** Renames the parameter a node declares and every binding to it. */
+  renameParameter: (id: string, name: string) => void;
+  /** Opens the menu of ports a focused port may connect to (connecting by keyboard). */
+  startConnect: (end: ConnectionEnd, anchor: DOMRect) => void;
+  /** Registered datasets and models (latest versions), once loaded. */
+  datasets: DatasetJson[];
+  models: ModelJson[];
   pipelineId: string;
 }
 

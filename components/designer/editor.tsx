@@ -4,6 +4,7 @@ import "@xyflow/react/dist/style.css";
 import {
   Background,
   Controls,
+  type FinalConnectionState,
   MiniMap,
   ReactFlow,
   applyEdgeChanges,
@@ -14,33 +15,53 @@ import {
   type NodeChange,
 } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
-import type { CanvasGraph, CanvasNode, CanvasNodeType } from "@/lib/contracts/canvas";
+import type { CanvasGraph, CanvasNode, CanvasNodeType, HandleId } from "@/lib/contracts/canvas";
 import type { PipelineDraftJson } from "@/lib/contracts/designer-api";
 import { copySelection, pasteFragment } from "@/lib/pipeline/clipboard";
 import { canvasParameters } from "@/lib/pipeline/canvas";
-import { connectionProblem } from "@/lib/pipeline/connections";
+import { type ConnectionChoice, type ConnectionEnd, connectionChoices, connectionProblem, withNewNode } from "@/lib/pipeline/connections";
 import { autoLayout } from "@/lib/pipeline/layout";
+import { renameParameter as renameInGraph } from "@/lib/pipeline/parameters";
 import { blockingProblems, designerProblems, type DesignerProblem } from "@/lib/pipeline/validate";
-import { useDatasets } from "@/components/pipelines/queries";
+import { useDatasets, useDatastores, useModels } from "@/components/pipelines/queries";
+import { Button } from "@/components/ui/button";
 import { DesignerContext, type DesignerContextValue } from "./context";
 import { newNodeId, toCanvas, toFlowEdges, toFlowNode, toFlowNodes, type FlowEdge, type FlowNode } from "./flow";
 import { NODE_REGISTRY, nodeTypes } from "./nodes/registry";
 import { DND_MIME, Palette } from "./palette";
+import { PipelinePanel } from "./pipeline-panel";
 import { ProblemsPanel } from "./problems-panel";
 import { SidePanel } from "./side-panel";
 import { DesignerNotices, type Notice } from "./notices";
 import { Toolbar } from "./toolbar";
 import { useDraftSaving } from "./use-draft-saving";
 import { useHistory } from "./use-history";
+import { ConnectMenu } from "./workspace/connect-menu";
+import { PALETTE_WIDTH, PANEL_WIDTH, useLayoutPrefs } from "./workspace/layout-prefs";
+import { Resizer } from "./workspace/resizer";
 
 const isTyping = (target: EventTarget | null) =>
   target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+
+/** A connection menu open at a point of the canvas: from a port, for a drop or a key press. */
+interface PendingConnect {
+  end: ConnectionEnd;
+  /** Where the menu is, relative to the canvas. */
+  at: { x: number; y: number };
+  /** Where a node added from the menu goes, in flow coordinates. */
+  place: { x: number; y: number };
+  existing: ConnectionChoice[];
+  create: ConnectionChoice[];
+}
 
 export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload: () => void }) {
   const rf = useReactFlow<FlowNode, FlowEdge>();
   const [nodes, setNodes] = useState<FlowNode[]>(() => toFlowNodes(draft.canvas));
   const [edges, setEdges] = useState<FlowEdge[]>(() => toFlowEdges(draft.canvas));
+  const [description, setDescription] = useState(draft.description ?? "");
   const [notice, setNotice] = useState<Notice>();
+  const [pending, setPending] = useState<PendingConnect>();
+  const [prefs, setPrefs] = useLayoutPrefs();
   const dismissNotice = useCallback((shown: Notice) => setNotice((n) => (n === shown ? undefined : n)), []);
   // Fitting waits for the first measured node: on an empty canvas that would be the first one dropped,
   // which would jump to the centre (and the next land on it). Only a drawn pipeline is fitted on open.
@@ -57,13 +78,25 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
     setEdges(toFlowEdges(g));
   }, []);
   const history = useHistory(current, restore);
-  const saving = useDraftSaving(draft.id, draft.revision, draft.canvas, graph);
+  const saving = useDraftSaving(draft.id, draft.revision, { canvas: draft.canvas, description: draft.description ?? "" }, graph, description);
 
   const { data: datasets } = useDatasets();
-  const datasetKinds = useMemo(() => Object.fromEntries((datasets?.datasets ?? []).map((d) => [d.name, d.kind])), [datasets]);
+  const { data: models } = useModels();
+  const { data: datastores } = useDatastores();
+  const validation = useMemo(
+    () => ({
+      datasetKinds: Object.fromEntries((datasets?.datasets ?? []).map((d) => [d.name, d.kind])),
+      registered: {
+        datasets: datasets ? Object.fromEntries(datasets.datasets.map((d) => [d.name, d.version])) : undefined,
+        models: models ? Object.fromEntries(models.models.map((m) => [m.name, m.version])) : undefined,
+        datastores: datastores?.datastores.map((d) => d.name),
+      },
+    }),
+    [datasets, models, datastores],
+  );
   const problems = useMemo(
-    () => designerProblems(graph, { name: draft.name, description: draft.description }, { datasetKinds }),
-    [graph, draft.name, draft.description, datasetKinds],
+    () => designerProblems(graph, { name: draft.name, description: description || undefined }, validation),
+    [graph, draft.name, description, validation],
   );
   const blocking = blockingProblems(problems);
   const problemsByNode = useMemo(() => {
@@ -79,6 +112,39 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
     },
     [history],
   );
+  const renameParameter = useCallback(
+    (id: string, name: string) => {
+      history.checkpoint(`rename:${id}`);
+      const renamed = renameInGraph(current(), id, name);
+      const byId = new Map(renamed.nodes.map((n) => [n.id, n]));
+      setNodes((ns) => ns.map((n) => ({ ...n, data: byId.get(n.id)?.data ?? n.data }) as FlowNode));
+    },
+    [current, history],
+  );
+
+  const openConnectMenu = useCallback((end: ConnectionEnd, client: { x: number; y: number }, place: { x: number; y: number }, newOnly: boolean) => {
+    const box = wrapper.current?.getBoundingClientRect();
+    const g = toCanvas(state.current.nodes, state.current.edges);
+    setPending({
+      end,
+      at: {
+        x: Math.max(8, Math.min(client.x - (box?.left ?? 0), (box?.width ?? 600) - 300)),
+        y: Math.max(8, Math.min(client.y - (box?.top ?? 0), (box?.height ?? 400) - 260)),
+      },
+      place,
+      existing: newOnly ? [] : connectionChoices(g, end, { newNodes: false }),
+      create: connectionChoices(g, end, { newNodes: true }),
+    });
+  }, []);
+
+  const startConnect = useCallback(
+    (end: ConnectionEnd, anchor: DOMRect) => {
+      const node = state.current.nodes.find((n) => n.id === end.nodeId);
+      const place = node ? { x: node.position.x + (end.handleType === "source" ? 300 : -300), y: node.position.y } : { x: 0, y: 0 };
+      openConnectMenu(end, { x: anchor.right + 8, y: anchor.top }, place, false);
+    },
+    [openConnectMenu],
+  );
 
   const context = useMemo<DesignerContextValue>(
     () => ({
@@ -88,17 +154,26 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
         .filter((p) => p.name)
         .map((p) => ({ name: p.name, type: String(p.type) })),
       updateNodeData,
+      renameParameter,
+      startConnect,
+      datasets: datasets?.datasets ?? [],
+      models: models?.models ?? [],
       pipelineId: draft.id,
     }),
-    [graph, problemsByNode, updateNodeData, draft.id],
+    [graph, problemsByNode, updateNodeData, renameParameter, startConnect, datasets, models, draft.id],
   );
 
   const addNode = useCallback(
-    (type: CanvasNodeType, position: { x: number; y: number }) => {
+    (type: CanvasNodeType, position: { x: number; y: number }, connectWith?: ConnectionChoice) => {
       history.checkpoint();
-      const node = { ...toFlowNode({ id: newNodeId(type), type, position, data: NODE_REGISTRY[type].defaults() } as CanvasNode), selected: true };
+      const id = newNodeId(type);
+      const node = { ...toFlowNode({ id, type, position, data: NODE_REGISTRY[type].defaults() } as CanvasNode), selected: true };
       setNodes((ns) => [...ns.map((n) => (n.selected ? { ...n, selected: false } : n)), node]);
-      setNotice({ kind: "info", text: `Added ${NODE_REGISTRY[type].label}` });
+      if (connectWith) {
+        const c = withNewNode(connectWith, id);
+        setEdges((es) => [...es, { id: `e-${c.source}-${c.sourceHandle}-${c.target}-${c.targetHandle}`, ...c } as FlowEdge]);
+      }
+      setNotice({ kind: "info", text: `Added ${NODE_REGISTRY[type].label}${connectWith ? ", connected" : ""}` });
     },
     [history],
   );
@@ -107,8 +182,8 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
     (type: CanvasNodeType) => {
       const box = wrapper.current?.getBoundingClientRect();
       const centre = box ? rf.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 }) : { x: 0, y: 0 };
-      const offset = (state.current.nodes.length % 5) * 24;
-      addNode(type, { x: centre.x - 80 + offset, y: centre.y - 30 + offset });
+      const offset = (state.current.nodes.filter((n) => !n.hidden).length % 5) * 24;
+      addNode(type, { x: centre.x - 110 + offset, y: centre.y - 40 + offset });
     },
     [addNode, rf],
   );
@@ -159,14 +234,38 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
     },
     [current, history],
   );
+  // A connection let go over empty canvas: offer the nodes that fit, added where it was dropped.
+  const onConnectEnd = useCallback(
+    (event: MouseEvent | TouchEvent, conn: FinalConnectionState) => {
+      if (conn.isValid || conn.toNode || !conn.fromHandle?.id || !conn.fromNode) return;
+      const point = "changedTouches" in event ? event.changedTouches[0] : event;
+      if (!point) return;
+      const client = { x: point.clientX, y: point.clientY };
+      const flow = rf.screenToFlowPosition(client);
+      const end: ConnectionEnd = { nodeId: conn.fromNode.id, handleId: conn.fromHandle.id as HandleId, handleType: conn.fromHandle.type };
+      openConnectMenu(end, client, { x: flow.x - (end.handleType === "target" ? 220 : 0), y: flow.y - 20 }, true);
+    },
+    [openConnectMenu, rf],
+  );
+  const chooseConnection = useCallback(
+    (choice: ConnectionChoice) => {
+      if (!pending) return;
+      setPending(undefined);
+      const c = choice.connection;
+      if (choice.nodeId) onConnect({ source: c.source, target: c.target, sourceHandle: c.sourceHandle ?? null, targetHandle: c.targetHandle ?? null });
+      else addNode(choice.type, pending.place, choice);
+    },
+    [addNode, onConnect, pending],
+  );
 
   const selectNode = useCallback(
     (id: string) => {
       setNodes((ns) => ns.map((n) => ({ ...n, selected: n.id === id })));
       const node = state.current.nodes.find((n) => n.id === id);
-      if (node) void rf.setCenter(node.position.x + 80, node.position.y + 40, { duration: 200, zoom: rf.getZoom() });
+      if (node && !node.hidden) void rf.setCenter(node.position.x + 110, node.position.y + 60, { duration: 200, zoom: rf.getZoom() });
+      if (!prefs.panel.open) setPrefs({ panel: { ...prefs.panel, open: true } });
     },
-    [rf],
+    [rf, prefs.panel, setPrefs],
   );
   const deleteNode = useCallback(
     (id: string) => {
@@ -184,9 +283,10 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
     setTimeout(() => void rf.fitView({ padding: 0.2 }), 50);
   }, [current, history, rf]);
   const replaceCanvas = useCallback(
-    (g: CanvasGraph) => {
+    (g: CanvasGraph, importedDescription: string | undefined) => {
       history.checkpoint();
       restore(g);
+      if (importedDescription !== undefined) setDescription(importedDescription);
       setTimeout(() => void rf.fitView({ padding: 0.2 }), 50);
     },
     [history, restore, rf],
@@ -222,26 +322,52 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
 
   const selected = nodes.filter((n) => n.selected);
   const selectedNode = selected.length === 1 ? graph.nodes.find((n) => n.id === selected[0]!.id) : undefined;
+  const toggle = (label: string, pressed: boolean, onClick: () => void) => (
+    <Button size="sm" aria-pressed={pressed} className={pressed ? "bg-slate-100" : ""} onClick={onClick}>
+      {label}
+    </Button>
+  );
 
   return (
     <DesignerContext.Provider value={context}>
-      <div className="space-y-3">
+      <div className="flex h-full min-h-0 flex-col">
         <Toolbar
           draft={draft}
           graph={graph}
+          description={description}
           saving={saving}
           history={history}
           blocking={blocking.length}
           setNotice={setNotice}
           onLayout={layout}
-          onFit={() => void rf.fitView({ padding: 0.2 })}
           onImport={replaceCanvas}
+          toggles={
+            <>
+              {toggle("Palette", prefs.palette.open, () => setPrefs({ palette: { ...prefs.palette, open: !prefs.palette.open } }))}
+              {toggle("Minimap", prefs.minimap, () => setPrefs({ minimap: !prefs.minimap }))}
+              {toggle("Settings", prefs.panel.open, () => setPrefs({ panel: { ...prefs.panel, open: !prefs.panel.open } }))}
+            </>
+          }
         />
-        <div className="grid grid-cols-[12rem_1fr_24rem] gap-3">
-          <Palette onAdd={addAtCentre} />
-          <div className="space-y-3">
+        <div className="flex min-h-0 flex-1">
+          {prefs.palette.open ? (
+            <>
+              <div className="shrink-0 overflow-y-auto bg-slate-50 p-2" style={{ width: prefs.palette.width }}>
+                <Palette onAdd={addAtCentre} />
+              </div>
+              <Resizer
+                label="Resize the palette"
+                value={prefs.palette.width}
+                min={PALETTE_WIDTH.min}
+                max={PALETTE_WIDTH.max}
+                edge="left"
+                onChange={(width) => setPrefs({ palette: { open: true, width } })}
+              />
+            </>
+          ) : null}
+          <div className="flex min-w-0 flex-1 flex-col">
             {/* biome-ignore lint/a11y/useSemanticElements: the canvas is a landmark region, not a document section */}
-            <div ref={wrapper} className="relative h-[68vh] rounded border border-slate-300 bg-white" aria-label="Pipeline canvas" role="region">
+            <div ref={wrapper} className="relative min-h-0 flex-1 bg-white" aria-label="Pipeline canvas" role="region">
               <DesignerNotices saving={saving} notice={notice} onDismiss={dismissNotice} onReload={onReload} />
               <ReactFlow<FlowNode, FlowEdge>
                 nodes={nodes}
@@ -250,6 +376,7 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
                 onNodesChange={onNodesChange}
                 onEdgesChange={onEdgesChange}
                 onConnect={onConnect}
+                onConnectEnd={onConnectEnd}
                 onNodeDragStart={() => history.checkpoint()}
                 onDrop={onDrop}
                 onDragOver={(e) => {
@@ -261,17 +388,55 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
                 fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
                 proOptions={{ hideAttribution: true }}
               >
-                <Background />
-                {/* Small, so the corner it covers (and the handles under it, which it would pan instead) stays small. */}
-                <MiniMap pannable zoomable ariaLabel="Minimap of the pipeline" style={{ width: 120, height: 80 }} />
+                <Background gap={20} />
+                {/* Small and optional, so the corner it covers (and the handles under it, which it would pan instead) stays small. */}
+                {prefs.minimap ? <MiniMap pannable zoomable ariaLabel="Minimap of the pipeline" style={{ width: 120, height: 80 }} /> : null}
                 <Controls showInteractive={false} />
               </ReactFlow>
+              {pending ? (
+                <ConnectMenu
+                  at={pending.at}
+                  title={pending.existing.length ? "Connect this port" : "Add a node connected here"}
+                  existing={pending.existing}
+                  create={pending.create}
+                  onChoose={chooseConnection}
+                  onClose={() => setPending(undefined)}
+                />
+              ) : null}
             </div>
-            <ProblemsPanel problems={problems} graph={graph} onSelect={selectNode} />
+            <ProblemsPanel
+              problems={problems}
+              graph={graph}
+              open={prefs.problems}
+              onToggle={() => setPrefs({ problems: !prefs.problems })}
+              onSelect={selectNode}
+            />
           </div>
-          <div className="max-h-[80vh] overflow-auto rounded border border-slate-200 bg-white p-3">
-            <SidePanel node={selectedNode} onDelete={deleteNode} />
-          </div>
+          {prefs.panel.open ? (
+            <>
+              <Resizer
+                label="Resize the settings panel"
+                value={prefs.panel.width}
+                min={PANEL_WIDTH.min}
+                max={PANEL_WIDTH.max}
+                edge="right"
+                onChange={(width) => setPrefs({ panel: { open: true, width } })}
+              />
+              <div className="shrink-0 overflow-y-auto bg-white p-3" style={{ width: prefs.panel.width }}>
+                {selectedNode ? (
+                  <SidePanel node={selectedNode} onDelete={deleteNode} />
+                ) : (
+                  <PipelinePanel
+                    graph={graph}
+                    description={description}
+                    onDescription={setDescription}
+                    onAddParameter={() => addAtCentre("parameter")}
+                    onSelect={selectNode}
+                  />
+                )}
+              </div>
+            </>
+          ) : null}
         </div>
       </div>
     </DesignerContext.Provider>

@@ -31,7 +31,8 @@ export type FlowNodeOf<T extends CanvasNodeType> = Node<CanvasNodeOf<T>["data"],
 export type FlowNode = { [T in CanvasNodeType]: FlowNodeOf<T> }[CanvasNodeType];
 export type FlowEdge = Edge;
 
-export const toFlowNode = (n: CanvasNode): FlowNode => ({ ...n, type: toFlowType(n.type) }) as FlowNode;
+/** Pipeline parameters are listed in the pipeline panel and shown as badges where bound, not drawn as nodes. */
+export const toFlowNode = (n: CanvasNode): FlowNode => ({ ...n, type: toFlowType(n.type), hidden: n.type === "parameter" }) as FlowNode;
 export const toFlowNodes = (graph: CanvasGraph): FlowNode[] => graph.nodes.map(toFlowNode);
 export const toFlowEdges = (graph: CanvasGraph): FlowEdge[] => graph.edges.map((e) => ({ ...e }));
 

@@ -11,11 +11,18 @@ const AUTOSAVE_MS = 1500;
  * Explicit and debounced saving of the draft with the revision it was loaded at. Saves run one at
  * a time; a 409 (another tab saved first) stops autosave and is shown, never overwritten silently.
  */
-export function useDraftSaving(pipelineId: string, initialRevision: number, initialCanvas: CanvasGraph, graph: CanvasGraph) {
+export function useDraftSaving(
+  pipelineId: string,
+  initialRevision: number,
+  initial: { canvas: CanvasGraph; description: string },
+  graph: CanvasGraph,
+  description: string,
+) {
   const revision = useRef(initialRevision);
-  const savedJson = useRef(JSON.stringify(initialCanvas));
-  const latest = useRef(graph);
-  latest.current = graph;
+  const savedJson = useRef(JSON.stringify(initial));
+  // The canvas and the pipeline's description are saved together, with one revision.
+  const latest = useRef({ canvas: graph, description });
+  latest.current = { canvas: graph, description };
   const chain = useRef<Promise<boolean>>(Promise.resolve(true));
   const [status, setStatus] = useState<SaveStatus>("saved");
   const [conflict, setConflict] = useState<{ message: string; revision?: number }>();
@@ -24,15 +31,15 @@ export function useDraftSaving(pipelineId: string, initialRevision: number, init
 
   const saveOnce = useCallback(async (): Promise<boolean> => {
     if (conflicted.current) return false;
-    const canvas = latest.current;
-    const json = JSON.stringify(canvas);
+    const { canvas, description } = latest.current;
+    const json = JSON.stringify(latest.current);
     if (json === savedJson.current) {
       setStatus("saved");
       return true;
     }
     setStatus("saving");
     try {
-      const r = await api.saveDraft({ params: { id: pipelineId }, body: { canvas, expectedRevision: revision.current } });
+      const r = await api.saveDraft({ params: { id: pipelineId }, body: { canvas, description, expectedRevision: revision.current } });
       revision.current = r.revision;
       savedJson.current = json;
       setError(undefined);
@@ -62,7 +69,7 @@ export function useDraftSaving(pipelineId: string, initialRevision: number, init
     return save();
   }, [conflict, save]);
 
-  const json = JSON.stringify(graph);
+  const json = JSON.stringify({ canvas: graph, description });
   useEffect(() => {
     if (json === savedJson.current || conflicted.current) return;
     setStatus((s) => (s === "saving" ? s : "dirty"));

@@ -64,7 +64,11 @@ export function parseTyped(text: string, kind: "int" | "number" | "size" | "text
       .split(",")
       .map((s) => s.trim())
       .filter(Boolean);
-  if ((kind === "int" || kind === "number" || kind === "size") && /^-?\d+(\.\d+)?$/.test(text.trim())) return Number(text.trim());
+  const t = text.trim();
+  // Only a number JavaScript holds exactly becomes one: 99999999999999999999999 stays text, so the
+  // range problem quotes it as typed instead of accepting 1e+23.
+  if ((kind === "int" || kind === "number" || kind === "size") && /^-?\d+(\.\d+)?$/.test(t) && (t.includes(".") || Number.isSafeInteger(Number(t))))
+    return Number(t);
   return text;
 }
 

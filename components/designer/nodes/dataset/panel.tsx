@@ -1,16 +1,14 @@
 "use client";
 
 import type { DatasetNodeData } from "@/lib/contracts/canvas";
-import { useDatasets } from "@/components/pipelines/queries";
 import { problemsFor, useDesigner } from "../../context";
+import { DatasetPicker } from "../../fields/asset-pickers";
 import { SelectField, TextField } from "../../fields/fields";
 
 export function DatasetPanel({ id, data }: { id: string; data: DatasetNodeData }) {
   const ctx = useDesigner();
-  const { data: datasets } = useDatasets();
   const set = (patch: Partial<DatasetNodeData>) => ctx.updateNodeData(id, patch);
   const errors = (field: string) => problemsFor(ctx, id, field).map((p) => p.message);
-  const listId = `datasets-${id}`;
   return (
     <div className="space-y-3">
       <SelectField
@@ -29,25 +27,17 @@ export function DatasetPanel({ id, data }: { id: string; data: DatasetNodeData }
           value={data.parameterName}
           errors={errors("parameterName")}
           placeholder="mnist_param"
-          onChange={(v) => set({ parameterName: v })}
+          help="Renaming it renames every binding to it."
+          onChange={(v) => ctx.renameParameter(id, v)}
         />
       ) : null}
-      <TextField
+      <DatasetPicker
         label={data.mode === "parameter" ? "Default dataset" : "Dataset"}
-        hint="name, name:version or datastore://<datastore>/<path>"
+        allowPaths
         value={data.dataset}
-        list={listId}
         errors={errors("dataset")}
-        placeholder="mnist"
         onChange={(v) => set({ dataset: v })}
       />
-      <datalist id={listId}>
-        {datasets?.datasets.map((d) => (
-          <option key={d.id} value={d.name}>
-            {d.kind} · {d.datastore}: {d.paths.join(" ")}
-          </option>
-        ))}
-      </datalist>
       <TextField label="Description" value={data.description ?? ""} onChange={(v) => set({ description: v || undefined })} />
     </div>
   );

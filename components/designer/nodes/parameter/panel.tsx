@@ -7,7 +7,8 @@ import { SelectField, TextField } from "../../fields/fields";
 
 /** Numbers are stored as numbers so the exported definition reads like the CLI's. */
 const typedDefault = (text: string, type: ParameterNodeData["type"]): ParameterNodeData["default"] =>
-  (type === "int" || type === "number") && text.trim() !== "" && Number.isFinite(Number(text))
+  // A whole number past 2^53 stays text, so its problem quotes what was typed (not 1e+23).
+  (type === "int" || type === "number") && text.trim() !== "" && Number.isFinite(Number(text)) && (type === "number" || Number.isSafeInteger(Number(text)))
     ? Number(text)
     : type === "bool" && /^(true|false)$/i.test(text)
       ? text.toLowerCase() === "true"
@@ -23,7 +24,8 @@ export function ParameterPanel({ id, data }: { id: string; data: ParameterNodeDa
         value={data.name}
         errors={errors("name")}
         placeholder="batch_size_param"
-        onChange={(v) => ctx.updateNodeData(id, { name: v })}
+        help="Renaming it renames every binding to it."
+        onChange={(v) => ctx.renameParameter(id, v)}
       />
       <SelectField
         label="Type"
@@ -39,7 +41,7 @@ export function ParameterPanel({ id, data }: { id: string; data: ParameterNodeDa
         onChange={(v) => ctx.updateNodeData(id, { default: typedDefault(v, data.type) })}
       />
       <TextField label="Description" value={data.description ?? ""} onChange={(v) => ctx.updateNodeData(id, { description: v || undefined })} />
-      <p className="text-xs text-slate-500">Bind step fields to this parameter with their Bind button.</p>
+      <p className="text-xs text-slate-500">Bind step fields to this parameter with their Bind button; bound fields show it as a badge on the step.</p>
     </div>
   );
 }

@@ -6,12 +6,13 @@ import type { FieldValue, StepNodeData } from "@/lib/contracts/canvas";
 import { connectedModel } from "@/lib/pipeline/canvas";
 import { CONFIG_DEFAULTS, CONFIG_FIELD_KEYS, CONFIG_FIELDS } from "@/lib/pipeline/config-fields";
 import { api, errorText } from "@/lib/contracts/api/client";
-import { useModels } from "@/components/pipelines/queries";
 import { problemsFor, useDesigner } from "../../context";
 import { Button } from "@/components/ui/button";
 import { CheckboxField } from "@/components/ui/field";
+import { ModelPicker } from "../../fields/asset-pickers";
 import { EnvironmentField } from "../../fields/environment-field";
 import { BindableField, SelectField, TextField, parseTyped, shownValue } from "../../fields/fields";
+import { isParamRef } from "@/lib/contracts/common";
 
 type Config = Record<string, unknown>;
 type Scorer = Record<string, unknown> & { kind?: string };
@@ -36,6 +37,12 @@ export function StepPanel({ id, data }: { id: string; data: StepNodeData }) {
         placeholder="predict-digits-mnist"
         onChange={(v) => ctx.updateNodeData(id, { name: v })}
       />
+      <TextField
+        label="Description"
+        value={data.description ?? ""}
+        placeholder="What this step does"
+        onChange={(v) => ctx.updateNodeData(id, { description: v || undefined })}
+      />
       {errors("inputs").map((m) => (
         <p key={m} className="text-xs text-red-700">
           {m}
@@ -46,7 +53,15 @@ export function StepPanel({ id, data }: { id: string; data: StepNodeData }) {
         <legend className="px-1 text-sm font-semibold">ParallelRunConfig</legend>
         {CONFIG_FIELD_KEYS.map((key) => {
           if (key === "environment")
-            return <EnvironmentField key={key} value={cfg.environment} parameters={ctx.parameters} errors={errors(key)} onChange={(v) => setCfg({ environment: v })} />;
+            return (
+              <EnvironmentField
+                key={key}
+                value={cfg.environment}
+                parameters={ctx.parameters}
+                errors={errors(key)}
+                onChange={(v) => setCfg({ environment: v })}
+              />
+            );
           const meta = CONFIG_FIELDS[key];
           return (
             <BindableField
@@ -83,7 +98,6 @@ export function StepPanel({ id, data }: { id: string; data: StepNodeData }) {
 
 function EntrySection({ id, cfg, setCfg, errors }: { id: string; cfg: Config; setCfg: (p: Config) => void; errors: (f: string) => string[] }) {
   const ctx = useDesigner();
-  const { data: models } = useModels();
   const scorer = cfg.scorer as Scorer | undefined;
   const mode = scorer ? "scorer" : "script";
   const linked = connectedModel(ctx.graph, id);
@@ -132,17 +146,7 @@ function EntrySection({ id, cfg, setCfg, errors }: { id: string; cfg: Config; se
               Model: <span className="font-medium">{linked.data.model || "(choose in the Model node)"}</span> from the connected Model node
             </p>
           ) : (
-            <BindableField
-              label="Model"
-              hint={`name or name:version${models?.models.length ? `; registered: ${models.models.map((m) => m.name).join(", ")}` : ""}`}
-              value={scorer.model}
-              kind="text"
-              bindable
-              parameters={ctx.parameters}
-              errors={errors("scorer.model")}
-              placeholder="mnist"
-              onChange={(v) => setScorer({ model: v ?? "" })}
-            />
+            <ModelField value={scorer.model} parameters={ctx.parameters} errors={errors("scorer.model")} onChange={(v) => setScorer({ model: v ?? "" })} />
           )}
           {scorer.kind === "onnx-tabular" ? (
             <>
@@ -340,5 +344,32 @@ function Arguments({
         Add argument
       </Button>
     </fieldset>
+  );
+}
+
+/** The scorer's model: a picker of registered models, or a binding to a string pipeline parameter. */
+function ModelField({
+  value,
+  parameters,
+  errors,
+  onChange,
+}: {
+  value: unknown;
+  parameters: { name: string; type: string }[];
+  errors: string[];
+  onChange: (v: unknown) => void;
+}) {
+  if (isParamRef(value)) return <BindableField label="Model" value={value} kind="text" bindable parameters={parameters} errors={errors} onChange={onChange} />;
+  return (
+    <div className="space-y-1">
+      <ModelPicker label="Model" value={typeof value === "string" ? value : ""} errors={errors} onChange={onChange} />
+      <Button
+        size="sm"
+        aria-label="Bind Model to a pipeline parameter"
+        onClick={() => onChange({ param: parameters.find((p) => p.type === "string")?.name ?? "" })}
+      >
+        Bind to a parameter
+      </Button>
+    </div>
   );
 }
