@@ -9,6 +9,18 @@ export const OUTPUT_ACTIONS = ["append_row", "summary_only"] as const;
 export const OutputAction = z.enum(OUTPUT_ACTIONS);
 export type OutputAction = z.infer<typeof OutputAction>;
 
+/**
+ * onnxruntime threads per session.run: `auto` gives each worker process its share of the
+ * machine's cores (cores / processes of the step on this machine, at least 1), so that fewer
+ * processes than cores still use every core; a number sets it.
+ */
+const THREADS_ERROR = "intra_op_threads must be auto or a whole number from 1 to 256";
+const IntraOpThreads = z
+  .union([z.literal("auto"), z.number().int({ error: THREADS_ERROR }).min(1, { error: THREADS_ERROR }).max(256, { error: THREADS_ERROR })], {
+    error: THREADS_ERROR,
+  })
+  .default("auto");
+
 /** Settings of the built-in ONNX image classifier (PNG/JPEG in, file,label,probability out). */
 export const ImageClassifierSettings = acceptSnakeCase(
   z
@@ -43,6 +55,7 @@ export const ImageClassifierSettings = acceptSnakeCase(
       labelsFile: z.string().optional(),
       /** Images per session.run call inside a mini-batch. */
       inferenceBatchSize: z.number().int().positive().default(256),
+      intraOpThreads: IntraOpThreads,
     })
     .strict(),
 );
@@ -61,6 +74,7 @@ export const TabularScorerSettings = acceptSnakeCase(
       outputs: z.array(z.object({ name: z.string().min(1), column: z.string().min(1).optional() }).strict()).optional(),
       /** Input columns copied to each output row (e.g. an id); default all input columns. */
       keepColumns: z.array(z.string()).optional(),
+      intraOpThreads: IntraOpThreads,
     })
     .strict(),
 );

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import type { Db } from "../db/client";
@@ -36,7 +37,8 @@ export async function resolveEntry(
     // Validated here, once, with defaults applied: worker processes take them as they are (and do
     // not load the validation library at start-up).
     const given = { ...scorer, model: `${model.name}:${model.version}`, modelPath: model.filePath, ...(labelsPath ? { labelsPath } : {}) };
-    const settings = scorer.kind === "onnx-image-classifier" ? parseImageClassifierSettings(given) : parseTabularScorerSettings(given);
+    const parsed = scorer.kind === "onnx-image-classifier" ? parseImageClassifierSettings(given) : parseTabularScorerSettings(given);
+    const settings = { ...parsed, intraOpThreads: intraOpThreads(parsed.intraOpThreads, config.nodeCount * config.processCountPerNode) };
     const hash = createHash("sha256")
       .update(JSON.stringify({ ...scorer, model: model.sha256 }))
       .update(labelsPath ? readFileSync(labelsPath) : "")
@@ -53,6 +55,15 @@ export async function resolveEntry(
   if (config.sourceDirectory) hashTree(config.sourceDirectory, config.sourceDirectory, hash);
   else hash.update(readFileSync(module));
   return { module, label: config.sourceDirectory ? relative(config.sourceDirectory, module) : script, hash: hash.digest("hex") };
+}
+
+/**
+ * onnxruntime threads for each of the step's processes: `auto` shares this machine's cores among
+ * them (the step's node agents all run here), so that one process on two cores uses both.
+ */
+export function intraOpThreads(setting: number | "auto" | undefined, processes: number, cores = availableParallelism()): number {
+  if (typeof setting === "number") return setting;
+  return Math.max(1, Math.floor(cores / Math.max(1, processes)));
 }
 
 function hashTree(root: string, dir: string, hash: ReturnType<typeof createHash>): void {

@@ -9,6 +9,11 @@ export interface LoadedModel {
   signature: ModelSignature;
 }
 
+/** A scorer's intra_op_threads as the engine hands it over (a number; `auto` is resolved by then, else one thread). */
+export function threadsOf(setting: number | "auto" | undefined): number {
+  return typeof setting === "number" ? setting : 1;
+}
+
 export interface LoadModelOptions {
   /** Threads one session.run may use; 1 suits one session per worker process. */
   intraOpNumThreads?: number;

@@ -3,7 +3,7 @@ import { Tensor, type InferenceSession } from "onnxruntime-node";
 import { errorMessage, invalid } from "../errors";
 import { decodeImage } from "../image/decode";
 import { preprocessInto, valuesPerImage } from "../image/preprocess";
-import { loadModel } from "../onnx/session";
+import { loadModel, threadsOf } from "../onnx/session";
 import { planImageInput, type ImageInputPlan } from "./image-input";
 import { readLabelsFile } from "./labels";
 import type { ResolvedImageClassifierSettings } from "./types";
@@ -44,7 +44,7 @@ export class ImageClassifier {
   }
 
   static async open(settings: ResolvedImageClassifierSettings): Promise<ImageClassifier> {
-    const { session, signature } = await loadModel(settings.modelPath);
+    const { session, signature } = await loadModel(settings.modelPath, { intraOpNumThreads: threadsOf(settings.intraOpThreads) });
     try {
       const plan = planImageInput(signature, settings);
       const labels = settings.labels ?? (settings.labelsPath ? readLabelsFile(settings.labelsPath) : undefined);

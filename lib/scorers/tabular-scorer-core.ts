@@ -1,6 +1,6 @@
 import { Tensor, type InferenceSession } from "onnxruntime-node";
 import { invalid } from "../errors";
-import { loadModel } from "../onnx/session";
+import { loadModel, threadsOf } from "../onnx/session";
 import type { TabularRow } from "../sdk/entry-script";
 import { planTabular, type TabularPlan } from "./tabular-plan";
 import { parseRow } from "./tabular-rows";
@@ -22,7 +22,7 @@ export class TabularScorer {
   ) {}
 
   static async open(settings: ResolvedTabularScorerSettings): Promise<TabularScorer> {
-    const { session, signature } = await loadModel(settings.modelPath);
+    const { session, signature } = await loadModel(settings.modelPath, { intraOpNumThreads: threadsOf(settings.intraOpThreads) });
     try {
       return new TabularScorer(session, planTabular(signature, settings), settings.keepColumns);
     } catch (error) {
