@@ -52,6 +52,7 @@ interface PendingConnect {
   place: { x: number; y: number };
   existing: ConnectionChoice[];
   create: ConnectionChoice[];
+  title: string;
 }
 
 export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload: () => void }) {
@@ -134,6 +135,7 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
       place,
       existing: newOnly ? [] : connectionChoices(g, end, { newNodes: false }),
       create: connectionChoices(g, end, { newNodes: true }),
+      title: newOnly ? "Add a node connected here" : "Connect this port",
     });
   }, []);
 
@@ -396,7 +398,7 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
               {pending ? (
                 <ConnectMenu
                   at={pending.at}
-                  title={pending.existing.length ? "Connect this port" : "Add a node connected here"}
+                  title={pending.title}
                   existing={pending.existing}
                   create={pending.create}
                   onChoose={chooseConnection}

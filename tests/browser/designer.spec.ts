@@ -31,8 +31,15 @@ async function dragFromPalette(page: Page, type: string, at: { x: number; y: num
 
 /** Adds a node with the keyboard: focus its palette item and press Enter. */
 async function addWithKeyboard(page: Page, label: string, type: string): Promise<string> {
-  const before = await page.locator(nodesOf(type)).evaluateAll((els) => els.map((e) => e.getAttribute("data-id")));
   await page.getByRole("button", { name: `Add ${label}` }).focus();
+  if (type === "parameter") {
+    // Parameters are listed in the side panel, not drawn on the canvas: the new one is selected.
+    const panel = page.getByRole("complementary", { name: "Pipeline parameter settings" });
+    await page.keyboard.press("Enter");
+    await expect(panel).toBeVisible();
+    return "";
+  }
+  const before = await page.locator(nodesOf(type)).evaluateAll((els) => els.map((e) => e.getAttribute("data-id")));
   await page.keyboard.press("Enter");
   await expect(page.locator(nodesOf(type))).toHaveCount(before.length + 1);
   const after = await page.locator(nodesOf(type)).evaluateAll((els) => els.map((e) => e.getAttribute("data-id")));
@@ -88,7 +95,7 @@ test("recreates the tutorial pipeline on an empty canvas, saves, reloads and run
   const step = await dragFromPalette(page, "step", { x: 250, y: 60 });
   const stepPanel = page.getByRole("complementary", { name: "ParallelRunStep settings" });
   await stepPanel.getByLabel("Step name").fill("predict-digits-mnist");
-  await stepPanel.getByRole("textbox", { name: /^Model/ }).fill("mnist");
+  await stepPanel.getByRole("combobox", { name: /^Model/ }).fill("mnist");
   await stepPanel.getByLabel("Labels").fill("0, 1, 2, 3, 4, 5, 6, 7, 8, 9");
   await stepPanel.getByRole("button", { name: "Bind Mini-batch size to a pipeline parameter" }).click();
   await stepPanel.getByRole("combobox", { name: /^Mini-batch size/ }).selectOption("batch_size_param");
@@ -115,7 +122,9 @@ test("recreates the tutorial pipeline on an empty canvas, saves, reloads and run
 
   // After a reload the same graph is shown.
   await page.reload();
-  await expect(page.locator(".react-flow__node")).toHaveCount(5);
+  // Two pipeline parameters are listed in the panel, not drawn: dataset, step and output on the canvas.
+  await expect(page.locator(".react-flow__node")).toHaveCount(3);
+  await expect(page.getByRole("region", { name: "Pipeline parameters" })).toContainText("batch_size_param");
   await expect(page.locator(".react-flow__edge")).toHaveCount(2);
   await selectNode(page, step);
   await expect(stepPanel.getByLabel("Step name")).toHaveValue("predict-digits-mnist");
@@ -123,6 +132,7 @@ test("recreates the tutorial pipeline on an empty canvas, saves, reloads and run
 
   // Export (the button) gives the CLI's format; the API returns the same definition.
   const downloading = page.waitForEvent("download");
+  await page.getByText("Export ▾").click();
   await page.getByRole("button", { name: "Export JSON" }).click();
   const download = await downloading;
   const dir = mkdtempSync(join(tmpdir(), "prs-designer-"));
@@ -172,7 +182,9 @@ test("invalid input shows messages and blocks submission: step name 'A', mini_ba
   await expect(problems).toContainText("mini_batch_size '0'");
   await expect(page.getByRole("button", { name: "Submit run" })).toBeDisabled();
   await expect(page.getByRole("button", { name: "Publish" })).toBeDisabled();
+  await page.getByText("Export ▾").click();
   await expect(page.getByRole("button", { name: "Export JSON" })).toBeDisabled();
+  await page.getByText("Export ▾").click();
   await expect(page.locator(`.react-flow__node[data-id="${step}"]`)).toContainText("problem");
 
   // The server refuses the same draft with the same reasons.
@@ -187,7 +199,7 @@ test("invalid input shows messages and blocks submission: step name 'A', mini_ba
   // Fixing the name and size leaves only the dangling step.
   await panel.getByLabel("Step name").fill("score-images");
   await panel.getByRole("textbox", { name: /^Mini-batch size/ }).fill("10");
-  await panel.getByRole("textbox", { name: /^Model/ }).fill("mnist");
+  await panel.getByRole("combobox", { name: /^Model/ }).fill("mnist");
   await expect(problems).toContainText("1 problem blocks publishing");
   await expect(problems).toContainText("has no input");
   await expect(page.getByRole("button", { name: "Submit run" })).toBeDisabled();
