@@ -243,12 +243,15 @@ export class LocalAgent {
         const child = slot.child;
         if (!child || child.exitCode !== null || child.signalCode !== null) return;
         slot.stopping = true;
-        const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
         const graceful = graceMs > 0 && slot.ready && child.connected;
-        if (graceful && this.options.launcher && (await this.giveBack(slot, child, graceMs))) return;
-        if (graceful) this.send(slot, { type: "shutdown" });
+        // A pooled process goes back to its pool; one that does not answer is stopped.
+        const pooled = graceful && this.options.launcher !== undefined;
+        if (pooled && (await this.giveBack(slot, child, graceMs))) return;
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+        if (graceful && !pooled) this.send(slot, { type: "shutdown" });
         else child.kill("SIGKILL");
-        const timeout = graceful ? setTimeout(() => child.kill("SIGKILL"), graceMs) : undefined;
+        const timeout = graceful && !pooled ? setTimeout(() => child.kill("SIGKILL"), graceMs) : undefined;
         await exited;
         clearTimeout(timeout);
       }),

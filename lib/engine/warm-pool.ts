@@ -84,8 +84,10 @@ export interface ProcessLauncher {
 }
 
 export interface WarmPoolOptions {
-  /** Fresh processes kept booted for the default profile, and the most set-up processes kept idle. */
+  /** Fresh processes kept booted for the default profile. */
   size: number;
+  /** The most set-up processes kept idle (the least recently used go first); default `size`. */
+  maxSetUp?: number;
   /** A set-up process idle this long is shut down. */
   idleMs: number;
   defaultProfile: BootProfile;
@@ -161,9 +163,9 @@ export class WarmPool implements ProcessLauncher {
     pooled.idleTimer = setTimeout(() => this.retire(pooled), this.options.idleMs);
     pooled.idleTimer.unref();
     this.idle.push(pooled);
-    // Only the most recently used set-up processes stay: the oldest beyond `size` go now.
+    // Only the most recently used set-up processes stay: the oldest beyond maxSetUp go now.
     const setUp = this.idle.filter((p) => p.runtime !== undefined);
-    for (const old of setUp.slice(0, Math.max(0, setUp.length - this.options.size))) this.retire(old);
+    for (const old of setUp.slice(0, Math.max(0, setUp.length - (this.options.maxSetUp ?? this.options.size)))) this.retire(old);
     this.scheduleRefill();
   }
 

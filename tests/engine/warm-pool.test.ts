@@ -90,6 +90,8 @@ describe("warm process pool", () => {
     const runtime = workerRuntime();
     pool = new WarmPool({
       size: 2,
+      // Every runtime's processes stay idle, so that each check below could catch a wrong reuse.
+      maxSetUp: 16,
       idleMs: 60_000,
       home: join(ctx.env.dataDir, "warm-home"),
       defaultProfile: { module: runtime.module, execArgv: runtime.execArgv, startEnv: {} },
@@ -129,34 +131,37 @@ describe("warm process pool", () => {
     const first = await run("warm-a1", scriptA);
     for (const pid of first.pids) assert.ok(booted.has(pid), `process ${pid} was not one of the pool's booted processes`);
     assert.ok(first.rows.every((r) => r.inits === 1 && r.left === "A;"));
-    assert.equal(pool.state().setUp.length, first.pids.size);
+    // The processes that ran A's mini-batches went back set up for A (one still in init() when the
+    // step ended would have been stopped instead).
+    const servedA = new Set(pool.state().setUp.map((p) => p.pid));
+    for (const pid of first.pids) assert.ok(servedA.has(pid), `process ${pid} did not go back to the pool`);
 
     // Same script, same settings: the same processes, init() not run again, its state kept.
     const again = await run("warm-a2", scriptA);
-    for (const pid of again.pids) assert.ok(first.pids.has(pid), `process ${pid} is new: the warm processes of the same runtime were not reused`);
+    for (const pid of again.pids) assert.ok(servedA.has(pid), `process ${pid} is new: the warm processes of the same runtime were not reused`);
     const tokens = new Map(first.rows.map((r) => [r.pid, r.token]));
     for (const r of again.rows) {
       assert.equal(r.inits, 1, "init() ran again in a warm process of the same runtime");
-      assert.equal(r.token, tokens.get(r.pid));
+      if (tokens.has(r.pid)) assert.equal(r.token, tokens.get(r.pid));
     }
+
+    // Changed content under the same file name is another runtime.
+    makeEntryScript(ctx, "a.mjs", `${probe("A")}\n// changed\n`);
+    const changed = await run("warm-a-changed", scriptA);
+    for (const pid of changed.pids) assert.ok(!servedA.has(pid), `process ${pid} kept init() state of the old content`);
 
     // Other code: fresh processes only, nothing of A's in their globals.
     const scriptB = makeEntryScript(ctx, "b.mjs", probe("B"));
     const other = await run("warm-b", scriptB);
-    for (const pid of other.pids) assert.ok(!first.pids.has(pid), `process ${pid} served script A and now runs script B`);
+    for (const pid of other.pids) assert.ok(!servedA.has(pid), `process ${pid} served script A and now runs script B`);
     assert.ok(other.rows.every((r) => r.left === "B;" && r.inits === 1));
 
     // A's code with other environment variables is another runtime too; the variables are the step's.
     const withSetting = await run("warm-a-env", scriptA, { environment_variables: { MY_SETTING: "on" } });
     for (const pid of withSetting.pids) {
-      assert.ok(!first.pids.has(pid) && !other.pids.has(pid), `process ${pid} served another runtime`);
+      assert.ok(!servedA.has(pid) && !changed.pids.has(pid) && !other.pids.has(pid), `process ${pid} served another runtime`);
     }
     assert.ok(withSetting.rows.every((r) => r.setting === "on" && r.left === "A;" && r.inits === 1));
-
-    // Changed content under the same file name is another runtime.
-    makeEntryScript(ctx, "a.mjs", `${probe("A")}\n// changed\n`);
-    const changed = await run("warm-a-changed", scriptA);
-    for (const pid of changed.pids) assert.ok(!first.pids.has(pid), `process ${pid} kept init() state of the old content`);
   });
 
   test("a crashed warm process is replaced", async () => {
