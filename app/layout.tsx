@@ -3,6 +3,7 @@ import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { CurrentUserProvider } from "@/components/auth/current-user";
 import { UserMenu } from "@/components/auth/user-menu";
+import { NavLinks } from "@/components/layout/nav-links";
 import { Providers } from "@/components/providers";
 import { pageUser } from "@/lib/http/page-user";
 import "./globals.css";
@@ -27,24 +28,28 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
+        <a
+          href="#main"
+          className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:shadow"
+        >
+          Skip to content
+        </a>
         <header className="flex items-center gap-6 border-b border-slate-200 bg-white px-6 py-3">
           <a href="/" className="font-semibold">
             Parallel Run Studio
           </a>
           {user ? (
             <nav aria-label="Main" className="flex gap-4 text-sm">
-              {nav.map((item) => (
-                <a key={item.href} href={item.href} className="text-slate-600 hover:text-slate-900">
-                  {item.label}
-                </a>
-              ))}
+              <NavLinks items={nav} />
             </nav>
           ) : null}
           {user ? <UserMenu user={user} /> : null}
         </header>
         <Providers>
           <CurrentUserProvider user={user}>
-            <main className="mx-auto max-w-7xl px-6 py-6">{children}</main>
+            <main id="main" className="mx-auto max-w-7xl px-6 py-6">
+              {children}
+            </main>
           </CurrentUserProvider>
         </Providers>
       </body>

@@ -35,3 +35,18 @@ export const statusColor: Record<RunStatus | StepStatus, string> = {
   failed: "bg-red-100 text-red-800",
   pending: "bg-slate-100 text-slate-600",
 };
+
+/** "just now", "5 min ago", "3 h ago", "2 days ago"; older than a week: the date. */
+export function relativeTime(iso: string | Date | null, now = Date.now()): string {
+  if (!iso) return "–";
+  const at = typeof iso === "string" ? Date.parse(iso) : iso.getTime();
+  const s = Math.round((now - at) / 1000);
+  if (s < 45) return "just now";
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min ago`;
+  const h = Math.round(m / 60);
+  if (h < 24) return `${h} h ago`;
+  const d = Math.round(h / 24);
+  if (d < 7) return `${d} day${d === 1 ? "" : "s"} ago`;
+  return new Date(at).toLocaleDateString();
+}

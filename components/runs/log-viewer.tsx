@@ -14,13 +14,20 @@ function levelOf(line: string): (typeof LEVELS)[number] | undefined {
 }
 
 /** A run's log files: pick one, filter by level or text, follow it live while the run goes on. */
-export function LogViewer({ runId, active, target }: { runId: string; active: boolean; target?: LogTarget }) {
+export function LogViewer({ runId, active, target, step: preferredStep }: { runId: string; active: boolean; target?: LogTarget; step?: string }) {
   const files = useQuery({
     queryKey: ["run-logs", runId],
     queryFn: () => api.listLogs({ params: { runId } }),
     refetchInterval: active ? 3000 : false,
   });
+  const { refetch } = files;
+  // When the run ends its last files (job_result.txt, the reports) appear: list them once more.
+  useEffect(() => {
+    if (!active) void refetch();
+  }, [active, refetch]);
   const [selected, setSelected] = useState<string>("");
+  // A file the user chose (or a failure's log) is kept; otherwise the pick follows the run.
+  const chosen = useRef(false);
   const [minLevel, setMinLevel] = useState<string>("DEBUG");
   const [filter, setFilter] = useState("");
   const [tail, setTail] = useState(true);
@@ -30,6 +37,7 @@ export function LogViewer({ runId, active, target }: { runId: string; active: bo
 
   useEffect(() => {
     if (target) {
+      chosen.current = true;
       setSelected(`${target.step}\n${target.path}`);
       setFilter(target.filter);
     }
@@ -37,11 +45,11 @@ export function LogViewer({ runId, active, target }: { runId: string; active: bo
 
   const list = files.data?.files ?? [];
   useEffect(() => {
-    if (!selected && list.length) {
-      const preferred = list.find((f) => f.path.startsWith("user/entry_script_log/")) ?? list.find((f) => f.path === "job_result.txt") ?? list[0]!;
-      setSelected(`${preferred.step}\n${preferred.path}`);
-    }
-  }, [list, selected]);
+    if (chosen.current || !list.length) return;
+    const preferred = defaultLogFile(list, active, preferredStep);
+    const key = `${preferred.step}\n${preferred.path}`;
+    if (key !== selected) setSelected(key);
+  }, [list, selected, active, preferredStep]);
 
   useEffect(() => {
     if (!selected) return;
@@ -89,7 +97,10 @@ export function LogViewer({ runId, active, target }: { runId: string; active: bo
           <select
             aria-label="Log file"
             value={selected}
-            onChange={(e) => setSelected(e.target.value)}
+            onChange={(e) => {
+              chosen.current = true;
+              setSelected(e.target.value);
+            }}
             className="max-w-md rounded border border-slate-300 px-2 py-1"
           >
             {list.map((f) => (
@@ -120,7 +131,8 @@ export function LogViewer({ runId, active, target }: { runId: string; active: bo
           Download logs (.tar.gz)
         </a>
       </div>
-      <pre ref={box} aria-label="Log lines" className="h-72 overflow-auto rounded bg-slate-900 p-3 text-xs leading-5 text-slate-100">
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (axe scrollable-region-focusable) */}
+      <pre ref={box} role="log" aria-label="Log lines" tabIndex={0} className="h-72 overflow-auto rounded bg-slate-900 p-3 text-xs leading-5 text-slate-100">
         {shown.length ? (
           shown.map((line, i) => (
             <div key={i} className={levelOf(line) === "ERROR" ? "text-red-300" : levelOf(line) === "WARNING" ? "text-amber-200" : undefined}>
@@ -133,4 +145,13 @@ export function LogViewer({ runId, active, target }: { runId: string; active: bo
       </pre>
     </div>
   );
+}
+
+/** While a run goes on, the entry script's log; once it ended, the job result (why each step ended) of the chosen step. */
+export function defaultLogFile<F extends { step: string; path: string }>(list: F[], active: boolean, step?: string): F {
+  const ofStep = list.filter((f) => f.step === step);
+  const pool = ofStep.length ? ofStep : list;
+  const result = pool.find((f) => f.path === "job_result.txt");
+  const script = pool.find((f) => f.path.startsWith("user/entry_script_log/"));
+  return (active ? (script ?? result) : (result ?? script)) ?? pool[0]!;
 }

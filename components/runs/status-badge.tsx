@@ -1,10 +1,18 @@
 import type { RunStatus, StepStatus } from "@/lib/contracts/statuses";
-import { statusColor } from "./format";
+import { type Outcome, outcomeText, outcomeTone, toneClass } from "./outcome";
 
-export function StatusBadge({ status, label }: { status: RunStatus | StepStatus; label?: string }) {
+/** A status in words and colours that match what happened (`outcome`, when counters are known). */
+export function StatusBadge({ status, outcome, label }: { status: RunStatus | StepStatus; outcome?: Outcome; label?: string }) {
+  const shown = outcome ?? status;
   return (
-    <span aria-label={label} data-status={status} className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${statusColor[status]}`}>
-      {status}
+    <span
+      role={label ? "status" : undefined}
+      aria-label={label}
+      data-status={status}
+      data-outcome={shown}
+      className={`inline-block whitespace-nowrap rounded px-2 py-0.5 text-xs font-medium ${toneClass[outcomeTone[shown]].badge}`}
+    >
+      {outcomeText[shown]}
     </span>
   );
 }

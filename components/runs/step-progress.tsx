@@ -1,5 +1,8 @@
 import type { StepView, ThroughputPoint } from "@/lib/contracts/run-events";
-import { formatDuration } from "./format";
+import { ThroughputChart } from "./charts";
+import { durationBetween, formatDuration } from "./format";
+import { outcomeOf } from "./outcome";
+import { stepThroughput } from "./run-figures";
 import { StatusBadge } from "./status-badge";
 
 interface Segment {
@@ -43,18 +46,21 @@ export function StepProgress({ step, throughput }: { step: StepView; throughput:
   const c = step.counters;
   const items = c.succeededItems + c.failedItems;
   const waiting = Math.max(0, c.scheduledMiniBatches - c.succeededMiniBatches - c.failedMiniBatches - c.runningMiniBatches);
+  const live = step.status === "running" || step.status === "planning";
+  const rate = stepThroughput(step);
   return (
-    <section aria-label={`Step ${step.name}`} className="space-y-3 rounded border border-slate-200 bg-white p-4">
+    <section aria-label={`Step ${step.name}`} className="space-y-3 rounded border border-slate-200 bg-white p-4 dark:border-slate-700 dark:bg-slate-900">
       <div className="flex flex-wrap items-center gap-3">
-        <h3 className="font-semibold">{step.name}</h3>
-        <StatusBadge status={step.status} label={`Step ${step.name} status`} />
-        <span className="text-sm text-slate-600">
-          <span aria-label={`Items per second of ${step.name}`} className="tabular-nums">
-            {step.itemsPerSecond.toFixed(1)}
+        <h2 className="font-semibold">{step.name}</h2>
+        <StatusBadge status={step.status} outcome={outcomeOf(step.status, c)} label={`Step ${step.name} status`} />
+        <span className="text-sm text-slate-600 dark:text-slate-300">
+          <span role="status" aria-label={`Items per second of ${step.name}`} className="tabular-nums">
+            {rate.itemsPerSecond === undefined ? "–" : rate.itemsPerSecond.toFixed(1)}
           </span>{" "}
-          items/s · ETA {formatDuration(step.etaSeconds)}
+          items/s{rate.average ? " on average" : ""} ·{" "}
+          {live ? `ETA ${formatDuration(step.etaSeconds)}` : `took ${formatDuration(durationBetween(step.startedAt, step.endedAt))}`}
         </span>
-        <span className="ml-auto text-sm tabular-nums" aria-label={`Items of ${step.name} done`}>
+        <span role="status" className="ml-auto text-sm tabular-nums" aria-label={`Items of ${step.name} done`}>
           {items.toLocaleString()} / {c.totalItems.toLocaleString()} items
         </span>
       </div>
@@ -80,26 +86,7 @@ export function StepProgress({ step, throughput }: { step: StepView; throughput:
         ]}
       />
       {throughput.length > 1 && <ThroughputChart points={throughput} name={step.name} />}
-      {step.statusReason && <p className="text-sm text-slate-700">{step.statusReason}</p>}
+      {step.statusReason && <p className="break-words text-sm text-slate-700 dark:text-slate-300">{step.statusReason}</p>}
     </section>
-  );
-}
-
-function ThroughputChart({ points, name }: { points: ThroughputPoint[]; name: string }) {
-  const w = 600;
-  const h = 100;
-  const t0 = points[0]!.at;
-  const t1 = Math.max(points[points.length - 1]!.at, t0 + 1);
-  const max = Math.max(1, ...points.map((p) => p.itemsPerSecond));
-  const path = points.map((p, i) => `${i ? "L" : "M"}${(((p.at - t0) / (t1 - t0)) * w).toFixed(1)},${(h - (p.itemsPerSecond / max) * h).toFixed(1)}`).join(" ");
-  return (
-    <figure className="space-y-1">
-      <svg viewBox={`0 0 ${w} ${h}`} className="h-24 w-full" preserveAspectRatio="none" role="img" aria-label={`Throughput of ${name} over time`}>
-        <path d={path} fill="none" stroke="#2563eb" strokeWidth={2} vectorEffect="non-scaling-stroke" />
-      </svg>
-      <figcaption className="text-xs text-slate-500">
-        items/s over {formatDuration((t1 - t0) / 1000)} (peak {max.toFixed(1)})
-      </figcaption>
-    </figure>
   );
 }
