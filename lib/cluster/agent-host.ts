@@ -10,7 +10,7 @@ import { ClusterKeys } from "./keys";
 import { ControlMessage, MiniBatchJob, StepSetup } from "./messages";
 import { openRedis, type Redis } from "./redis";
 import { AGENT_HEARTBEAT_MS, AgentRegistry } from "./registry";
-import { StepHost, type StepHostContext } from "./step-host";
+import { StepHost, type StepHostContext, sendResult } from "./step-host";
 
 export interface AgentHostOptions {
   pool: string;
@@ -99,7 +99,22 @@ export class AgentHost {
 
   private async process(job: Job): Promise<void> {
     const data = MiniBatchJob.parse(job.data);
-    const host = await this.host(data.stepKey);
+    let host: StepHost;
+    try {
+      host = await this.host(data.stepKey);
+    } catch (error) {
+      // The step cannot run here (its files could not be fetched, its setup is gone): a failed try,
+      // so the orchestrator retries it up to run_max_try and then fails it with this sentence.
+      const message = `agent ${this.id} could not prepare the step: ${errorMessage(error)}`;
+      this.log(message);
+      await sendResult(this.redis, this.keys, data.stepKey, {
+        type: "attempt",
+        agentId: this.id,
+        result: { idx: data.idx, attempt: data.attempt, status: "PROCESS_DIED", itemCount: 0, succeeded: 0, failed: 0, runSeconds: 0, totalSeconds: 0, error: message, itemErrors: [] },
+        where: { nodeId: this.nodeId, processId: 0 },
+      });
+      return;
+    }
     await host.run(data);
   }
 

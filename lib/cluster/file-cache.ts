@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { createWriteStream, existsSync, linkSync, copyFileSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { copyFileSync, createWriteStream, existsSync, linkSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, normalize, sep } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -54,7 +54,7 @@ export class FileCache {
       }
     }
     mkdirSync(partial, { recursive: true });
-    createWriteStream(join(partial, ".complete")).end();
+    writeFileSync(join(partial, ".complete"), "");
     try {
       renameSync(partial, root);
     } catch {

@@ -186,17 +186,21 @@ export class StepHost implements WorkSource {
     await this.send({ type: "attempt", agentId: this.ctx.agentId, result: remote, where });
   }
 
-  /** Appends to the step's results stream, retrying until Redis takes it (the job's lock is kept meanwhile). */
-  private async send(entry: ResultsEntry): Promise<void> {
-    const key = this.ctx.keys.results(this.setup.stepKey);
-    for (let tries = 1; ; tries++) {
-      try {
-        await this.ctx.redis.xadd(key, "*", "e", JSON.stringify(entry));
-        return;
-      } catch (error) {
-        if (tries % 10 === 1) this.ctx.log(`result of step ${this.setup.stepKey} not sent yet (try ${tries}): ${errorMessage(error)}`);
-        await new Promise((r) => setTimeout(r, Math.min(2000, 100 * tries)));
-      }
+  private send(entry: ResultsEntry): Promise<void> {
+    return sendResult(this.ctx.redis, this.ctx.keys, this.setup.stepKey, entry, this.ctx.log);
+  }
+}
+
+/** Appends to a step's results stream, retrying until Redis takes it (the job's lock is kept meanwhile). */
+export async function sendResult(redis: Redis, keys: ClusterKeys, stepKey: string, entry: ResultsEntry, log: (line: string) => void = () => {}): Promise<void> {
+  const key = keys.results(stepKey);
+  for (let tries = 1; ; tries++) {
+    try {
+      await redis.xadd(key, "*", "e", JSON.stringify(entry));
+      return;
+    } catch (error) {
+      if (tries % 10 === 1) log(`result of step ${stepKey} not sent yet (try ${tries}): ${errorMessage(error)}`);
+      await new Promise((r) => setTimeout(r, Math.min(2000, 100 * tries)));
     }
   }
 }

@@ -33,7 +33,8 @@ function bundleIsFresh(): boolean {
  */
 export function workerRuntime(): { module: string; execArgv: string[] } {
   if (bundleIsFresh()) return { module: join(bundle, "workers", "child.mjs"), execArgv: [] };
-  return { module: join(root, "workers", "child.ts"), execArgv: ["--import", "tsx"] };
+  // tsx by its resolved location: a worker's working folder (an agent's) need not see node_modules.
+  return { module: join(root, "workers", "child.ts"), execArgv: ["--import", import.meta.resolve("tsx")] };
 }
 
 export function scorerModule(kind: "onnx-image-classifier" | "onnx-tabular"): string {
