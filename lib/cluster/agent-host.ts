@@ -38,7 +38,9 @@ export interface AgentHostOptions {
  * the studio's address, never the database or the studio's disk.
  */
 export class AgentHost {
-  readonly id = `agt_${hostname().replace(/[^A-Za-z0-9-]/g, "-").slice(0, 40)}_${process.pid}_${randomBytes(3).toString("hex")}`;
+  readonly id = `agt_${hostname()
+    .replace(/[^A-Za-z0-9-]/g, "-")
+    .slice(0, 40)}_${process.pid}_${randomBytes(3).toString("hex")}`;
   private readonly keys: ClusterKeys;
   private readonly redis: Redis;
   private readonly subscriber: Redis;
@@ -110,7 +112,18 @@ export class AgentHost {
       await sendResult(this.redis, this.keys, data.stepKey, {
         type: "attempt",
         agentId: this.id,
-        result: { idx: data.idx, attempt: data.attempt, status: "PROCESS_DIED", itemCount: 0, succeeded: 0, failed: 0, runSeconds: 0, totalSeconds: 0, error: message, itemErrors: [] },
+        result: {
+          idx: data.idx,
+          attempt: data.attempt,
+          status: "PROCESS_DIED",
+          itemCount: 0,
+          succeeded: 0,
+          failed: 0,
+          runSeconds: 0,
+          totalSeconds: 0,
+          error: message,
+          itemErrors: [],
+        },
         where: { nodeId: this.nodeId, processId: 0 },
       });
       return;

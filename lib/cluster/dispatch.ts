@@ -194,7 +194,13 @@ export class RemotePool implements Agent {
       );
       return { ...result, output: { ...location, columns: segment.columns } };
     } catch (error) {
-      return { ...result, status: "STORAGE_ERROR", succeeded: 0, failed: 0, error: `the rows of mini-batch ${result.idx} (${segment.path}) could not be read back: ${errorMessage(error)}` };
+      return {
+        ...result,
+        status: "STORAGE_ERROR",
+        succeeded: 0,
+        failed: 0,
+        error: `the rows of mini-batch ${result.idx} (${segment.path}) could not be read back: ${errorMessage(error)}`,
+      };
     }
   }
 

@@ -84,7 +84,9 @@ export class FileCache {
     const sha = hash.digest("hex");
     if (sha !== ref.sha256 || size !== ref.size) {
       rmSync(partial, { force: true });
-      throw new Error(`${ref.name} from ${url} does not match its hash (got ${size} bytes with SHA-256 ${sha.slice(0, 12)}, expected ${ref.size} bytes ${ref.sha256.slice(0, 12)})`);
+      throw new Error(
+        `${ref.name} from ${url} does not match its hash (got ${size} bytes with SHA-256 ${sha.slice(0, 12)}, expected ${ref.size} bytes ${ref.sha256.slice(0, 12)})`,
+      );
     }
     renameSync(partial, target);
     return target;

@@ -23,11 +23,7 @@ export class AgentRegistry {
 
   async beat(info: AgentInfo): Promise<void> {
     const ttl = Math.ceil((this.heartbeatMs * AGENT_GONE_AFTER_BEATS * 4) / 1000);
-    await this.redis
-      .multi()
-      .set(this.keys.agent(info.id), JSON.stringify(info), "EX", ttl)
-      .zadd(this.keys.agents, info.lastSeen, info.id)
-      .exec();
+    await this.redis.multi().set(this.keys.agent(info.id), JSON.stringify(info), "EX", ttl).zadd(this.keys.agents, info.lastSeen, info.id).exec();
   }
 
   async remove(id: string): Promise<void> {

@@ -68,8 +68,7 @@ export class StepHost implements WorkSource {
     const { setup, ctx } = this;
     const settings = setup.settings && typeof setup.settings === "object" ? { ...(setup.settings as Record<string, unknown>) } : setup.settings;
     for (const [key, ref] of Object.entries(setup.settingsFiles)) (settings as Record<string, unknown>)[key] = await ctx.cache.file(ref);
-    const entryModule =
-      setup.entry.kind === "builtin" ? scorerModule(setup.entry.scorer) : join(await ctx.cache.tree(setup.entry.tree), setup.entry.module);
+    const entryModule = setup.entry.kind === "builtin" ? scorerModule(setup.entry.scorer) : join(await ctx.cache.tree(setup.entry.tree), setup.entry.module);
     const sideInputs: Record<string, string[]> = {};
     for (const [name, refs] of Object.entries(setup.sideInputs)) sideInputs[name] = await Promise.all(refs.map((r) => ctx.cache.file(r)));
     const stepDir = join(ctx.workDir, "steps", setup.stepKey);
@@ -147,7 +146,18 @@ export class StepHost implements WorkSource {
       // orchestrator retries them (on other agents too) up to run_max_try.
       for (const a of this.queue.splice(0)) {
         this.complete(
-          { idx: a.idx, attempt: a.attempt, status: "PROCESS_DIED", itemCount: 0, succeeded: 0, failed: 0, runSeconds: 0, totalSeconds: 0, error: `init() failed on agent ${this.ctx.agentId}: ${event.error}`, itemErrors: [] },
+          {
+            idx: a.idx,
+            attempt: a.attempt,
+            status: "PROCESS_DIED",
+            itemCount: 0,
+            succeeded: 0,
+            failed: 0,
+            runSeconds: 0,
+            totalSeconds: 0,
+            error: `init() failed on agent ${this.ctx.agentId}: ${event.error}`,
+            itemErrors: [],
+          },
           { nodeId: this.ctx.nodeId, processId: event.where.processId },
         );
       }
@@ -180,7 +190,13 @@ export class StepHost implements WorkSource {
         await this.output!.write(path, readBytes(output.file, output.offset, output.length));
         remote = { ...rest, segment: { path, length: output.length, columns: output.columns } };
       } catch (error) {
-        remote = { ...rest, status: "STORAGE_ERROR", succeeded: 0, failed: 0, error: `the rows could not be written to ${this.setup.output.datastore}/${path}: ${errorMessage(error)}` };
+        remote = {
+          ...rest,
+          status: "STORAGE_ERROR",
+          succeeded: 0,
+          failed: 0,
+          error: `the rows could not be written to ${this.setup.output.datastore}/${path}: ${errorMessage(error)}`,
+        };
       }
     }
     await this.send({ type: "attempt", agentId: this.ctx.agentId, result: remote, where });
