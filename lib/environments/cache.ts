@@ -174,13 +174,17 @@ export class EnvironmentCache {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
     let holder = Number.NaN;
+    let age = 0;
     try {
       holder = Number(readFileSync(lockPath, "utf8"));
+      age = Date.now() - statSync(lockPath).mtimeMs;
     } catch {
       return false; // removed meanwhile: try again
     }
-    // An empty lock is one being written this instant; a dead holder's lock is stale.
-    if (Number.isInteger(holder) && holder > 0 && !alive(holder)) rmSync(lockPath, { force: true });
+    // An empty lock is one being written this instant (or by a process killed right then, if old);
+    // a dead holder's lock is stale.
+    const stale = Number.isInteger(holder) && holder > 0 ? !alive(holder) : age > 10_000;
+    if (stale) rmSync(lockPath, { force: true });
     return false;
   }
 
