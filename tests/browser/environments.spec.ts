@@ -75,7 +75,7 @@ test("register an environment on /data, pick it in the step panel, run, and see 
   const picker = page.getByRole("combobox", { name: /^Environment/ });
   await picker.fill("browser");
   await page.getByRole("option", { name: /browser-num/ }).click();
-  await expect(page.getByRole("group", { name: "Packages of environment browser-num" })).toContainText("is-number@7.0.0");
+  await expect(page.getByRole("region", { name: "Packages of environment browser-num" })).toContainText("is-number@7.0.0");
   await page.screenshot({ path: join(dataDir, "screens", "environments-step-panel.png") });
 
   await page.getByRole("button", { name: "Submit run" }).click();

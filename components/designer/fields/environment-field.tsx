@@ -92,7 +92,7 @@ export function EnvironmentField({
 
 function EnvironmentPreview({ env }: { env: EnvironmentJson }) {
   return (
-    <div role="group" className="rounded border border-slate-200 bg-slate-50 p-2 text-xs" aria-label={`Packages of environment ${env.name}`}>
+    <section className="rounded border border-slate-200 bg-slate-50 p-2 text-xs" aria-label={`Packages of environment ${env.name}`}>
       <p className="font-medium">
         {env.name} v{env.version} · Node.js {env.nodeMajor} · {env.build.state}
       </p>
@@ -103,6 +103,6 @@ function EnvironmentPreview({ env }: { env: EnvironmentJson }) {
           </li>
         ))}
       </ul>
-    </div>
+    </section>
   );
 }
