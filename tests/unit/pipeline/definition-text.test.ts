@@ -25,7 +25,12 @@ test("export writes Azure's snake_case, keeps descriptions and environment varia
   const def = canvasToDefinition(graph, { name: "digits", description: "MNIST batch scoring" });
   for (const format of ["json", "yaml"] as const) {
     const text = formatDefinition(def, format);
-    type Raw = { description: string; parameters: { description: string }[]; steps: Record<string, any>[] };
+    type RawConfig = Record<string, unknown> & { scorer: Record<string, unknown>; environment_variables: Record<string, string> };
+    type Raw = {
+      description: string;
+      parameters: { description: string }[];
+      steps: (Record<string, unknown> & { description: string; parallel_run_config: RawConfig })[];
+    };
     const raw = (format === "json" ? JSON.parse(text) : YAML.parse(text)) as Raw;
     assert.equal(raw.description, "MNIST batch scoring");
     assert.equal(raw.parameters[0]?.description, "files per mini-batch");
