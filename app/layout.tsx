@@ -18,6 +18,7 @@ const nav = [
   { href: "/pipelines", label: "Pipelines" },
   { href: "/runs", label: "Runs" },
   { href: "/data", label: "Data & models" },
+  { href: "/agents", label: "Agents" },
 ];
 
 export default async function RootLayout({ children }: { children: ReactNode }) {

@@ -30,7 +30,10 @@ export interface AgentSettings {
   workDir: string;
 }
 
-export function agentSettings(flags: { pool?: string; server?: string; processes?: string; workDir: string }, env: NodeJS.ProcessEnv): AgentSettings {
+export function agentSettings(
+  flags: { pool?: string; server?: string; processes?: string; workDir: string },
+  env: Record<string, string | undefined>,
+): AgentSettings {
   if (!flags.pool) throw misconfigured("prs agent needs --pool <name>: the agent pool a step names as its compute_target.");
   const pool = ComputeTarget.safeParse(flags.pool);
   if (!pool.success || flags.pool === "local")

@@ -104,7 +104,7 @@ export function startAgent(options: { pool: string; server: string; prefix: stri
         PRS_QUEUE_PREFIX: options.prefix,
         PRS_AGENT_SECRET: options.secret,
         PRS_AGENT_LOCK_MS: String(options.lockMs ?? 3000),
-      } as NodeJS.ProcessEnv,
+      } as unknown as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
     },
   );

@@ -50,6 +50,7 @@ import {
 import { RunSnapshot } from "../run-events";
 import { insightRoutes } from "./insight-routes";
 import { environmentRoutes } from "./environment-routes";
+import { agentRoutes } from "./agent-routes";
 import { intQuery, requiredTextQuery } from "./query";
 import { defineRoute } from "./route-def";
 
@@ -567,6 +568,7 @@ export const routes = {
   }),
   ...insightRoutes,
   ...environmentRoutes,
+  ...agentRoutes,
 } as const;
 
 export type Routes = typeof routes;

@@ -5,7 +5,7 @@ import { jobIdOf, priorityOf, stepKeyOf } from "../../../lib/cluster/dispatch";
 import { ParallelRunConfig } from "../../../lib/contracts/parallel-run-config";
 import { loadEnv } from "../../../lib/env";
 
-const env = (extra: Record<string, string>) => ({ PRS_DATA_DIR: "/tmp/prs-config-test", ...extra }) as NodeJS.ProcessEnv;
+const env = (extra: Record<string, string>) => ({ PRS_DATA_DIR: "/tmp/prs-config-test", ...extra }) as unknown as NodeJS.ProcessEnv;
 
 describe("multi-machine configuration", () => {
   test("without REDIS_URL the embedded mode has no cluster settings", () => {
@@ -46,13 +46,13 @@ describe("multi-machine configuration", () => {
   });
 
   test("prs agent: pool, server and a token are required, each with its own sentence", () => {
-    const ok = { REDIS_URL: "redis://127.0.0.1:6379", PRS_AGENT_SECRET: "x".repeat(20) } as NodeJS.ProcessEnv;
+    const ok = { REDIS_URL: "redis://127.0.0.1:6379", PRS_AGENT_SECRET: "x".repeat(20) };
     assert.throws(() => agentSettings({ server: "http://s", workDir: "/w" }, ok), /needs --pool/);
     assert.throws(() => agentSettings({ pool: "local", server: "http://s", workDir: "/w" }, ok), /not a pool name/);
     assert.throws(() => agentSettings({ pool: "gpu", workDir: "/w" }, ok), /needs --server/);
     assert.throws(() => agentSettings({ pool: "gpu", server: "not a url", workDir: "/w" }, ok), /is not a URL/);
-    assert.throws(() => agentSettings({ pool: "gpu", server: "http://s", workDir: "/w" }, { REDIS_URL: "redis://h" } as NodeJS.ProcessEnv), /PRS_TOKEN/);
-    assert.throws(() => agentSettings({ pool: "gpu", server: "http://s", workDir: "/w" }, { PRS_TOKEN: "t" } as NodeJS.ProcessEnv), /REDIS_URL/);
+    assert.throws(() => agentSettings({ pool: "gpu", server: "http://s", workDir: "/w" }, { REDIS_URL: "redis://h" }), /PRS_TOKEN/);
+    assert.throws(() => agentSettings({ pool: "gpu", server: "http://s", workDir: "/w" }, { PRS_TOKEN: "t" }), /REDIS_URL/);
     const settings = agentSettings({ pool: "gpu", server: "https://studio.example.com/", processes: "3", workDir: "/w" }, { ...ok, PRS_TOKEN: "prs_token" });
     assert.equal(settings.token, "prs_token", "an API token wins over the shared secret");
     assert.equal(settings.server, "https://studio.example.com");
