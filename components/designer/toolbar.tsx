@@ -84,8 +84,8 @@ export function Toolbar(props: {
 
   const sep = <span aria-hidden className="mx-0.5 hidden h-5 w-px bg-slate-200 xl:inline-block" />;
   return (
-    <header className="flex h-11 shrink-0 items-center gap-2 border-b border-slate-200 bg-white px-3">
-      <a href="/pipelines" className="shrink-0 text-sm text-blue-700 hover:underline" aria-label="Back to pipelines">
+    <header data-designer-toolbar className="flex h-11 shrink-0 items-center gap-2 border-b border-slate-200 bg-white px-3">
+      <a href="/pipelines" className="shrink-0 text-sm text-blue-700 hover:underline">
         ← Pipelines
       </a>
       <h1 className="min-w-24 truncate text-base font-semibold" title={draft.name}>

@@ -63,7 +63,7 @@ async function seriousAxeViolations(page: Page) {
     .include("nav[aria-label='Node palette']")
     .include("aside")
     .include("section[aria-label='Problems']")
-    .include("header:has(> a[aria-label='Back to pipelines'])")
+    .include("[data-designer-toolbar]")
     .analyze();
   return results.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
