@@ -51,7 +51,11 @@ export function runNpm(args: string[], cwd: string, logPath: string, timeoutMs: 
   const { command, prefix } = npmCommand();
   appendFileSync(logPath, `$ npm ${args.join(" ")}\n`);
   return new Promise((resolve, reject) => {
-    const child = spawn(command, [...prefix, ...args], { cwd, env: npmEnvironment() as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(/*turbopackIgnore: true*/ command, [...prefix, ...args], {
+      cwd,
+      env: npmEnvironment() as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     const take = (chunk: Buffer) => {
       appendFileSync(logPath, chunk);
