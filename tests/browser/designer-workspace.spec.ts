@@ -103,9 +103,12 @@ test("the canvas gets the window; palette and settings collapse and resize, and 
   await expect(page.getByRole("img", { name: "Minimap of the pipeline" })).toHaveCount(0);
   await expect(problems.getByRole("button", { name: /ready to publish/ })).toHaveAttribute("aria-expanded", "true");
 
+  // Back to the default width for the small window.
+  await page.getByRole("separator", { name: "Resize the settings panel" }).focus();
+  await page.keyboard.press("Shift+ArrowRight");
   await page.setViewportSize({ width: 1024, height: 768 });
   await expect.poll(async () => (await canvas.boundingBox())!.width).toBeGreaterThan(400);
-  await expect(page.getByRole("button", { name: "Submit run" })).toBeInViewport();
+  await expect(page.getByRole("button", { name: "Submit run", exact: true })).toBeInViewport();
   await expect(page.getByRole("heading", { name: /^workspace-/ })).toBeInViewport();
 });
 
@@ -196,7 +199,7 @@ test("drag-and-drop authoring of a two-step pipeline: a connection dropped on em
 
   const problems = page.getByRole("region", { name: "Problems" });
   await expect(problems).toContainText("No problems: ready to publish");
-  await page.getByRole("button", { name: "Publish" }).click();
+  await page.getByRole("button", { name: "Publish", exact: true }).click();
   await expect(page.getByRole("status").filter({ hasText: "Published version 1" })).toBeVisible();
 });
 
@@ -211,7 +214,7 @@ test("pickers refuse unknown names before publishing; parameters rename with the
   await panel.getByRole("combobox", { name: /^Model/ }).fill("nonexistent-model");
   await expect(panel.getByText("model 'nonexistent-model' is not registered: choose one of mnist")).toBeVisible();
   await expect(problems).toContainText("1 problem blocks publishing");
-  await expect(page.getByRole("button", { name: "Publish" })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Publish", exact: true })).toBeDisabled();
   // The server says the same when asked directly.
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("status", { name: "Save status" })).toContainText("All changes saved");

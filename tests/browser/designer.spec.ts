@@ -180,8 +180,8 @@ test("invalid input shows messages and blocks submission: step name 'A', mini_ba
   await expect(problems).toContainText("has no input: connect a Dataset or an upstream step's output");
   await expect(problems).toContainText("step name 'A'");
   await expect(problems).toContainText("mini_batch_size '0'");
-  await expect(page.getByRole("button", { name: "Submit run" })).toBeDisabled();
-  await expect(page.getByRole("button", { name: "Publish" })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Submit run", exact: true })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Publish", exact: true })).toBeDisabled();
   await page.getByText("Export ▾").click();
   await expect(page.getByRole("button", { name: "Export JSON" })).toBeDisabled();
   await page.getByText("Export ▾").click();
@@ -202,7 +202,7 @@ test("invalid input shows messages and blocks submission: step name 'A', mini_ba
   await panel.getByRole("combobox", { name: /^Model/ }).fill("mnist");
   await expect(problems).toContainText("1 problem blocks publishing");
   await expect(problems).toContainText("has no input");
-  await expect(page.getByRole("button", { name: "Submit run" })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Submit run", exact: true })).toBeDisabled();
 });
 
 test("a refused connection explains why; cycles are refused", async ({ page }) => {
@@ -317,12 +317,12 @@ test("Submit run in the designer publishes, then asks for the experiment and par
   const list = await (await request.get(`/api/pipelines?search=digit-identification`)).json();
   const sample = list.pipelines.find((p: { name: string }) => p.name === "digit-identification");
   await page.goto(`/pipelines/${sample.id}`);
-  await page.getByRole("button", { name: "Submit run" }).click();
+  await page.getByRole("button", { name: "Submit run", exact: true }).click();
   const dialog = page.getByRole("dialog");
   await expect(dialog.getByLabel("batch_size_param")).toHaveValue("5");
   await dialog.getByLabel("Experiment").fill("from-designer");
   await dialog.getByLabel("batch_size_param").fill("1000");
-  await dialog.getByRole("button", { name: "Submit run" }).click();
+  await dialog.getByRole("button", { name: "Submit run", exact: true }).click();
   await page.waitForURL(/\/runs\/run_/);
   const runId = page.url().split("/").pop()!;
   const run = await (await request.get(`/api/runs/${runId}`)).json();

@@ -22,7 +22,7 @@ export function Setting({ label, value, bound }: { label: string; value?: ReactN
           {`{${bound}}`}
         </span>
       ) : (
-        <span className="truncate font-medium text-slate-800">{value ?? <em className="font-normal text-slate-400">unset</em>}</span>
+        <span className="truncate font-medium text-slate-800">{value ?? <em className="font-normal text-slate-500">unset</em>}</span>
       )}
     </div>
   );
@@ -68,7 +68,7 @@ export function NodeShell({
       </div>
       <div className="px-2 pt-1 pb-1.5">
         <div className="truncate text-sm font-semibold text-slate-900" title={title}>
-          {title || <em className="font-normal text-slate-400">unnamed</em>}
+          {title || <em className="font-normal text-slate-500">unnamed</em>}
         </div>
         {children ? <div className="mt-0.5 space-y-0.5 text-[11px]">{children}</div> : null}
       </div>
@@ -123,9 +123,9 @@ function PortHandle({ nodeId, spec, position, nodeTitle }: { nodeId: string; spe
         }}
       />
       <span className="pointer-events-none flex items-center gap-1">
-        {position === Position.Right ? <span className="text-slate-400">{port.kind}</span> : null}
+        {position === Position.Right ? <span className="text-slate-500">{port.kind}</span> : null}
         <span className="font-medium">{spec.label}</span>
-        {position === Position.Left ? <span className="text-slate-400">{port.kind}</span> : null}
+        {position === Position.Left ? <span className="text-slate-500">{port.kind}</span> : null}
       </span>
     </>
   );

@@ -70,13 +70,13 @@ export function ConnectMenu({
       <div className="px-2 py-1 text-xs font-semibold text-slate-500">{title}</div>
       {existing.length ? (
         <>
-          <div className="px-2 pt-1 text-[11px] uppercase tracking-wide text-slate-400">Connect to</div>
+          <div className="px-2 pt-1 text-[11px] uppercase tracking-wide text-slate-500">Connect to</div>
           {existing.map(item)}
         </>
       ) : null}
       {create.length ? (
         <>
-          <div className="px-2 pt-1 text-[11px] uppercase tracking-wide text-slate-400">Add a node, connected</div>
+          <div className="px-2 pt-1 text-[11px] uppercase tracking-wide text-slate-500">Add a node, connected</div>
           {create.map(item)}
         </>
       ) : null}
