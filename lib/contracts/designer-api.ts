@@ -109,6 +109,8 @@ export const DatasetPreviewJson = z.object({
   /** Tabular datasets: the first rows of the first file. */
   columns: z.array(z.string()).optional(),
   rows: z.array(z.array(z.string())).optional(),
+  /** Why there are no rows to show (the first file is not text). */
+  note: z.string().optional(),
 });
 export type DatasetPreviewJson = z.infer<typeof DatasetPreviewJson>;
 

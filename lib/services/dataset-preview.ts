@@ -26,7 +26,14 @@ export async function previewDataset(db: Db, access: DatastoreAccess, req: Datas
   const preview: DatasetPreviewJson = { files, matched, more };
   const first = files[0];
   if (req.kind === "tabular" && first && (req.format ?? "csv") !== "parquet") {
-    const text = (await ds.readRange(first.path, 0, HEAD_BYTES)).toString("utf8");
+    const head = await ds.readRange(first.path, 0, HEAD_BYTES);
+    if (!looksLikeText(head)) {
+      return {
+        ...preview,
+        note: `${first.path} is not text (${describeBinary(head)}): a tabular dataset reads CSV, TSV or JSON Lines files; use a file dataset for images and other binary files`,
+      };
+    }
+    const text = head.toString("utf8");
     const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
     if (first.size > HEAD_BYTES) lines.pop();
     if ((req.format ?? "csv") === "jsonl") {
@@ -48,4 +55,20 @@ export async function previewDataset(db: Db, access: DatastoreAccess, req: Datas
     return { ...preview, columns, rows: rows.slice(0, SHOWN_ROWS) };
   }
   return preview;
+}
+
+/** Text has no NUL bytes and decodes as UTF-8 without replacement characters (a cut last character aside). */
+export function looksLikeText(bytes: Uint8Array): boolean {
+  if (bytes.includes(0)) return false;
+  const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes.subarray(0, Math.max(0, bytes.length - 4)));
+  return !text.includes("\uFFFD");
+}
+
+function describeBinary(bytes: Uint8Array): string {
+  const starts = (...sig: number[]) => sig.every((b, i) => bytes[i] === b);
+  if (starts(0x89, 0x50, 0x4e, 0x47)) return "a PNG image";
+  if (starts(0xff, 0xd8, 0xff)) return "a JPEG image";
+  if (starts(0x50, 0x41, 0x52, 0x31)) return "a Parquet file: choose the parquet format";
+  if (starts(0x1f, 0x8b)) return "gzip-compressed";
+  return "binary data";
 }

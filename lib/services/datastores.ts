@@ -1,3 +1,5 @@
+import { statSync } from "node:fs";
+import { isAbsolute } from "node:path";
 import { DatastoreConfig, DatastoreKind } from "../contracts/designer-api";
 import type { Db } from "../db/client";
 import { parseColumn } from "../db/columns";
@@ -43,7 +45,10 @@ export async function registerDatastore(db: Db, access: DatastoreAccess, input: 
   }
   // Opening validates the settings and gives the user's error before anything is stored.
   openDatastore(input.kind, input.config, input.secret);
-  if (input.kind === "local") checkLocalRoot(String(input.config.root), access);
+  if (input.kind === "local") {
+    refuseRelativeRoot(String(input.config.root));
+    checkLocalRoot(String(input.config.root), access);
+  }
   if (await db.datastore.findUnique({ where: { name: input.name } })) {
     throw conflict(`A datastore named '${input.name}' already exists`);
   }
@@ -53,6 +58,23 @@ export async function registerDatastore(db: Db, access: DatastoreAccess, input: 
     data: { id, name: input.name, kind: input.kind, config: JSON.stringify(input.config), secret: hasSecret ? sealSecret(access, id, input.secret) : null },
   });
   return viewOf(row);
+}
+
+/** A relative root would depend on the folder the server was started from. */
+export function refuseRelativeRoot(root: string): void {
+  if (!isAbsolute(root)) throw invalid(`local datastore root '${root}' is relative: give the folder's absolute path (for example /srv/data/images)`);
+}
+
+/** What the register form asks of a local folder: an absolute path to a folder that exists now. */
+export function checkExistingFolder(root: string): void {
+  refuseRelativeRoot(root);
+  let folder = false;
+  try {
+    folder = statSync(root).isDirectory();
+  } catch {
+    throw invalid(`local datastore root '${root}' does not exist: create the folder first, or correct the path`);
+  }
+  if (!folder) throw invalid(`local datastore root '${root}' is a file, not a folder`);
 }
 
 export async function listDatastores(db: Db): Promise<DatastoreView[]> {

@@ -47,18 +47,17 @@ interface TimedBatch {
 export async function stepTiming(db: Db, runId: string, stepName: string): Promise<StepTimingJson> {
   const step = await db.stepRun.findUnique({ where: { runId_stepName: { runId, stepName } }, select: { id: true } });
   if (!step) throw notFound(`Run ${runId} has no step '${stepName}' yet`);
+  // A finished mini-batch records when it ended and how long its last try took: its start follows.
   const rows = await db.miniBatch.findMany({
-    where: { stepRunId: step.id, startedAt: { not: null }, endedAt: { not: null } },
-    select: { idx: true, startedAt: true, endedAt: true, status: true, itemCount: true },
+    where: { stepRunId: step.id, endedAt: { not: null } },
+    select: { idx: true, startedAt: true, endedAt: true, elapsedMs: true, status: true, itemCount: true },
     orderBy: { idx: "asc" },
   });
-  const all: TimedBatch[] = rows.map((r) => ({
-    idx: r.idx,
-    start: r.startedAt!.getTime(),
-    end: Math.max(r.endedAt!.getTime(), r.startedAt!.getTime()),
-    status: r.status,
-    items: r.itemCount,
-  }));
+  const all: TimedBatch[] = rows.map((r) => {
+    const end = r.endedAt!.getTime();
+    const start = r.elapsedMs !== null ? end - r.elapsedMs : (r.startedAt?.getTime() ?? end);
+    return { idx: r.idx, start: Math.min(start, end), end, status: r.status, items: r.itemCount };
+  });
   const sampled = all.length > MAX_TIMING_BARS;
   const shown = sampled ? all.filter((_, i) => i % Math.ceil(all.length / MAX_TIMING_BARS) === 0) : all;
   const origin = all.reduce((m, b) => Math.min(m, b.start), Number.POSITIVE_INFINITY);

@@ -27,12 +27,12 @@ function publish(name: string, scripts: Record<string, string>, yaml: string) {
   prs("pipeline", "create", join(dir, "pipeline.yaml"));
 }
 
-const stepYaml = (name: string, script: string, input: string, extra = "") => `  - name: ${name}
+const stepYaml = (name: string, script: string, input: string, extra = "", miniBatchSize = "1000") => `  - name: ${name}
     inputs: [${input}]
     allow_reuse: false
 ${extra}    parallel_run_config:
       entry_script: ${script}
-      mini_batch_size: 1000
+      mini_batch_size: ${miniBatchSize}
       error_threshold: -1
       output_action: append_row
       append_row_file_name: out.csv
@@ -46,6 +46,14 @@ async function submit(page: Page, pipeline: string, parameters: Record<string, s
   const res = await page.request.post("/api/runs", { data: { pipeline, parameters } });
   expect(res.status(), await res.text()).toBe(201);
   return ((await res.json()) as { id: string }).id;
+}
+
+/** With PRS_SCREENSHOTS=<folder>, the README's screenshots are taken along the way (1440x900). */
+async function shoot(page: Page, name: string) {
+  const folder = process.env.PRS_SCREENSHOTS;
+  if (!folder) return;
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.screenshot({ path: join(folder, `${name}.png`) });
 }
 
 const stepNode = (page: Page, step: string) => page.locator(`.react-flow__node [data-step="${step}"]`);
@@ -68,16 +76,17 @@ test("the run graph turns green step by step; clicking a step shows its progress
   return batch.map((p) => ({ file: ctx.relativePath(p), digit: Number(/(\\d+)\\.png$/.exec(p)?.[1]) % 10 }));
 }
 `,
-      "summarise.mjs": `export async function run(batch, ctx) {
+      // The first step's output, read as a table: one mini-batch of its rows.
+      "summarise.mjs": `export async function run(rows) {
   await new Promise((r) => setTimeout(r, 4000));
-  return batch.map((p) => ({ summary: ctx.relativePath(p) }));
+  return rows.map((row) => ({ file: row.file, even: Number(row.digit) % 2 === 0 }));
 }
 `,
     },
     `parameters:
   - { name: data, type: dataset, default: mnist }
 steps:
-${stepYaml("score-first", "slow.mjs", "{ param: data }")}${stepYaml("summarise-next", "summarise.mjs", "{ step: score-first }")}`,
+${stepYaml("score-first", "slow.mjs", "{ param: data }")}${stepYaml("summarise-next", "summarise.mjs", "{ step: score-first }", "", "10MB")}`,
   );
   const runId = await submit(page, "e2e-two-steps");
   await page.goto(`/runs/${runId}`);
@@ -94,6 +103,10 @@ ${stepYaml("score-first", "slow.mjs", "{ param: data }")}${stepYaml("summarise-n
         const second = await stepNode(page, "summarise-next").getAttribute("data-status");
         const pair = `${first}/${second}`;
         if (seen.at(-1) !== pair) seen.push(pair);
+        if (pair === "running/pending" && !seen.includes("shot")) {
+          seen.push("shot");
+          await shoot(page, "run-live-after");
+        }
         return pair;
       },
       { timeout: 120_000, intervals: [200] },
@@ -157,6 +170,9 @@ test("results: the gallery filtered to one label and sorted by probability, the 
   expect(thumb.headers()["content-type"]).toBe("image/png");
   expect((await thumb.body()).subarray(1, 4).toString()).toBe("PNG");
   await expect(gallery.getByRole("img").first()).toHaveJSProperty("naturalWidth", 84);
+  await results.evaluate((el) => el.scrollIntoView({ block: "start" }));
+  await expect.poll(() => gallery.getByRole("img").evaluateAll((imgs) => imgs.slice(0, 18).every((i) => (i as HTMLImageElement).complete))).toBe(true);
+  await shoot(page, "run-results-after");
 
   // The table pages over all 10,000 rows, sorted on the server.
   await results.getByRole("tab", { name: "table" }).click();
@@ -238,6 +254,7 @@ ${stepYaml("shift-some", "shift.mjs", "{ param: data }", "    arguments: [--shif
   await expect(page.getByRole("table", { name: "Steps side by side" })).toContainText("items/s");
   await expect(page.getByTestId("changed-summary")).toHaveText("100 rows of 10,000 keys differ (keyed by file)");
   await expect(page.getByRole("table", { name: "Rows that changed" }).locator("tbody tr")).toHaveCount(100);
+  await shoot(page, "run-compare-after");
 
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download differences (CSV)" }).click()]);
   const lines = readFileSync(await download.path(), "utf8")

@@ -2,7 +2,7 @@ import type { DatastoreJson } from "@/lib/contracts/designer-api";
 import { routes } from "@/lib/contracts/api/routes";
 import { stampCreatedBy } from "@/lib/auth/audit";
 import { handle } from "@/lib/http/route";
-import { listDatastores, registerDatastore, type DatastoreView } from "@/lib/services/datastores";
+import { checkExistingFolder, listDatastores, registerDatastore, type DatastoreView } from "@/lib/services/datastores";
 
 export const dynamic = "force-dynamic";
 
@@ -19,6 +19,8 @@ const json = (d: DatastoreView): DatastoreJson => ({
 export const GET = handle(routes.listDatastores, async ({ db }) => ({ datastores: (await listDatastores(db)).map(json) }));
 
 export const POST = handle(routes.registerDatastore, async ({ db, access, actor }, { body }) => {
+  // Registered from the studio (form, remote CLI): the folder must exist already, so a typo is caught now.
+  if (body.kind === "local") checkExistingFolder(body.root);
   const view =
     body.kind === "local"
       ? await registerDatastore(db, access, { name: body.name, kind: "local", config: { root: body.root } })

@@ -13,6 +13,7 @@ export function DatasetPreview({ preview }: { preview: DatasetPreviewJson }) {
           </li>
         ))}
       </ul>
+      {preview.note ? <p className="rounded border border-amber-200 bg-amber-50 p-2 break-words">{preview.note}</p> : null}
       {preview.columns ? (
         <Table columns={preview.columns} caption="First rows" size="xs">
           {preview.rows?.map((r, i) => (
