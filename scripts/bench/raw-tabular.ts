@@ -6,7 +6,13 @@ import { openSync, readSync, closeSync, fstatSync, writeFileSync } from "node:fs
 import * as ort from "onnxruntime-node";
 
 const [modelPath, csvPath, part, parts, outFile] = process.argv.slice(2) as [string, string, string, string, string];
-const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1 });
+// The same session options as the product's (lib/onnx/session.ts): one thread each way, full graph optimisation.
+const session = await ort.InferenceSession.create(modelPath, {
+  executionProviders: ["cpu"],
+  intraOpNumThreads: 1,
+  interOpNumThreads: 1,
+  graphOptimizationLevel: "all",
+});
 const CHUNK = 8192;
 const FEATURES = 4;
 process.send?.({ type: "ready" });

@@ -10,7 +10,13 @@ import { preprocessInto, type PreprocessSpec } from "../../lib/image/preprocess"
 
 const [modelPath, listFile, outFile] = process.argv.slice(2) as [string, string, string];
 const files = readFileSync(listFile, "utf8").split("\n").filter(Boolean);
-const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1 });
+// The same session options as the product's (lib/onnx/session.ts): one thread each way, full graph optimisation.
+const session = await ort.InferenceSession.create(modelPath, {
+  executionProviders: ["cpu"],
+  intraOpNumThreads: 1,
+  interOpNumThreads: 1,
+  graphOptimizationLevel: "all",
+});
 const spec: PreprocessSpec = { width: 28, height: 28, color: "grayscale", order: "CHW", scale: 1 / 255 };
 const BATCH = 256;
 const input = new Float32Array(BATCH * 784);
