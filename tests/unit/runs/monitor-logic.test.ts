@@ -160,3 +160,13 @@ test("lists read naturally: plurals and relative times", () => {
   assert.equal(relativeTime("2026-01-10T09:00:00Z", now), "3 h ago");
   assert.equal(relativeTime("2026-01-09T12:00:00Z", now), "1 day ago");
 });
+
+test("/data: a binary first file is not text; a datastore folder must be absolute and exist", async () => {
+  const { looksLikeText } = await import("../../../lib/services/dataset-preview");
+  const { checkExistingFolder } = await import("../../../lib/services/datastores");
+  assert.equal(looksLikeText(new TextEncoder().encode("file,label\n0.png,7\n")), true);
+  assert.equal(looksLikeText(Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13)), false);
+  assert.throws(() => checkExistingFolder("data/images"), /local datastore root 'data\/images' is relative: give the folder's absolute path/);
+  assert.throws(() => checkExistingFolder("/nonexistent/prs-folder"), /local datastore root '\/nonexistent\/prs-folder' does not exist: create the folder first/);
+  assert.doesNotThrow(() => checkExistingFolder(process.cwd()));
+});
