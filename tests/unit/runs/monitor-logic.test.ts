@@ -167,6 +167,9 @@ test("/data: a binary first file is not text; a datastore folder must be absolut
   assert.equal(looksLikeText(new TextEncoder().encode("file,label\n0.png,7\n")), true);
   assert.equal(looksLikeText(Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13)), false);
   assert.throws(() => checkExistingFolder("data/images"), /local datastore root 'data\/images' is relative: give the folder's absolute path/);
-  assert.throws(() => checkExistingFolder("/nonexistent/prs-folder"), /local datastore root '\/nonexistent\/prs-folder' does not exist: create the folder first/);
+  assert.throws(
+    () => checkExistingFolder("/nonexistent/prs-folder"),
+    /local datastore root '\/nonexistent\/prs-folder' does not exist: create the folder first/,
+  );
   assert.doesNotThrow(() => checkExistingFolder(process.cwd()));
 });
