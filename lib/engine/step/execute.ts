@@ -178,7 +178,9 @@ function progressFlush(
   let cancelled = false;
   return async () => {
     const batch = miniBatches.updates.splice(0);
-    const c = executor.snapshot();
+    // Handed out is not running: a process queues a few ahead, only the head of its queue runs.
+    const snapshot = executor.snapshot();
+    const c = { ...snapshot, runningMiniBatches: runningInProcesses(agents, snapshot.runningMiniBatches) };
     const runRow = await lease
       .commit(async (tx) => {
         await writeMiniBatchUpdates(tx, deps.provider, batch);
@@ -219,6 +221,12 @@ function progressFlush(
       executor.cancel("The run was cancelled; resume runs the unfinished mini-batches.");
     }
   };
+}
+
+/** Mini-batches a local worker process is working on right now (one per process at most); a remote pool's own count otherwise. */
+function runningInProcesses(agents: Agent[], handedOut: number): number {
+  if (!agents.every((agent) => agent instanceof LocalAgent)) return handedOut;
+  return agents.reduce((n, agent) => n + (agent as LocalAgent).processStates().filter((p) => p.current !== undefined).length, 0);
 }
 
 /** What each worker process is doing, with its resident memory (one small /proc read per process). */
