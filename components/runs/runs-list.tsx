@@ -7,7 +7,9 @@ import { Cell, Row, Table } from "@/components/ui/table";
 import { api } from "@/lib/contracts/api/client";
 import type { RunSummary } from "@/lib/contracts/run-api";
 import { RunStatus } from "@/lib/contracts/statuses";
-import { durationBetween, formatDuration, formatTime } from "./format";
+import { durationBetween, formatDuration, formatTime, relativeTime } from "./format";
+import { outcomeOf } from "./outcome";
+import { plural } from "./plural";
 import { StatusBadge } from "./status-badge";
 import { SubmitButton } from "./submit-dialog";
 
@@ -91,7 +93,7 @@ export function RunsList({ pipelines }: { pipelines: string[] }) {
           <h2 className="border-b border-slate-200 px-4 py-2 text-sm font-semibold">
             {g.experiment}{" "}
             <span className="font-normal text-slate-500">
-              · pipeline {g.pipeline} · {g.runs.length} runs
+              · pipeline {g.pipeline} · {plural(g.runs.length, "run")}
             </span>
           </h2>
           <Table variant="inset" columns={RUN_COLUMNS}>
@@ -103,10 +105,10 @@ export function RunsList({ pipelines }: { pipelines: string[] }) {
                   </a>
                 </Cell>
                 <Cell title={r.statusReason ?? undefined}>
-                  <StatusBadge status={r.status} />
+                  <StatusBadge status={r.status} outcome={outcomeOf(r.status, r)} />
                 </Cell>
                 <Cell>{r.createdBy ?? ""}</Cell>
-                <Cell>{formatTime(r.startedAt)}</Cell>
+                <Cell title={formatTime(r.startedAt)}>{relativeTime(r.startedAt)}</Cell>
                 <Cell>{formatDuration(durationBetween(r.startedAt, r.endedAt))}</Cell>
                 <Cell numeric>
                   {(r.succeededItems + r.failedItems).toLocaleString()} / {r.totalItems.toLocaleString()}
