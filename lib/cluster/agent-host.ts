@@ -52,7 +52,6 @@ export class AgentHost {
   private state: AgentState = "idle";
   private beat?: NodeJS.Timeout;
   private readonly startedAt = Date.now();
-  private cpu = { usage: process.cpuUsage(), at: Date.now(), percent: 0 };
   private finished?: Promise<void>;
   private resolveFinished?: () => void;
   private readonly log: (line: string) => void;
