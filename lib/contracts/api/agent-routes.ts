@@ -7,6 +7,15 @@ import { defineRoute } from "./route-def";
 const AgentId = z.object({ id: z.string().max(120).meta({ description: "Agent id (agt_…)" }) });
 
 export const agentRoutes = {
+  agentFile: defineRoute({
+    access: "viewer",
+    method: "GET",
+    path: "/api/agent/files/{sha256}",
+    summary: "A file an agent runs a step with (entry script, model, labels, side input), by SHA-256",
+    description: "Agents send an API token (viewer or above) or the studio's PRS_AGENT_SECRET as Authorization: Bearer. Only files of steps handed to agents are served.",
+    params: z.object({ sha256: z.string().meta({ description: "SHA-256 of the file, 64 lowercase hex digits" }) }),
+    raw: { contentTypes: ["application/octet-stream"], description: "The file's bytes" },
+  }),
   listAgents: defineRoute({
     access: "viewer",
     method: "GET",
