@@ -6,6 +6,7 @@ import { after, before, test } from "node:test";
 import { EnvironmentCache } from "../../lib/environments/cache";
 import { executeRun } from "../../lib/engine/orchestrator";
 import { publishPipeline } from "../../lib/services/pipelines";
+import { listLogFiles } from "../../lib/services/run-logs";
 import { environmentJson, environmentsDir, registerEnvironment, resolveEnvironment } from "../../lib/services/environments";
 import { submitRun } from "../../lib/services/runs";
 import { makeEntryScript, makeItemsContext, type TestContext } from "../support/context";
@@ -110,7 +111,13 @@ test("a lock naming a missing package fails the step in one sentence; the pipeli
   const failed = await run(definition);
   assert.equal(failed.status, "failed");
   assert.match(failed.reason, /environment broken:1 could not be built: package `prs-no-such-package-8d1f` not found in the registry/);
-  assert.ok(failed.run.steps.every((s) => s.status === "failed"));
+  assert.deepEqual(
+    failed.run.steps.map((s) => [s.stepName, s.status]),
+    [["score", "failed"]],
+  );
+  // The run page lists the step's logs, the build log among them.
+  const logs = await listLogFiles(ctx.db, failed.run.id);
+  assert.ok(logs.some((f) => f.step === "score" && f.path === "sys/environment/build_log.txt"));
   assert.match(readFileSync(join(failed.run.runDir, "score", "logs", "job_result.txt"), "utf8"), /package `prs-no-such-package-8d1f` not found/);
   assert.match(buildLogOf(failed, "score"), /failed to build[\s\S]*E404/);
   const view = await resolveEnvironment(ctx.db, "broken");

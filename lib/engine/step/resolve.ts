@@ -47,14 +47,31 @@ export async function resolveStep(ctx: StepContext, output: { stores: StepDatast
   const args = step.arguments.map((a) => String(typeof a === "object" ? (params[a.param] ?? "") : a));
   const sideInputPaths = await materializeSideInputs(ctx, stores, sideInputs);
   // Last: nothing after it may fail, so the environment it holds in use is always released.
-  const environment = config.environment ? await prepareEnvironment(ctx, config.environment) : undefined;
+  const environment = config.environment ? await prepareEnvironment(ctx, config.environment, config, output.target.local) : undefined;
   return { ...output, inputs, sideInputs, config, entry, args, sideInputPaths, environment };
 }
 
-/** The step's environment, built on first use into the data folder's cache. */
-function prepareEnvironment(ctx: StepContext, ref: string): Promise<StepEnvironment> {
+/**
+ * The step's environment, built on first use into the data folder's cache. A build that fails
+ * leaves the step recorded (failed, with its config and folder) so that the run page lists its
+ * logs, the build log among them; the orchestrator then records why.
+ */
+async function prepareEnvironment(ctx: StepContext, ref: string, config: ResolvedRunConfig, outputDir: string): Promise<StepEnvironment> {
   const cache = environmentCache(join(ctx.deps.access.dataDir, "environments"), ctx.deps.environmentCacheBytes);
-  return prepareStepEnvironment(ctx.deps.db, cache, ref, ctx.step.name, ctx.paths.logDir);
+  try {
+    return await prepareStepEnvironment(ctx.deps.db, cache, ref, ctx.step.name, ctx.paths.logDir);
+  } catch (error) {
+    const { run, step } = ctx;
+    const data = { config: JSON.stringify(config), status: "failed" as const, outputDir, endedAt: new Date() };
+    await ctx.lease.commit((tx) =>
+      tx.stepRun.upsert({
+        where: { runId_stepName: { runId: run.id, stepName: step.name } },
+        create: { id: `step_${run.id.slice(4)}_${step.name}`, runId: run.id, stepName: step.name, reuseKey: "", startedAt: new Date(), ...data },
+        update: { status: "failed", endedAt: data.endedAt },
+      }),
+    );
+    throw error;
+  }
 }
 
 /** The step's inputs and side inputs, their datastores loaded; the inputs are all of one kind. */
