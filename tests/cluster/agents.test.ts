@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { ContainerClient } from "@azure/storage-blob";
+import { Queue } from "bullmq";
+import { AgentRegistry } from "../../lib/cluster/registry";
 import { openDatastore } from "../../lib/datastores";
 import type { Datastore } from "../../lib/datastores/types";
 import { executeRun } from "../../lib/engine/orchestrator";
@@ -90,7 +92,7 @@ describe("agents on BullMQ", { skip }, () => {
     const deps = { db: ctx.db, provider: ctx.provider, access: ctx.access, workerId: "test", flushIntervalMs: 100, cluster, events: sink as never };
     const [result] = await Promise.all([executeRun(deps, run.id), during?.(run.id)]);
     const step = await ctx.db.stepRun.findFirstOrThrow({ where: { runId: run.id } });
-    const csv = (await blob.read(`results/${name}/parallel_run_step.txt`)).toString("utf8").trimEnd().split("\n");
+    const csv = result.status === "completed" ? (await blob.read(`results/${name}/parallel_run_step.txt`)).toString("utf8").trimEnd().split("\n") : [];
     return { result, step, csv, events };
   }
 
@@ -124,5 +126,22 @@ describe("agents on BullMQ", { skip }, () => {
       events.some((e) => e.type === "step_status" && /waiting for agents: 2 of 3/.test(e.reason ?? "")),
       `the step said it waited for agents: ${JSON.stringify(events.filter((e) => e.type === "step_status"))}`,
     );
+  });
+
+  test("cancel removes the step's queued jobs and stops its running ones on the agents", { timeout: 120_000 }, async () => {
+    const live = agents.filter((a) => a.child.exitCode === null && a.child.signalCode === null);
+    assert.ok(live.length > 0, "agents of the first test are still connected");
+    const { result, step } = await runOnPool("cancelled", 3000, async (runId) => {
+      await waitUntil("a mini-batch to finish", async () => ((await ctx.db.stepRun.findFirst({ where: { runId } }))?.succeededItems ?? 0) >= 1, 90_000, 100);
+      await ctx.db.pipelineRun.update({ where: { id: runId }, data: { status: "cancelling" } });
+    });
+    assert.equal(result.status, "cancelled", result.reason);
+    assert.ok(step.succeededItems < ITEMS);
+    const queue = new Queue(cluster.keys.queueName("gpu"), { connection: cluster.redis, prefix: cluster.prefix });
+    const counts = await queue.getJobCounts("waiting", "prioritized", "delayed");
+    await queue.close();
+    assert.deepEqual(counts, { waiting: 0, prioritized: 0, delayed: 0 }, "no job of the cancelled step is left queued");
+    const registry = new AgentRegistry(cluster.redis, cluster.keys);
+    await waitUntil("the agents to stop the step's mini-batches", async () => (await registry.list("gpu")).every((a) => a.current.length === 0), 30_000, 200);
   });
 });
