@@ -3,6 +3,7 @@ import { readdirSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { makeTestContext, type TestContext } from "../support/context";
+import { makeTestUser, type TestUser } from "../support/auth";
 
 /**
  * Issue 9, item 5, at the route handlers (the server's own path for /api: proxy.ts guards pages).
@@ -48,12 +49,14 @@ const call = (route: RouteModule, method: string, init: RequestInit) =>
   route.handlers[method]!(new Request(`http://127.0.0.1:3000${route.path}`, { method, ...init }), { params: Promise.resolve(route.params) });
 
 let ctx: TestContext;
+let admin: TestUser;
 let routes: RouteModule[];
 
 before(async () => {
   ctx = await makeTestContext("sqlite");
   process.env.DATABASE_URL = ctx.env.databaseUrl;
   process.env.PRS_DATA_DIR = ctx.env.dataDir;
+  admin = await makeTestUser(ctx.db, "admin");
   routes = await loadRoutes();
 });
 after(() => ctx.cleanup());
@@ -104,9 +107,12 @@ describe("the attack of the issue: a local datastore at / registered from anothe
       body,
     });
     assert.equal(crossOrigin.status, 403);
-    const plain = await call(datastores(), "POST", { headers: { host: "127.0.0.1:3000", "content-type": "text/plain" }, body });
+    // Without credentials nobody gets further; an admin's script still has to send JSON.
+    const anonymous = await call(datastores(), "POST", { headers: { host: "127.0.0.1:3000", "content-type": "text/plain" }, body });
+    assert.equal(anonymous.status, 401);
+    const plain = await call(datastores(), "POST", { headers: { host: "127.0.0.1:3000", "content-type": "text/plain", ...admin.headers }, body });
     assert.equal(plain.status, 415);
-    const listed = (await (await call(datastores(), "GET", {})).json()) as { datastores: { name: string }[] };
+    const listed = (await (await call(datastores(), "GET", { headers: admin.headers })).json()) as { datastores: { name: string }[] };
     assert.deepEqual(
       listed.datastores.map((d) => d.name),
       ["workspace"],
@@ -115,7 +121,13 @@ describe("the attack of the issue: a local datastore at / registered from anothe
 
   test("the studio's own page, same origin, is let through to the route's own checks", async () => {
     const res = await call(datastores(), "POST", {
-      headers: { host: "127.0.0.1:3000", origin: "http://127.0.0.1:3000", "sec-fetch-site": "same-origin", "content-type": "application/json" },
+      headers: {
+        host: "127.0.0.1:3000",
+        origin: "http://127.0.0.1:3000",
+        "sec-fetch-site": "same-origin",
+        "content-type": "application/json",
+        ...admin.headers,
+      },
       body: JSON.stringify({ name: "nested", kind: "local", root: join(ctx.env.dataDir, "nested") }),
     });
     assert.ok(![403, 421].includes(res.status) && res.status < 500, `status ${res.status}`);
