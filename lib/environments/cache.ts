@@ -210,7 +210,8 @@ export class EnvironmentCache {
       }
       const marker: Marker = { hash, label: spec.label, builtAt: new Date().toISOString(), sizeBytes: folderSize(temp) };
       writeFileSync(join(temp, MARKER), JSON.stringify(marker));
-      writeFileSync(logPath, `Built in ${temp.slice(this.root.length + 1)}: ${(marker.sizeBytes / 1024 ** 2).toFixed(1)} MB\n`, { flag: "a" });
+      const size = marker.sizeBytes < 1024 ** 2 ? `${(marker.sizeBytes / 1024).toFixed(0)} KB` : `${(marker.sizeBytes / 1024 ** 2).toFixed(1)} MB`;
+      writeFileSync(logPath, `Built: ${size}, moved into the cache as ${hash}\n`, { flag: "a" });
       renameSync(temp, this.folderOf(hash));
     } catch (error) {
       rmSync(temp, { recursive: true, force: true });
