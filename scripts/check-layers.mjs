@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 export const LAYERS = [
   { level: 0, name: "base", paths: ["lib/contracts", "lib/errors", "lib/ids", "lib/sdk"] },
   { level: 1, name: "domain", paths: ["lib/pipeline", "lib/env", "lib/fs", "lib/image", "lib/onnx", "lib/crypto"] },
-  { level: 2, name: "adapters", paths: ["lib/datastores", "lib/datasets", "lib/planning", "lib/scorers", "lib/db"] },
+  { level: 2, name: "adapters", paths: ["lib/datastores", "lib/datasets", "lib/planning", "lib/scorers", "lib/environments", "lib/db"] },
   { level: 3, name: "catalog", paths: ["lib/catalog"] },
   { level: 4, name: "engine", paths: ["lib/engine", "lib/cluster"] },
   { level: 5, name: "services", paths: ["lib/services", "lib/auth"] },
@@ -19,7 +19,7 @@ export const LAYERS = [
 ];
 
 // Storage and compute adapters work on files and blobs; the database is reached from the catalog up.
-const NO_DATABASE = ["lib/datastores", "lib/datasets", "lib/planning", "lib/scorers"];
+const NO_DATABASE = ["lib/datastores", "lib/datasets", "lib/planning", "lib/scorers", "lib/environments"];
 // components/ is browser code: besides its own folder it imports only these (and `import type` from anything).
 const BROWSER_SAFE = ["components", "lib/contracts", "lib/errors", "lib/ids", "lib/pipeline"];
 // workers/ holds the engine's process programs: they run the engine, never the use cases above it.

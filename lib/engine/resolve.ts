@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isParamRef, type ParamRef } from "../contracts/common";
+import { isParamRef, type ParamRef, VersionedName } from "../contracts/common";
 import { LOGGING_LEVELS, MIN_PROCESS_MEMORY_LIMIT_MB, ResolvedRunConfig, type ParallelRunConfig } from "../contracts/parallel-run-config";
 import type { PipelineDefinition, PipelineParameter } from "../contracts/pipeline";
 import { invalid } from "../errors";
@@ -154,8 +154,18 @@ export function resolveRunConfig(config: ParallelRunConfig, params: ParameterVal
     loggingLevel: level,
     environmentVariables: config.environmentVariables,
     partitionKeys: config.partitionKeys,
+    environment: resolveEnvironmentRef(config.environment === undefined ? undefined : b(config.environment, "environment"), where("environment")),
     computeTarget: config.computeTarget,
   });
+}
+
+/** A bound environment parameter left empty means no environment; anything else must be name or name:version. */
+function resolveEnvironmentRef(value: unknown, field: string): string | undefined {
+  if (value === undefined || value === null || String(value).trim() === "") return undefined;
+  const ref = String(value).trim();
+  const parsed = VersionedName.safeParse(ref);
+  if (!parsed.success) throw invalid(`${field} '${ref.slice(0, 80)}' is not an environment name: use name or name:version (e.g. imaging or imaging:2)`);
+  return ref;
 }
 
 /** Parses `--param name=value` pairs. */

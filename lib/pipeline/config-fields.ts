@@ -151,6 +151,15 @@ export const CONFIG_FIELDS: Record<ScalarField, ConfigFieldMeta> = {
     bindable: false,
     defaultText: "local",
   },
+  environment: {
+    snake: "environment",
+    label: "Environment",
+    input: "text",
+    unit: "name or name:version",
+    help: "Registered environment (packages from a package-lock.json, built once per machine) the entry script imports from first. Empty: only the script folder's and the studio's packages.",
+    bindable: true,
+    defaultText: "none",
+  },
   partitionKeys: {
     snake: "partition_keys",
     label: "Partition keys",
