@@ -51,4 +51,3 @@ export async function auditRoute(ctx: RequestContext, def: RouteDef, params: Rec
   if (!def.audit) return;
   await recordAudit(ctx.db, ctx.actor, { action: def.audit, target: auditTarget(params, result), detail: auditDetail(result) });
 }
-
