@@ -25,7 +25,7 @@ export function InviteForm({ token, inviteRole: role, owner, problem }: { token:
   const title = owner ? "Set up the owner account" : "Join Parallel Run Studio";
   const subtitle = owner
     ? "This is the first start: the account you create now is the studio's admin. The link works once."
-    : `You are invited as ${role === "admin" ? "an admin" : `an ${role}`}.`;
+    : `You are invited as ${role === "viewer" ? "a viewer" : `an ${role}`}.`;
   if (problem) {
     return (
       <AuthCard title={title}>
