@@ -30,10 +30,12 @@ export async function runThumbnail(db: Db, access: DatastoreAccess, runId: strin
   const dir = join(run.runDir, "thumbnails", stepName.replace(/[^A-Za-z0-9_-]/g, "_"));
   const cached = join(dir, `${createHash("sha256").update(file).digest("hex").slice(0, 32)}.png`);
   if (existsSync(cached)) return readFileSync(cached);
-  const step = await db.stepRun.findUnique({ where: { runId_stepName: { runId, stepName } }, select: { id: true } });
+  const step = await db.stepRun.findUnique({ where: { runId_stepName: { runId, stepName } }, select: { id: true, reusedFromStepId: true } });
   if (!step) throw notFound(`Run ${runId} has no step '${stepName}'`);
   const quoted = JSON.stringify(file);
-  const rows = await db.miniBatch.findMany({ where: { stepRunId: step.id, items: { contains: quoted } }, select: { items: true }, take: 5 });
+  // A reused step planned nothing itself: its items are the mini-batches of the step it copied.
+  const stepRunId = step.reusedFromStepId ?? step.id;
+  const rows = await db.miniBatch.findMany({ where: { stepRunId, items: { contains: quoted } }, select: { items: true }, take: 5 });
   const items = rows.map((r) => JSON.parse(r.items) as FileItems).find((i) => i.kind === "files" && i.names.includes(file));
   if (!items) throw notFound(`'${file}' is not an input item of step '${stepName}' of run ${runId}`);
   const { ds } = await openNamedDatastore(db, access, items.datastore);
