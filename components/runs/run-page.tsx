@@ -58,7 +58,7 @@ export function RunPage({ runId }: { runId: string }) {
         <p className="text-sm text-slate-600 dark:text-slate-300">
           pipeline{" "}
           {graph.data ? (
-            <a className="font-semibold text-blue-700 hover:underline dark:text-blue-300" href={`/pipelines/${graph.data.pipelineId}`}>
+            <a className="font-semibold text-blue-700 underline dark:text-blue-300" href={`/pipelines/${graph.data.pipelineId}`}>
               {run.pipeline}
             </a>
           ) : (
@@ -66,7 +66,7 @@ export function RunPage({ runId }: { runId: string }) {
           )}{" "}
           {graph.data ? (
             <a
-              className="text-blue-700 hover:underline dark:text-blue-300"
+              className="text-blue-700 underline dark:text-blue-300"
               href={api.url("pipelineDefinition", { params: { id: graph.data.pipelineId }, query: { version: String(run.pipelineVersion), format: "yaml" } })}
               title="The definition this run used"
             >
@@ -77,7 +77,7 @@ export function RunPage({ runId }: { runId: string }) {
           )}{" "}
           · experiment <b>{run.experimentName}</b>
           {run.createdBy ? ` · submitted by ${run.createdBy}` : ""} · started {formatTime(run.startedAt)} ·{" "}
-          <a className="text-blue-700 hover:underline dark:text-blue-300" href={`/runs/compare?a=${run.id}`}>
+          <a className="text-blue-700 underline dark:text-blue-300" href={`/runs/compare?a=${run.id}`}>
             Compare with another run
           </a>
         </p>
@@ -102,7 +102,7 @@ export function RunPage({ runId }: { runId: string }) {
         {reused.map((s) => (
           <p key={s.name} className="text-sm text-slate-600 dark:text-slate-300">
             Step <b>{s.name}</b> reused the output of{" "}
-            <a className="font-mono text-blue-700 hover:underline dark:text-blue-300" href={`/runs/${s.reusedFromRun}`}>
+            <a className="font-mono text-blue-700 underline dark:text-blue-300" href={`/runs/${s.reusedFromRun}`}>
               {s.reusedFromRun}
             </a>
           </p>
