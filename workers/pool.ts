@@ -78,6 +78,7 @@ export async function runWorkerPool(ctx: AppContext, options: WorkerPoolOptions 
           access: ctx.access,
           workerUser: ctx.workerUser,
           warmPool,
+          cluster,
           workerId,
           events,
           leaseMs,

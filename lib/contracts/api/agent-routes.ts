@@ -12,7 +12,8 @@ export const agentRoutes = {
     method: "GET",
     path: "/api/agent/files/{sha256}",
     summary: "A file an agent runs a step with (entry script, model, labels, side input), by SHA-256",
-    description: "Agents send an API token (viewer or above) or the studio's PRS_AGENT_SECRET as Authorization: Bearer. Only files of steps handed to agents are served.",
+    description:
+      "Agents send an API token (viewer or above) or the studio's PRS_AGENT_SECRET as Authorization: Bearer. Only files of steps handed to agents are served.",
     params: z.object({ sha256: z.string().meta({ description: "SHA-256 of the file, 64 lowercase hex digits" }) }),
     raw: { contentTypes: ["application/octet-stream"], description: "The file's bytes" },
   }),
