@@ -33,8 +33,14 @@ export async function runThumbnail(db: Db, access: DatastoreAccess, runId: strin
   const step = await db.stepRun.findUnique({ where: { runId_stepName: { runId, stepName } }, select: { id: true, reusedFromStepId: true } });
   if (!step) throw notFound(`Run ${runId} has no step '${stepName}'`);
   const quoted = JSON.stringify(file);
-  // A reused step planned nothing itself: its items are the mini-batches of the step it copied.
-  const stepRunId = step.reusedFromStepId ?? step.id;
+  // A reused step planned nothing itself: its items are the mini-batches of the step it copied,
+  // which may itself be a reuse (follow the chain, guarding against a cycle).
+  let stepRunId = step.id;
+  let reusedFrom = step.reusedFromStepId;
+  for (let hops = 0; reusedFrom && hops < 100; hops++) {
+    stepRunId = reusedFrom;
+    reusedFrom = (await db.stepRun.findUnique({ where: { id: reusedFrom }, select: { reusedFromStepId: true } }))?.reusedFromStepId ?? null;
+  }
   const rows = await db.miniBatch.findMany({ where: { stepRunId, items: { contains: quoted } }, select: { items: true }, take: 5 });
   const items = rows.map((r) => JSON.parse(r.items) as FileItems).find((i) => i.kind === "files" && i.names.includes(file));
   if (!items) throw notFound(`'${file}' is not an input item of step '${stepName}' of run ${runId}`);

@@ -14,7 +14,7 @@ import { laneBars } from "../../../lib/services/run-insights";
 
 /** The run monitor's pure parts: outcomes, figures, bins, paging, differences, lanes, thumbnails. */
 
-const step = (over: Partial<StepView> & { counters?: Partial<StepView["counters"]> }): StepView => ({
+const step = (over: Omit<Partial<StepView>, "counters"> & { counters?: Partial<StepView["counters"]> }): StepView => ({
   name: "s",
   dependsOn: [],
   status: "completed",
