@@ -41,14 +41,21 @@ describe("resume", () => {
     await publishPipeline(ctx.db, makePipeline("crash", script, "many", { config: { mini_batch_size: 2 }, step: { arguments: ["--calls", calls] } }));
     const run = await submitRun(ctx.db, ctx.env.dataDir, { pipeline: "crash" });
     const cli = spawn(process.execPath, ["bin/prs.mjs", "run", "wait", run.id], {
-      env: { ...process.env, PRS_DATA_DIR: ctx.env.dataDir, DATABASE_URL: ctx.env.databaseUrl },
-      stdio: "ignore",
+      // The test's folders are private to this user: the workers run as the same user here.
+      env: { ...process.env, PRS_DATA_DIR: ctx.env.dataDir, DATABASE_URL: ctx.env.databaseUrl, PRS_WORKER_USER: "same" },
+      stdio: ["ignore", "ignore", "pipe"],
     });
+    let stderr = "";
+    cli.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = new Promise((r) => cli.once("exit", r));
     const segmentsDir = join(run.runDir, "score-items", "segments");
     const finished = () => scanSegments(segmentsDir);
-    for (let i = 0; i < 600 && finished().size < 8; i++) await sleep(50);
+    for (let i = 0; i < 600 && finished().size < 8 && cli.exitCode === null; i++) await sleep(50);
+    assert.equal(cli.exitCode, null, `prs run wait ended before it was killed: ${stderr}`);
     cli.kill("SIGKILL");
-    await new Promise((r) => cli.once("exit", r));
+    await exited;
     await sleep(300); // orphaned worker processes exit when their agent's channel closes
     const finishedAtKill = finished();
     assert.ok(finishedAtKill.size >= 8 && finishedAtKill.size < 30, `killed after ${finishedAtKill.size} of 30 mini-batches`);
