@@ -9,6 +9,9 @@ export const GET = handle(routes.listInvites, async ({ db }) => ({ invites: awai
 /** The link is answered once; the studio keeps only the token's hash. */
 export const POST = handle(routes.createInvite, async ({ db, actor, env }, { body }, req) => {
   const { invite, token } = await createInvite(db, actor!, body);
-  const origin = env.publicOrigin ?? new URL(req.url).origin;
+  // The Host the admin used (already checked by the request guard): Next reports req.url with
+  // "localhost" for 127.0.0.1, and a link on another host would not carry the invitee's cookie back.
+  const host = req.headers.get("host");
+  const origin = env.publicOrigin ?? (host ? `${new URL(req.url).protocol}//${host}` : new URL(req.url).origin);
   return { ...invite, token, url: `${origin}${invitePath(token)}` };
 });
