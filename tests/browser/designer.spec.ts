@@ -71,6 +71,8 @@ function outputRows(cliOutput: string, fileName: string): string[] {
 
 test("recreates the tutorial pipeline on an empty canvas, saves, reloads and runs it like the seeded sample", async ({ page, request }) => {
   test.setTimeout(240_000);
+  // The full-window canvas with nodes wide enough for their key settings: room for three in a row.
+  await page.setViewportSize({ width: 1440, height: 900 });
   const name = unique("tutorial-drawn");
   const id = await createPipeline(page, name);
   await expect(page.locator(".react-flow__node")).toHaveCount(0);
@@ -92,7 +94,7 @@ test("recreates the tutorial pipeline on an empty canvas, saves, reloads and run
   await datasetPanel.getByLabel("Default dataset").fill("mnist");
 
   // The ParallelRunStep and its configuration.
-  const step = await dragFromPalette(page, "step", { x: 250, y: 60 });
+  const step = await dragFromPalette(page, "step", { x: 380, y: 60 });
   const stepPanel = page.getByRole("complementary", { name: "ParallelRunStep settings" });
   await stepPanel.getByLabel("Step name").fill("predict-digits-mnist");
   await stepPanel.getByRole("combobox", { name: /^Model/ }).fill("mnist");
@@ -109,7 +111,7 @@ test("recreates the tutorial pipeline on an empty canvas, saves, reloads and run
   await stepPanel.getByRole("combobox", { name: /^Logging level/ }).selectOption("INFO");
 
   // Output to the workspace datastore.
-  const output = await dragFromPalette(page, "output", { x: 460, y: 60 });
+  const output = await dragFromPalette(page, "output", { x: 720, y: 60 });
   await expect(page.getByRole("complementary", { name: "Output settings" }).getByRole("combobox", { name: "Datastore" })).toHaveValue("workspace");
 
   await connect(page, dataset, "data", step, "inputs");
