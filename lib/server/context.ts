@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import { createDb, type Db } from "../db/client";
 import { checkSqliteLocation, openingError } from "../db/config-errors";
 import { migrate } from "../db/migrate";
@@ -63,9 +64,10 @@ function reachableDefault(user: WorkerUser | undefined, env: AppEnv): WorkerUser
   if (!user || env.workerUser !== undefined) return user;
   let blocked: string | undefined;
   try {
-    // The program this process runs lives in the studio's checkout, beside the worker program.
+    // The program this process runs lives in the studio's checkout, beside the worker program; the
+    // data folder itself is made passable (0711) by protectDataFolder, its parent must be already.
     const program = process.argv[1];
-    blocked = (program ? unreadableBy(user, program) : undefined) ?? unreadableBy(user, env.dataDir);
+    blocked = (program ? unreadableBy(user, program) : undefined) ?? unreadableBy(user, dirname(env.dataDir));
   } catch {
     return user;
   }
