@@ -161,7 +161,7 @@ test("the owner invites a viewer, who sees runs and downloads the CSV but has no
   await viewer.goto("/pipelines");
   await expect(viewer.getByRole("button", { name: /Delete/ })).toHaveCount(0);
   await expect(viewer.getByRole("form", { name: "Create a pipeline" })).toHaveCount(0);
-  await viewer.getByRole("link", { name: "digit-identification" }).click();
+  await viewer.getByRole("link", { name: "digit-identification", exact: true }).click();
   await expect(viewer.getByRole("button", { name: "Auto-layout" })).toBeVisible();
   for (const name of ["Save", "Publish", "Submit run"]) await expect(viewer.getByRole("button", { name, exact: true })).toHaveCount(0);
 
