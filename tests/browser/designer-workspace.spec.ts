@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
+import { createPipeline, dragFromPalette, nodesOf, unique } from "./designer-helpers";
 
 /**
  * The designer as a workspace (issue 11, items 1-6): the full-window canvas and its panels, nodes
@@ -10,18 +11,7 @@ import { expect, test, type Page } from "@playwright/test";
  * assets, parameters and numbers, import/export in Azure's spelling, and axe on the page.
  */
 
-const unique = (base: string) => `${base}-${Date.now().toString(36)}`;
-const nodesOf = (type: string) => `.react-flow__node-prs-${type}`;
 const handle = (page: Page, node: string, id: string) => page.locator(`.react-flow__node[data-id="${node}"] .react-flow__handle[data-handleid="${id}"]`);
-
-async function createPipeline(page: Page, name: string): Promise<string> {
-  await page.goto("/pipelines");
-  await page.getByLabel("New pipeline name").fill(name);
-  await page.getByRole("button", { name: "Create pipeline" }).click();
-  await page.waitForURL(/\/pipelines\/pl_/);
-  await expect(page.getByRole("heading", { name })).toBeVisible();
-  return page.url().split("/").pop()!;
-}
 
 /** A copy of the seeded tutorial pipeline, opened in the designer. */
 async function openSampleCopy(page: Page, name: string): Promise<string> {
@@ -31,14 +21,6 @@ async function openSampleCopy(page: Page, name: string): Promise<string> {
   await page.goto(`/pipelines/${copy.id}`);
   await expect(page.locator(nodesOf("step"))).toHaveCount(1);
   return copy.id;
-}
-
-async function dragFromPalette(page: Page, type: string, at: { x: number; y: number }): Promise<string> {
-  const before = await page.locator(nodesOf(type)).evaluateAll((els) => els.map((e) => e.getAttribute("data-id")));
-  await page.locator(`button[data-node-type="${type}"]`).dragTo(page.locator(".react-flow__pane"), { targetPosition: at });
-  await expect(page.locator(nodesOf(type))).toHaveCount(before.length + 1);
-  const after = await page.locator(nodesOf(type)).evaluateAll((els) => els.map((e) => e.getAttribute("data-id")));
-  return after.find((id) => !before.includes(id))!;
 }
 
 /** Presses on a port and lets go at a point: on another port it connects, on empty canvas it asks what to add. */
