@@ -1,4 +1,4 @@
-import { statSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import { DatastoreConfig, DatastoreKind } from "../contracts/designer-api";
 import type { Db } from "../db/client";
@@ -38,7 +38,10 @@ export interface RegisterDatastoreInput {
   secret?: Record<string, string | undefined>;
 }
 
-/** Registers a datastore; a local root must be inside the allowed roots, a secret is stored encrypted. */
+/**
+ * Registers a datastore; a local root must be an absolute path to a folder that exists, inside the
+ * allowed roots; a secret is stored encrypted.
+ */
 export async function registerDatastore(db: Db, access: DatastoreAccess, input: RegisterDatastoreInput): Promise<DatastoreView> {
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(input.name)) {
     throw invalid(`Datastore name '${input.name}' is not valid: use letters, digits, '-' and '_'`);
@@ -48,6 +51,7 @@ export async function registerDatastore(db: Db, access: DatastoreAccess, input: 
   if (input.kind === "local") {
     refuseRelativeRoot(String(input.config.root));
     checkLocalRoot(String(input.config.root), access);
+    checkExistingFolder(String(input.config.root));
   }
   if (await db.datastore.findUnique({ where: { name: input.name } })) {
     throw conflict(`A datastore named '${input.name}' already exists`);
@@ -85,5 +89,6 @@ export async function listDatastores(db: Db): Promise<DatastoreView[]> {
 export async function ensureDefaultDatastore(db: Db, access: DatastoreAccess): Promise<DatastoreView> {
   const existing = await db.datastore.findUnique({ where: { name: DEFAULT_DATASTORE } });
   if (existing) return viewOf(existing);
+  mkdirSync(defaultDatastoreRoot(access.dataDir), { recursive: true });
   return registerDatastore(db, access, { name: DEFAULT_DATASTORE, kind: "local", config: { root: defaultDatastoreRoot(access.dataDir) } });
 }

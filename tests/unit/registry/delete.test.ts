@@ -18,6 +18,12 @@ import { makePipeline, runPipeline } from "../../support/factories";
 import { affineGraph } from "../onnx/models";
 import { makeTestUser, type TestUser, withAuth } from "../../support/auth";
 
+/** Registers an existing local folder (created here) as datastore `name`: registration refuses a folder that does not exist. */
+function registerFolder(ctx: TestContext, name: string, root: string) {
+  mkdirSync(root, { recursive: true });
+  return registerDatastore(ctx.db, ctx.access, { name, kind: "local", config: { root } });
+}
+
 const REPO = resolve(import.meta.dirname, "../../..");
 
 async function refused(promise: Promise<unknown>, code: AppError["code"]): Promise<string> {
@@ -74,7 +80,7 @@ for (const provider of ["sqlite", "postgresql"] as const) {
       await dataset(ctx, "spare");
       const m = await model(ctx, "spare-model");
       const root = join(ctx.env.dataDir, "extra-store");
-      await registerDatastore(ctx.db, ctx.access, { name: "extra", kind: "local", config: { root } });
+      await registerFolder(ctx, "extra", root);
 
       assert.deepEqual(await deleteDataset(ctx.db, "spare:1"), { deleted: ["spare:1"], archived: [], message: "deleted dataset 'spare:1'" });
       assert.equal((await resolveDataset(ctx.db, "spare")).version, 2, "the other version stays");
@@ -107,7 +113,7 @@ for (const provider of ["sqlite", "postgresql"] as const) {
       await model(ctx, "digits");
       await scorerPipeline(ctx, "digit-identification", "digits", "mnist:1");
       await publishPipeline(ctx.db, makePipeline("latest-user", "score.mjs", "mnist", { step: { output: { datastore: "extra" } } }));
-      await registerDatastore(ctx.db, ctx.access, { name: "extra", kind: "local", config: { root: join(ctx.env.dataDir, "extra") } });
+      await registerFolder(ctx, "extra", join(ctx.env.dataDir, "extra"));
 
       assert.equal(
         await refused(deleteDataset(ctx.db, "mnist:1"), "conflict"),
@@ -135,7 +141,7 @@ for (const provider of ["sqlite", "postgresql"] as const) {
     try {
       await dataset(ctx, "items");
       await model(ctx, "digits");
-      await registerDatastore(ctx.db, ctx.access, { name: "extra", kind: "local", config: { root: join(ctx.env.dataDir, "extra") } });
+      await registerFolder(ctx, "extra", join(ctx.env.dataDir, "extra"));
       const definition = makePipeline("queued-user", "score.mjs", "items", { step: { output: { datastore: "extra" } } });
       await publishPipeline(ctx.db, definition);
       await scorerPipeline(ctx, "scoring", "digits", "items");
@@ -171,7 +177,7 @@ for (const provider of ["sqlite", "postgresql"] as const) {
 
       const store = await deleteDatastore(ctx.db, "extra");
       assert.deepEqual(store.archived, ["extra"]);
-      await registerDatastore(ctx.db, ctx.access, { name: "extra", kind: "local", config: { root: join(ctx.env.dataDir, "extra2") } });
+      await registerFolder(ctx, "extra", join(ctx.env.dataDir, "extra2"));
       assert.deepEqual(
         (await listDatastores(ctx.db)).map((d) => d.name),
         ["extra", "workspace"],
@@ -200,7 +206,7 @@ for (const provider of ["sqlite", "postgresql"] as const) {
       assert.deepEqual((await deleteDataset(ctx.db, "later")).deleted, ["later:1"], "registered after the run: not used by it");
 
       const root = join(ctx.env.dataDir, "extra");
-      await registerDatastore(ctx.db, ctx.access, { name: "extra", kind: "local", config: { root } });
+      await registerFolder(ctx, "extra", root);
       mkdirSync(join(root, "x"), { recursive: true });
       await registerDataset(ctx.db, ctx.access, { name: "on-extra", kind: "file", datastore: "extra", paths: ["x/"] });
       assert.equal(await refused(deleteDatastore(ctx.db, "extra"), "conflict"), "datastore 'extra' holds dataset 'on-extra:1'; delete that dataset first");
@@ -234,7 +240,7 @@ test("prs dataset|model|datastore delete: exit 0 when deleted, 3 when unknown, 4
     await dataset(ctx, "spare");
     await model(ctx, "digits");
     await scorerPipeline(ctx, "digit-identification", "digits", "mnist:1");
-    await registerDatastore(ctx.db, ctx.access, { name: "extra", kind: "local", config: { root: join(ctx.env.dataDir, "extra") } });
+    await registerFolder(ctx, "extra", join(ctx.env.dataDir, "extra"));
 
     const inUse = await prs(ctx, ["dataset", "delete", "mnist:1"]);
     assert.equal(inUse.code, 4, inUse.stderr);

@@ -62,12 +62,11 @@ describe("local datastore roots stay inside the allowed roots", () => {
     assert.match((await refusal(ctx, ctx.env.dataDir)).message, /holds the data folder/);
   });
 
-  test("a folder inside an allowed root is accepted, also before it exists", async () => {
+  test("a folder inside an allowed root is accepted", async () => {
     const root = join(ctx.workspace, "images");
     mkdirSync(root);
     const view = await registerDatastore(ctx.db, ctx.access, { name: "images", kind: "local", config: { root } });
     assert.equal(view.config.root, root);
-    await registerDatastore(ctx.db, ctx.access, { name: "later", kind: "local", config: { root: join(ctx.workspace, "later", "deeper") } });
   });
 
   test("a datastore registered outside the roots by an earlier version is refused when opened for a preview", async () => {
