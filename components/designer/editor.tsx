@@ -22,8 +22,10 @@ import { canvasParameters } from "@/lib/pipeline/canvas";
 import { type ConnectionChoice, type ConnectionEnd, connectionChoices, connectionProblem, withNewNode } from "@/lib/pipeline/connections";
 import { autoLayout } from "@/lib/pipeline/layout";
 import { renameParameter as renameInGraph } from "@/lib/pipeline/parameters";
+import { entryScriptProblems, type PlacementContext, placementProblems } from "@/lib/pipeline/placement";
 import { blockingProblems, designerProblems, type DesignerProblem } from "@/lib/pipeline/validate";
 import { useDatasets, useDatastores, useModels } from "@/components/pipelines/queries";
+import { useCan } from "@/components/auth/current-user";
 import { Button } from "@/components/ui/button";
 import { DesignerContext, type DesignerContextValue } from "./context";
 import { newNodeId, toCanvas, toFlowEdges, toFlowNode, toFlowNodes, type FlowEdge, type FlowNode } from "./flow";
@@ -31,6 +33,8 @@ import { NODE_REGISTRY, nodeTypes } from "./nodes/registry";
 import { DND_MIME, Palette } from "./palette";
 import { PipelinePanel } from "./pipeline-panel";
 import { ProblemsPanel } from "./problems-panel";
+import { useAgents, useScriptFolders } from "./queries";
+import { RunsTab } from "./runs-tab";
 import { SidePanel } from "./side-panel";
 import { DesignerNotices, type Notice } from "./notices";
 import { Toolbar } from "./toolbar";
@@ -38,7 +42,14 @@ import { useDraftSaving } from "./use-draft-saving";
 import { useHistory } from "./use-history";
 import { ConnectMenu } from "./workspace/connect-menu";
 import { PALETTE_WIDTH, PANEL_WIDTH, useLayoutPrefs } from "./workspace/layout-prefs";
-import { Resizer } from "./workspace/resizer";
+import { PanelTabs, type PanelTab } from "./workspace/panel-tabs";
+import { SideColumn } from "./workspace/side-column";
+
+/** The canvas accepts a node dragged from the palette. */
+const allowDrop = (e: DragEvent) => {
+  e.preventDefault();
+  e.dataTransfer.dropEffect = "move";
+};
 
 const isTyping = (target: EventTarget | null) =>
   target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
@@ -63,6 +74,9 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
   const [notice, setNotice] = useState<Notice>();
   const [pending, setPending] = useState<PendingConnect>();
   const [prefs, setPrefs] = useLayoutPrefs();
+  const [tab, setTab] = useState<PanelTab>("settings");
+  // Viewers see the pipeline and its runs; the server refuses their writes, the canvas does not offer them.
+  const canEdit = useCan("editor");
   const dismissNotice = useCallback((shown: Notice) => setNotice((n) => (n === shown ? undefined : n)), []);
   // Fitting waits for the first measured node: on an empty canvas that would be the first one dropped,
   // which would jump to the centre (and the next land on it). Only a drawn pipeline is fitted on open.
@@ -84,6 +98,8 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
   const { data: datasets } = useDatasets();
   const { data: models } = useModels();
   const { data: datastores } = useDatastores();
+  const { data: agents } = useAgents();
+  const { data: scripts } = useScriptFolders(draft.id);
   const validation = useMemo(
     () => ({
       datasetKinds: Object.fromEntries((datasets?.datasets ?? []).map((d) => [d.name, d.kind])),
@@ -95,9 +111,22 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
     }),
     [datasets, models, datastores],
   );
+  const placement = useMemo<PlacementContext>(
+    () => ({
+      pools: agents ? agents.agents.map((a) => a.pool) : undefined,
+      datastoreKinds: datastores ? Object.fromEntries(datastores.datastores.map((d) => [d.name, d.kind])) : undefined,
+      datasetDatastores: datasets ? Object.fromEntries(datasets.datasets.map((d) => [d.name, d.datastore])) : undefined,
+      scriptFolders: scripts?.folders,
+    }),
+    [agents, datastores, datasets, scripts],
+  );
   const problems = useMemo(
-    () => designerProblems(graph, { name: draft.name, description: description || undefined }, validation),
-    [graph, draft.name, description, validation],
+    () => [
+      ...designerProblems(graph, { name: draft.name, description: description || undefined }, validation),
+      ...entryScriptProblems(graph, placement),
+      ...placementProblems(graph, placement),
+    ],
+    [graph, draft.name, description, validation, placement],
   );
   const blocking = blockingProblems(problems);
   const problemsByNode = useMemo(() => {
@@ -207,6 +236,15 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
     },
     [history],
   );
+  // A viewer may select a node to read its settings; nothing else changes.
+  const onSelectionOnly = useCallback((changes: NodeChange<FlowNode>[]) => {
+    setNodes((ns) =>
+      applyNodeChanges(
+        changes.filter((c) => c.type === "select" || c.type === "dimensions"),
+        ns,
+      ),
+    );
+  }, []);
   const onEdgesChange = useCallback(
     (changes: EdgeChange<FlowEdge>[]) => {
       if (changes.some((c) => c.type === "remove")) history.checkpoint("remove");
@@ -266,6 +304,7 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
       const node = state.current.nodes.find((n) => n.id === id);
       if (node && !node.hidden) void rf.setCenter(node.position.x + 110, node.position.y + 60, { duration: 200, zoom: rf.getZoom() });
       if (!prefs.panel.open) setPrefs({ panel: { ...prefs.panel, open: true } });
+      setTab("settings");
     },
     [rf, prefs.panel, setPrefs],
   );
@@ -296,7 +335,7 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (isTyping(e.target)) return;
+      if (isTyping(e.target) || !canEdit) return;
       const mod = e.ctrlKey || e.metaKey;
       if (!mod) return;
       const key = e.key.toLowerCase();
@@ -320,7 +359,7 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
     };
     document.addEventListener("keydown", onKey);
     return () => document.removeEventListener("keydown", onKey);
-  }, [current, history, saving]);
+  }, [current, history, saving, canEdit]);
 
   const selected = nodes.filter((n) => n.selected);
   const selectedNode = selected.length === 1 ? graph.nodes.find((n) => n.id === selected[0]!.id) : undefined;
@@ -345,27 +384,24 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
           onImport={replaceCanvas}
           toggles={
             <>
-              {toggle("Palette", prefs.palette.open, () => setPrefs({ palette: { ...prefs.palette, open: !prefs.palette.open } }))}
+              {canEdit ? toggle("Palette", prefs.palette.open, () => setPrefs({ palette: { ...prefs.palette, open: !prefs.palette.open } })) : null}
               {toggle("Minimap", prefs.minimap, () => setPrefs({ minimap: !prefs.minimap }))}
               {toggle("Settings", prefs.panel.open, () => setPrefs({ panel: { ...prefs.panel, open: !prefs.panel.open } }))}
             </>
           }
         />
         <div className="flex min-h-0 flex-1">
-          {prefs.palette.open ? (
-            <>
-              <div className="shrink-0 overflow-y-auto bg-slate-50 p-2" style={{ width: prefs.palette.width }}>
-                <Palette onAdd={addAtCentre} />
-              </div>
-              <Resizer
-                label="Resize the palette"
-                value={prefs.palette.width}
-                min={PALETTE_WIDTH.min}
-                max={PALETTE_WIDTH.max}
-                edge="left"
-                onChange={(width) => setPrefs({ palette: { open: true, width } })}
-              />
-            </>
+          {prefs.palette.open && canEdit ? (
+            <SideColumn
+              side="left"
+              label="Resize the palette"
+              width={prefs.palette.width}
+              limits={PALETTE_WIDTH}
+              className="bg-slate-50 p-2"
+              onResize={(width) => setPrefs({ palette: { open: true, width } })}
+            >
+              <Palette onAdd={addAtCentre} />
+            </SideColumn>
           ) : null}
           <div className="flex min-w-0 flex-1 flex-col">
             {/* biome-ignore lint/a11y/useSemanticElements: the canvas is a landmark region, not a document section */}
@@ -375,17 +411,17 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
                 nodes={nodes}
                 edges={edges}
                 nodeTypes={nodeTypes}
-                onNodesChange={onNodesChange}
-                onEdgesChange={onEdgesChange}
-                onConnect={onConnect}
-                onConnectEnd={onConnectEnd}
+                onNodesChange={canEdit ? onNodesChange : onSelectionOnly}
+                onEdgesChange={canEdit ? onEdgesChange : undefined}
+                onConnect={canEdit ? onConnect : undefined}
+                onConnectEnd={canEdit ? onConnectEnd : undefined}
                 onNodeDragStart={() => history.checkpoint()}
-                onDrop={onDrop}
-                onDragOver={(e) => {
-                  e.preventDefault();
-                  e.dataTransfer.dropEffect = "move";
-                }}
-                deleteKeyCode={["Delete", "Backspace"]}
+                onDrop={canEdit ? onDrop : undefined}
+                onDragOver={canEdit ? allowDrop : undefined}
+                nodesDraggable={canEdit}
+                nodesConnectable={canEdit}
+                edgesReconnectable={canEdit}
+                deleteKeyCode={canEdit ? ["Delete", "Backspace"] : null}
                 fitView={fitOnOpen}
                 fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
                 proOptions={{ hideAttribution: true }}
@@ -415,29 +451,36 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
             />
           </div>
           {prefs.panel.open ? (
-            <>
-              <Resizer
-                label="Resize the settings panel"
-                value={prefs.panel.width}
-                min={PANEL_WIDTH.min}
-                max={PANEL_WIDTH.max}
-                edge="right"
-                onChange={(width) => setPrefs({ panel: { open: true, width } })}
-              />
-              <div className="shrink-0 overflow-y-auto bg-white p-3" style={{ width: prefs.panel.width }}>
-                {selectedNode ? (
-                  <SidePanel node={selectedNode} onDelete={deleteNode} />
+            <SideColumn
+              side="right"
+              label="Resize the settings panel"
+              width={prefs.panel.width}
+              limits={PANEL_WIDTH}
+              className="bg-white p-3"
+              onResize={(width) => setPrefs({ panel: { open: true, width } })}
+            >
+              <PanelTabs tab={tab} onTab={setTab} />
+              <div role="tabpanel" aria-labelledby={`designer-tab-${tab}`} className="pt-3">
+                {tab === "runs" ? (
+                  <RunsTab pipelineId={draft.id} />
                 ) : (
-                  <PipelinePanel
-                    graph={graph}
-                    description={description}
-                    onDescription={setDescription}
-                    onAddParameter={() => addAtCentre("parameter")}
-                    onSelect={selectNode}
-                  />
+                  // A viewer reads every setting; the disabled fieldset keeps all of them from changing.
+                  <fieldset disabled={!canEdit} className="min-w-0">
+                    {selectedNode ? (
+                      <SidePanel node={selectedNode} onDelete={deleteNode} />
+                    ) : (
+                      <PipelinePanel
+                        graph={graph}
+                        description={description}
+                        onDescription={setDescription}
+                        onAddParameter={() => addAtCentre("parameter")}
+                        onSelect={selectNode}
+                      />
+                    )}
+                  </fieldset>
                 )}
               </div>
-            </>
+            </SideColumn>
           ) : null}
         </div>
       </div>

@@ -99,15 +99,17 @@ export function Toolbar(props: {
       <div className="ml-auto flex shrink-0 items-center gap-1">
         {props.toggles}
         {sep}
-        <Button size="sm" onClick={history.undo} disabled={!history.canUndo}>
-          Undo
-        </Button>
-        <Button size="sm" onClick={history.redo} disabled={!history.canRedo}>
-          Redo
-        </Button>
-        <Button size="sm" onClick={props.onLayout}>
-          Auto-layout
-        </Button>
+        <IfRole atLeast="editor">
+          <Button size="sm" onClick={history.undo} disabled={!history.canUndo}>
+            Undo
+          </Button>
+          <Button size="sm" onClick={history.redo} disabled={!history.canRedo}>
+            Redo
+          </Button>
+          <Button size="sm" onClick={props.onLayout}>
+            Auto-layout
+          </Button>
+        </IfRole>
         {sep}
         <IfRole atLeast="editor">
           <Button size="sm" onClick={() => fileInput.current?.click()}>

@@ -1,14 +1,13 @@
 "use client";
 
 import { environmentKeys } from "@/components/data/environments/queries";
-import { Button } from "@/components/ui/button";
 import { Picker, type PickerOption } from "@/components/ui/picker";
 import { api } from "@/lib/contracts/api/client";
-import { isParamRef, parseVersionedName } from "@/lib/contracts/common";
+import { parseVersionedName } from "@/lib/contracts/common";
 import type { EnvironmentJson } from "@/lib/contracts/environment";
 import { CONFIG_FIELDS } from "@/lib/pipeline/config-fields";
 import { useQuery } from "@tanstack/react-query";
-import { BindableField } from "./fields";
+import { BindablePicker } from "./bindable-picker";
 
 const NONE = "";
 
@@ -29,20 +28,6 @@ export function EnvironmentField({
 }) {
   const meta = CONFIG_FIELDS.environment;
   const { data, isLoading } = useQuery({ queryKey: environmentKeys.list, queryFn: () => api.listEnvironments() });
-  if (isParamRef(value))
-    return (
-      <BindableField
-        label={meta.label}
-        hint="environment"
-        help={meta.help}
-        value={value}
-        kind="text"
-        bindable
-        parameters={parameters}
-        errors={errors}
-        onChange={onChange}
-      />
-    );
   const environments = data?.environments ?? [];
   const options: PickerOption[] = [
     { value: NONE, label: "None", description: "only the script folder's and the studio's packages" },
@@ -54,39 +39,42 @@ export function EnvironmentField({
         .join(" "),
     })),
   ];
-  const current = typeof value === "string" ? value : "";
-  const chosen = environments.find((e) => e.name === parseVersionedName(current).name);
   return (
-    <div className="space-y-1">
-      <Picker
-        label={meta.label}
-        hint="environment, name or name:version"
-        help={meta.help}
-        errors={errors}
-        value={current}
-        options={options}
-        loading={isLoading}
-        allowCustom
-        placeholder="None"
-        emptyText={
-          <>
-            No environment registered yet: add one on{" "}
-            <a className="text-blue-700 underline" href="/data">
-              Data &amp; models
-            </a>
-          </>
-        }
-        onChange={(v) => onChange(v === NONE ? undefined : v)}
-        preview={chosen ? <EnvironmentPreview env={chosen} /> : null}
-      />
-      <Button
-        size="sm"
-        aria-label="Bind Environment to a pipeline parameter"
-        onClick={() => onChange({ param: parameters.find((p) => p.type === "string")?.name ?? "" })}
-      >
-        Bind to a parameter
-      </Button>
-    </div>
+    <BindablePicker
+      label={meta.label}
+      hint="environment"
+      help={meta.help}
+      value={value}
+      parameters={parameters}
+      errors={errors}
+      onChange={onChange}
+      picker={(current) => {
+        const chosen = environments.find((e) => e.name === parseVersionedName(current).name);
+        return (
+          <Picker
+            label={meta.label}
+            hint="environment, name or name:version"
+            help={meta.help}
+            errors={errors}
+            value={current}
+            options={options}
+            loading={isLoading}
+            allowCustom
+            placeholder="None"
+            emptyText={
+              <>
+                No environment registered yet: add one on{" "}
+                <a className="text-blue-700 underline" href="/data">
+                  Data &amp; models
+                </a>
+              </>
+            }
+            onChange={(v) => onChange(v === NONE ? undefined : v)}
+            preview={chosen ? <EnvironmentPreview env={chosen} /> : null}
+          />
+        );
+      }}
+    />
   );
 }
 

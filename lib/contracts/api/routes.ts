@@ -51,6 +51,7 @@ import { RunSnapshot } from "../run-events";
 import { insightRoutes } from "./insight-routes";
 import { environmentRoutes } from "./environment-routes";
 import { agentRoutes } from "./agent-routes";
+import { designerRoutes } from "./designer-routes";
 import { intQuery, requiredTextQuery } from "./query";
 import { defineRoute } from "./route-def";
 
@@ -569,6 +570,7 @@ export const routes = {
   ...insightRoutes,
   ...environmentRoutes,
   ...agentRoutes,
+  ...designerRoutes,
 } as const;
 
 export type Routes = typeof routes;

@@ -1,20 +1,30 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import type { FieldValue, StepNodeData } from "@/lib/contracts/canvas";
 import { connectedModel } from "@/lib/pipeline/canvas";
 import { CONFIG_DEFAULTS, CONFIG_FIELD_KEYS, CONFIG_FIELDS } from "@/lib/pipeline/config-fields";
 import { api, errorText } from "@/lib/contracts/api/client";
 import { problemsFor, useDesigner } from "../../context";
+import { designerKeys, useScriptFolders } from "../../queries";
 import { Button } from "@/components/ui/button";
 import { CheckboxField } from "@/components/ui/field";
+import { Picker, type PickerOption } from "@/components/ui/picker";
+import { formatTime } from "@/components/runs/format";
 import { ModelPicker } from "../../fields/asset-pickers";
+import { BindablePicker } from "../../fields/bindable-picker";
+import { ComputeTargetField } from "../../fields/compute-target-field";
 import { EnvironmentField } from "../../fields/environment-field";
 import { BindableField, SelectField, TextField, parseTyped, shownValue } from "../../fields/fields";
-import { isParamRef } from "@/lib/contracts/common";
 
 type Config = Record<string, unknown>;
+
+const SOFTMAX_CHOICES = [
+  { value: "auto", label: "auto: only when the outputs are not probabilities (default)" },
+  { value: "true", label: "true: always" },
+  { value: "false", label: "false: never (raw outputs)" },
+] as const;
 type Scorer = Record<string, unknown> & { kind?: string };
 
 /** Every ParallelRunConfig field with units, defaults and help; any bindable field can be a parameter. */
@@ -62,6 +72,8 @@ export function StepPanel({ id, data }: { id: string; data: StepNodeData }) {
                 onChange={(v) => setCfg({ environment: v })}
               />
             );
+          if (key === "computeTarget")
+            return <ComputeTargetField key={key} value={cfg.computeTarget} errors={errors(key)} onChange={(v) => setCfg({ computeTarget: v })} />;
           const meta = CONFIG_FIELDS[key];
           return (
             <BindableField
@@ -182,7 +194,15 @@ function EntrySection({ id, cfg, setCfg, errors }: { id: string; cfg: Config; se
                 placeholder="256"
                 onChange={(v) => setScorer({ inferenceBatchSize: parseTyped(v, "int") })}
               />
-              <CheckboxField label="Apply softmax to the output" checked={scorer.softmax === true} onChange={(v) => setScorer({ softmax: v || undefined })} />
+              <SelectField
+                label="Softmax"
+                hint="softmax"
+                help="auto applies softmax when a row's outputs are not already probabilities (all in [0, 1], summing to 1), so the probability column always holds one"
+                errors={errors("scorer.softmax")}
+                value={scorer.softmax === true ? "true" : scorer.softmax === false ? "false" : "auto"}
+                options={SOFTMAX_CHOICES}
+                onChange={(v) => setScorer({ softmax: v === "true" ? true : v === "false" ? false : undefined })}
+              />
             </>
           )}
         </>
@@ -193,10 +213,20 @@ function EntrySection({ id, cfg, setCfg, errors }: { id: string; cfg: Config; se
   );
 }
 
+const isScript = (f: string) => /\.(m?js|cjs|ts)$/.test(f);
+
+/** The upload likely meant as the entry: score/entry/main first, then any script. */
+const likelyEntry = (files: readonly string[]) => files.find((f) => /(^|\/)(score|entry|main)\.(m?js|ts)$/.test(f)) ?? files.find(isScript) ?? files[0];
+
+/**
+ * The step's entry script: upload a folder, or pick one uploaded earlier for this pipeline and the
+ * entry file in it. A folder on the server can still be typed (the CLI's way); it is not checked here.
+ */
 function ScriptFolder({ cfg, setCfg, errors }: { cfg: Config; setCfg: (p: Config) => void; errors: (f: string) => string[] }) {
   const ctx = useDesigner();
   const inputId = useId();
-  const [files, setFiles] = useState<string[]>([]);
+  const client = useQueryClient();
+  const folders = useScriptFolders(ctx.pipelineId);
   const upload = useMutation({
     mutationFn: async (list: FileList) => {
       const form = new FormData();
@@ -204,11 +234,20 @@ function ScriptFolder({ cfg, setCfg, errors }: { cfg: Config; setCfg: (p: Config
       return api.uploadScripts({ params: { id: ctx.pipelineId }, form });
     },
     onSuccess: (r) => {
-      setFiles(r.files);
-      const entry = r.files.find((f) => /(^|\/)(score|entry|main)\.(m?js|ts)$/.test(f)) ?? r.files.find((f) => /\.(m?js|ts)$/.test(f)) ?? r.files[0];
-      setCfg({ sourceDirectory: r.sourceDirectory, entryScript: entry });
+      void client.invalidateQueries({ queryKey: designerKeys.scripts(ctx.pipelineId) });
+      setCfg({ sourceDirectory: r.sourceDirectory, entryScript: likelyEntry(r.files) });
     },
   });
+  const sourceDirectory = typeof cfg.sourceDirectory === "string" ? cfg.sourceDirectory : "";
+  const list = folders.data?.folders ?? [];
+  const folder = list.find((f) => f.sourceDirectory === sourceDirectory);
+  const folderOptions: PickerOption[] = list.map((f, i) => ({
+    value: f.sourceDirectory,
+    label: `Upload of ${formatTime(f.uploadedAt)}${i === 0 ? " (latest)" : ""}`,
+    tag: `${f.files.length} file${f.files.length === 1 ? "" : "s"}`,
+    description: f.files.filter(isScript).slice(0, 4).join(", ") || f.files.slice(0, 4).join(", "),
+  }));
+  const entryOptions: PickerOption[] = (folder?.files ?? []).map((f) => ({ value: f, tag: isScript(f) ? "script" : undefined }));
   return (
     <div className="space-y-2">
       <div className="text-sm">
@@ -228,27 +267,36 @@ function ScriptFolder({ cfg, setCfg, errors }: { cfg: Config; setCfg: (p: Config
         {upload.isPending ? <p className="text-xs">Uploading…</p> : null}
         {upload.error ? <p className="text-xs text-red-700">{errorText(upload.error)}</p> : null}
       </div>
-      {files.length ? (
-        <SelectField
-          label="Entry script in the folder"
-          value={String(cfg.entryScript ?? "")}
-          options={files.map((f) => ({ value: f, label: f }))}
-          onChange={(v) => setCfg({ entryScript: v })}
-        />
-      ) : null}
-      <TextField
+      <Picker
+        label="Script folder"
+        hint="source_directory: an upload of this pipeline, or a folder on the server"
+        errors={errors("sourceDirectory")}
+        value={folder ? (folderOptions.find((o) => o.value === folder.sourceDirectory)?.label ?? sourceDirectory) : sourceDirectory}
+        options={folderOptions}
+        loading={folders.isLoading}
+        allowCustom
+        placeholder="Choose an upload…"
+        emptyText="Nothing uploaded for this pipeline yet: upload a folder above"
+        onChange={(v) => {
+          const chosen = list.find((f) => f.sourceDirectory === v);
+          // A label typed back unchanged is not a path.
+          if (!chosen && folderOptions.some((o) => o.label === v)) return;
+          setCfg({
+            sourceDirectory: v || undefined,
+            ...(chosen ? { entryScript: chosen.files.includes(String(cfg.entryScript)) ? cfg.entryScript : likelyEntry(chosen.files) } : {}),
+          });
+        }}
+      />
+      <Picker
         label="Entry script"
-        hint="entry_script, relative to the source directory"
+        hint="entry_script, relative to the script folder"
         errors={errors("entryScript")}
         value={shownValue(cfg.entryScript)}
+        options={entryOptions}
+        allowCustom
         placeholder="score.mjs"
+        emptyText={folder ? "The folder holds no files" : "Choose an uploaded folder to list its files"}
         onChange={(v) => setCfg({ entryScript: v || undefined })}
-      />
-      <TextField
-        label="Source directory"
-        hint="source_directory, on the server"
-        value={shownValue(cfg.sourceDirectory)}
-        onChange={(v) => setCfg({ sourceDirectory: v || undefined })}
       />
     </div>
   );
@@ -359,17 +407,14 @@ function ModelField({
   errors: string[];
   onChange: (v: unknown) => void;
 }) {
-  if (isParamRef(value)) return <BindableField label="Model" value={value} kind="text" bindable parameters={parameters} errors={errors} onChange={onChange} />;
   return (
-    <div className="space-y-1">
-      <ModelPicker label="Model" value={typeof value === "string" ? value : ""} errors={errors} onChange={onChange} />
-      <Button
-        size="sm"
-        aria-label="Bind Model to a pipeline parameter"
-        onClick={() => onChange({ param: parameters.find((p) => p.type === "string")?.name ?? "" })}
-      >
-        Bind to a parameter
-      </Button>
-    </div>
+    <BindablePicker
+      label="Model"
+      value={value}
+      parameters={parameters}
+      errors={errors}
+      onChange={onChange}
+      picker={(current) => <ModelPicker label="Model" value={current} errors={errors} onChange={onChange} />}
+    />
   );
 }

@@ -4,6 +4,7 @@ import { routes } from "@/lib/contracts/api/routes";
 import { readMultipart } from "@/lib/http/body";
 import { handle } from "@/lib/http/route";
 import { getPipelineDraft } from "@/lib/services/drafts";
+import { listScriptFolders } from "@/lib/services/script-folder-list";
 import { MAX_SCRIPT_BYTES, MAX_SCRIPT_FILES, storeScriptFolder } from "@/lib/services/script-folders";
 
 export const dynamic = "force-dynamic";
@@ -27,4 +28,10 @@ export const POST = handle(routes.uploadScripts, async ({ db, env }, { params },
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+/** The script folders uploaded for the pipeline, with their files (the designer's entry-script picker). */
+export const GET = handle(routes.listScriptFolders, async ({ db, env }, { params }) => {
+  const pipeline = await getPipelineDraft(db, params.id);
+  return { folders: listScriptFolders(env.dataDir, pipeline.id) };
 });
