@@ -2,7 +2,7 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { buttonClass } from "@/components/ui/button";
+import { Pager } from "@/components/ui/pager";
 import { ErrorText } from "@/components/ui/notice";
 import { api } from "@/lib/contracts/api/client";
 import type { OutputPageJson } from "@/lib/contracts/run-insights";
@@ -128,15 +128,7 @@ export function ResultsGallery({ runId, step, version, probe }: { runId: string;
       )}
       {data && pages > 1 && (
         <div className="flex items-center gap-3 text-sm">
-          <button type="button" className={buttonClass({ size: "sm" })} disabled={data.page <= 1} onClick={() => setPage(data.page - 1)}>
-            Previous page
-          </button>
-          <span>
-            page {data.page} of {pages}
-          </span>
-          <button type="button" className={buttonClass({ size: "sm" })} disabled={data.page >= pages} onClick={() => setPage(data.page + 1)}>
-            Next page
-          </button>
+          <Pager page={data.page} pages={pages} onPage={setPage} />
         </div>
       )}
     </div>

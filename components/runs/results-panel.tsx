@@ -3,6 +3,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { buttonClass } from "@/components/ui/button";
+import { Pager } from "@/components/ui/pager";
 import { ErrorText } from "@/components/ui/notice";
 import { api } from "@/lib/contracts/api/client";
 import type { ValueCounts } from "@/lib/contracts/run-api";
@@ -132,15 +133,7 @@ function OutputTable({ runId, step, version }: { runId: string; step: string; ve
           Rows {((data.page - 1) * data.pageSize + 1).toLocaleString()}–{Math.min(data.page * data.pageSize, data.total).toLocaleString()} of{" "}
           {data.total.toLocaleString()}
         </span>
-        <button type="button" className={buttonClass({ size: "sm" })} disabled={data.page <= 1} onClick={() => setPage(data.page - 1)}>
-          Previous page
-        </button>
-        <span>
-          page {data.page} of {pages}
-        </span>
-        <button type="button" className={buttonClass({ size: "sm" })} disabled={data.page >= pages} onClick={() => setPage(data.page + 1)}>
-          Next page
-        </button>
+        <Pager page={data.page} pages={pages} onPage={setPage} />
         <label className="ml-auto">
           Rows per page{" "}
           <select

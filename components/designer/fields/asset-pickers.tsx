@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import type { ReactNode } from "react";
 import { DatasetPreview } from "@/components/data/datasets/dataset-preview";
 import { ModelSignatureTable } from "@/components/data/models/model-signature";
 import { useDatasets, useDatastores, useModels } from "@/components/pipelines/queries";
@@ -27,29 +28,40 @@ const registerHint = (
   </>
 );
 
+/** A registry picker: "name" means the latest version, a typed "name:2" pins one. */
+function VersionedPicker(
+  props: AssetPickerProps & { options: PickerOption[]; loading: boolean; placeholder: string; defaultHint: string; preview: ReactNode },
+) {
+  return (
+    <Picker
+      label={props.label}
+      hint={props.hint ?? props.defaultHint}
+      help={props.help}
+      errors={props.errors}
+      value={props.value}
+      options={props.options}
+      loading={props.loading}
+      allowCustom
+      placeholder={props.placeholder}
+      emptyText={registerHint}
+      onChange={props.onChange}
+      preview={props.preview}
+    />
+  );
+}
+
 /** A registered dataset ("name" runs the latest, "name:2" pins), with its first files or rows. */
 export function DatasetPicker(props: AssetPickerProps & { allowPaths?: boolean }) {
   const { data, isLoading } = useDatasets();
   const datasets = data?.datasets ?? [];
-  const options: PickerOption[] = datasets.map((d) => ({
-    value: d.name,
-    tag: `v${d.version} · ${d.kind}`,
-    description: d.description || `${d.datastore}: ${d.paths.join(" ")}`,
-  }));
   const chosen = datasets.find((d) => d.name === parseVersionedName(props.value).name);
   return (
-    <Picker
-      label={props.label}
-      hint={props.hint ?? (props.allowPaths ? "name, name:version or datastore://<datastore>/<path>" : "name or name:version")}
-      help={props.help}
-      errors={props.errors}
-      value={props.value}
-      options={options}
+    <VersionedPicker
+      {...props}
+      options={datasets.map((d) => ({ value: d.name, tag: `v${d.version} · ${d.kind}`, description: d.description || `${d.datastore}: ${d.paths.join(" ")}` }))}
       loading={isLoading}
-      allowCustom
       placeholder="Search datasets…"
-      emptyText={registerHint}
-      onChange={props.onChange}
+      defaultHint={props.allowPaths ? "name, name:version or datastore://<datastore>/<path>" : "name or name:version"}
       preview={chosen ? <DatasetPreviewBox dataset={chosen} /> : null}
     />
   );
@@ -80,25 +92,18 @@ function DatasetPreviewBox({ dataset }: { dataset: DatasetJson }) {
 export function ModelPicker(props: AssetPickerProps) {
   const { data, isLoading } = useModels();
   const models = data?.models ?? [];
-  const options: PickerOption[] = models.map((m) => ({
-    value: m.name,
-    tag: `v${m.version}`,
-    description: m.description || m.signature.inputs.map((t) => `${t.name} [${t.shape.join(", ")}]`).join(", "),
-  }));
   const chosen = models.find((m) => m.name === parseVersionedName(props.value).name);
   return (
-    <Picker
-      label={props.label}
-      hint={props.hint ?? "name or name:version"}
-      help={props.help}
-      errors={props.errors}
-      value={props.value}
-      options={options}
+    <VersionedPicker
+      {...props}
+      options={models.map((m) => ({
+        value: m.name,
+        tag: `v${m.version}`,
+        description: m.description || m.signature.inputs.map((t) => `${t.name} [${t.shape.join(", ")}]`).join(", "),
+      }))}
       loading={isLoading}
-      allowCustom
       placeholder="Search models…"
-      emptyText={registerHint}
-      onChange={props.onChange}
+      defaultHint="name or name:version"
       preview={
         chosen ? (
           <div className="rounded border border-slate-200 bg-slate-50 p-2 text-xs">
