@@ -1,17 +1,33 @@
 import { Tensor, type InferenceSession } from "onnxruntime-node";
+import { type CsvRecords, recordFields, recordRow } from "../datasets/tabular/csv-records";
+import { csvField } from "../datasets/tabular/csv-fields";
 import { invalid } from "../errors";
 import { loadModel, threadsOf } from "../onnx/session";
 import type { TabularRow } from "../sdk/entry-script";
 import { planTabular, type TabularPlan } from "./tabular-plan";
 import { parseRow } from "./tabular-rows";
+import { fastNumber, fieldIsCanonical, fieldOutput, float32Text } from "./tabular-text";
 import { rowValues, type CellValue } from "./tensor-values";
 import type { ResolvedTabularScorerSettings } from "./types";
 
 export interface ScoreContext {
-  failItem(item: number, reason: string): void;
+  failItem(item: number | string, reason: string): void;
 }
 
 export type ScoredRow = Record<string, CellValue | TabularRow[string]>;
+
+const COMMA = 0x2c;
+
+/** Whether every field of an unquoted record is written back as it is (see fieldIsCanonical). */
+function lineIsCanonical(buffer: Uint8Array, bounds: Int32Array, at: number, fields: number): boolean {
+  for (let k = 0; k < fields; k++) if (fieldIsCanonical(buffer, bounds[at + k]!, bounds[at + k + 1]! - 1) !== true) return false;
+  return true;
+}
+
+/** A non-float32 output cell as text, as csvLine writes it. */
+function csvCell(value: CellValue): string {
+  return csvField(value);
+}
 
 /** One session scoring mini-batches of rows: one session.run per mini-batch. */
 export class TabularScorer {
@@ -34,12 +50,7 @@ export class TabularScorer {
   /** Scores the rows; a row with a missing or non-numeric value is failed alone. */
   async score(rows: TabularRow[], dataColumns: string[], ctx: ScoreContext): Promise<ScoredRow[]> {
     const { columns } = this.plan;
-    const absent = columns.filter((c) => !dataColumns.includes(c));
-    if (absent.length > 0 && rows.length > 0) {
-      throw invalid(
-        `column${absent.length > 1 ? "s" : ""} ${absent.map((c) => `'${c}'`).join(", ")} not in the data (its columns: ${dataColumns.join(", ")}); fix columns in the scorer settings`,
-      );
-    }
+    this.checkColumns(dataColumns, rows.length);
     const good: number[] = [];
     const features = new Float32Array(rows.length * columns.length);
     rows.forEach((row, index) => {
@@ -73,6 +84,137 @@ export class TabularScorer {
       }
     }
     return results;
+  }
+
+  private checkColumns(dataColumns: string[], count: number): void {
+    const absent = this.plan.columns.filter((c) => !dataColumns.includes(c));
+    if (absent.length > 0 && count > 0) {
+      throw invalid(
+        `column${absent.length > 1 ? "s" : ""} ${absent.map((c) => `'${c}'`).join(", ")} not in the data (its columns: ${dataColumns.join(", ")}); fix columns in the scorer settings`,
+      );
+    }
+  }
+
+  /**
+   * Scores a CSV slice read as records (no row objects): the feature columns are parsed from the
+   * bytes straight into the input tensor, and each output row is the input line (or its kept
+   * fields) followed by the outputs, as text. The output is the same as score() gives for the
+   * rows as objects: the first row stays an object (its keys are the output's header), and a row
+   * whose fields need rewriting (a quoted field, a number written longer than it prints, such as
+   * 1.50) gets the same rewriting. A non-numeric cell fails its row alone, naming line and column.
+   */
+  async scoreRecords(records: CsvRecords, ctx: ScoreContext): Promise<(ScoredRow | string)[]> {
+    const { columns, outputs } = this.plan;
+    const dataColumns = records.columns;
+    this.checkColumns(dataColumns, records.count);
+    const { buffer, bounds, quoted, count } = records;
+    const width = dataColumns.length + 1;
+    const featureCount = columns.length;
+    const featureIndex = columns.map((c) => dataColumns.indexOf(c));
+    const features = new Float32Array(Math.max(count, 1) * featureCount);
+    const good = new Int32Array(count);
+    let goodCount = 0;
+    rows: for (let r = 0; r < count; r++) {
+      const at = goodCount * featureCount;
+      const fields = quoted[r] ? recordFields(records, r) : undefined;
+      for (let k = 0; k < featureCount; k++) {
+        const index = featureIndex[k]!;
+        let value: number;
+        let text: string | undefined;
+        if (fields) {
+          const field = fields[index]!;
+          text = field.text;
+          const trimmed = text.trim();
+          value = trimmed === "" ? Number.NaN : Number(trimmed);
+        } else {
+          const start = bounds[r * width + index]!;
+          const end = bounds[r * width + index + 1]! - 1;
+          value = fastNumber(buffer, start, end);
+          if (Number.isNaN(value)) {
+            text = buffer.toString("utf8", start, end);
+            const trimmed = text.trim();
+            value = trimmed === "" ? Number.NaN : Number(trimmed);
+          }
+        }
+        if (!Number.isFinite(value)) {
+          ctx.failItem(
+            `row ${records.rows[r]}`,
+            `file '${records.path}' line ${records.lines[r]} (row ${records.rows[r]}): column '${columns[k]}' is not a number: '${text ?? ""}'`,
+          );
+          continue rows;
+        }
+        features[at + k] = value;
+      }
+      good[goodCount++] = r;
+    }
+
+    const keep = this.keepColumns ?? dataColumns;
+    const keepIndex = keep.map((c) => dataColumns.indexOf(c));
+    const outputColumns = new Set(outputs.map((o) => o.column));
+    // Rows as text only when their header is exactly the kept columns then the outputs (no name taken twice).
+    const asText = !keep.some((c) => outputColumns.has(c) || c === "__proto__") && new Set(keep).size === keep.length;
+    const wholeLine = asText && records.delimiter === COMMA && keep.length === dataColumns.length && keep.every((c, i) => c === dataColumns[i]);
+    const text = records.ascii ? buffer.toString("latin1") : undefined;
+    const slice = (start: number, end: number) => (text !== undefined ? text.slice(start, end) : buffer.toString("utf8", start, end));
+
+    const results: (ScoredRow | string)[] = [];
+    const chunk = this.plan.fixedBatch ?? Math.max(goodCount, 1);
+    for (let start = 0; start < goodCount; start += chunk) {
+      const rowsNow = Math.min(chunk, goodCount - start);
+      const n = this.plan.fixedBatch ?? rowsNow;
+      const input = new Float32Array(n * featureCount);
+      input.set(features.subarray(start * featureCount, (start + rowsNow) * featureCount));
+      const result = await this.session.run(
+        { [this.plan.inputName]: new Tensor("float32", input, [n, featureCount]) },
+        outputs.map((o) => o.name),
+      );
+      const tensors = outputs.map((o) => result[o.name]!);
+      for (let i = 0; i < rowsNow; i++) {
+        const r = good[start + i]!;
+        if (!asText || quoted[r] || results.length === 0) {
+          results.push(this.objectRow(recordRow(records, r), keep, tensors, n, i));
+          continue;
+        }
+        let line = "";
+        const at = r * width;
+        if (wholeLine && lineIsCanonical(buffer, bounds, at, dataColumns.length)) line = slice(records.starts[r]!, records.ends[r]!);
+        else {
+          for (let k = 0; k < keep.length; k++) {
+            if (k > 0) line += ",";
+            const index = keepIndex[k]!;
+            if (index < 0) continue;
+            const fs = bounds[at + index]!;
+            const fe = bounds[at + index + 1]! - 1;
+            const canonical = fieldIsCanonical(buffer, fs, fe) && records.delimiter === COMMA;
+            line += canonical ? slice(fs, fe) : fieldOutput(buffer.toString("utf8", fs, fe), false);
+          }
+        }
+        for (let o = 0; o < tensors.length; o++) {
+          const tensor = tensors[o]!;
+          const data = tensor.data;
+          const per = data.length / n;
+          if (keep.length > 0 || o > 0) line += ",";
+          if (tensor.type === "float32") {
+            const values = data as Float32Array;
+            for (let v = i * per; v < (i + 1) * per; v++) line += (v > i * per ? "," : "") + float32Text(values[v]!);
+          } else line += rowValues(tensor, n, i).map(csvCell).join(",");
+        }
+        results.push(line);
+      }
+    }
+    return results;
+  }
+
+  /** One output row as an object, as score() makes it. */
+  private objectRow(source: TabularRow, keep: string[], tensors: Tensor[], n: number, i: number): ScoredRow {
+    const out: ScoredRow = {};
+    for (const column of keep) out[column] = source[column] ?? null;
+    this.plan.outputs.forEach(({ column }, o) => {
+      const values = rowValues(tensors[o]!, n, i);
+      if (values.length === 1) out[column] = values[0]!;
+      else values.forEach((v, k) => (out[`${column}_${k}`] = v));
+    });
+    return out;
   }
 
   async close(): Promise<void> {

@@ -1,13 +1,21 @@
 import type { Datastore } from "../../datastores/types";
 import { splitCsvRecord } from "./csv-fields";
+import { csvRecordsMode, recordsResult, scanCsvRecords } from "./csv-records";
 import { scanBuffer } from "./records";
 import type { BadRow, ReadSliceResult, TabularRow, TabularSlice } from "./slice";
 import { csvValue, setField } from "./values";
 
-/** Reads the rows of one CSV slice: only its byte range, which starts and ends on row boundaries. */
+/**
+ * Reads the rows of one CSV slice: only its byte range, which starts and ends on row boundaries.
+ * In records mode (csv-records.ts) the rows stay bytes, found but not decoded.
+ */
 export async function readCsvSlice(ds: Datastore, slice: TabularSlice, delimiter: string): Promise<ReadSliceResult> {
   const buffer = await ds.readRange(slice.path, slice.start, slice.end);
   const delimiterCode = delimiter.charCodeAt(0);
+  if (csvRecordsMode()) {
+    const { records, badRows } = scanCsvRecords(buffer, slice, delimiterCode);
+    return recordsResult(records, badRows);
+  }
   const { columns } = slice;
   const rows: TabularRow[] = [];
   const badRows: BadRow[] = [];
