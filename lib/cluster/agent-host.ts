@@ -2,15 +2,26 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { availableParallelism, hostname, loadavg } from "node:os";
 import { join } from "node:path";
-import { type Job, Worker } from "bullmq";
+import { DelayedError, type Job, Worker } from "bullmq";
 import type { AgentInfo, AgentState } from "../contracts/agents";
 import { errorMessage } from "../errors";
 import { FileCache } from "./file-cache";
 import { ClusterKeys } from "./keys";
-import { ControlMessage, MiniBatchJob, StepSetup } from "./messages";
+import { type AgentStepWorkers, ControlMessage, MiniBatchJob, StepSetup } from "./messages";
 import { openRedis, type Redis } from "./redis";
 import { AGENT_HEARTBEAT_MS, AgentRegistry } from "./registry";
+import { StepSeats } from "./seats";
 import { StepHost, type StepHostContext, sendResult } from "./step-host";
+
+/** How long a job of a step this agent has no seat of (node_count reached) waits before the seated agents may take it. */
+const NO_SEAT_DELAY_MS = 100;
+/**
+ * How long this agent then keeps the job's concurrency slot: the seated agents get the job back
+ * meanwhile (an agent without a seat fetching at once would win every job back and starve them).
+ */
+const NO_SEAT_HOLD_MS = 2000;
+/** Workers entries of a step (hash in Redis) outlive a silent studio for this long. */
+const WORKERS_TTL_SECONDS = 24 * 3600;
 
 export interface AgentHostOptions {
   pool: string;
@@ -46,6 +57,9 @@ export class AgentHost {
   private readonly subscriber: Redis;
   private readonly registry: AgentRegistry;
   private readonly cache: FileCache;
+  private readonly seats: StepSeats;
+  /** Steps whose seats are all taken by other agents, with when this agent last found so. */
+  private readonly seatless = new Map<string, { nodeCount: number | undefined; at: number }>();
   private readonly hosts = new Map<string, Promise<StepHost>>();
   private worker?: Worker;
   private nodeId = 0;
@@ -62,7 +76,15 @@ export class AgentHost {
     this.subscriber = openRedis(options.redisUrl, `prs-agent-${options.pool}-control`);
     this.registry = new AgentRegistry(this.redis, this.keys, options.heartbeatMs ?? AGENT_HEARTBEAT_MS);
     this.cache = new FileCache(join(options.workDir, "cache"), options.server, { authorization: `Bearer ${options.token}` });
+    this.seats = new StepSeats(this.redis, this.keys);
     this.log = options.log ?? (() => {});
+  }
+
+  /** This agent's folder under a step's logs on the studio: agents/<host>-<node id>/. */
+  get logFolder(): string {
+    return `${hostname()
+      .replace(/[^A-Za-z0-9._-]/g, "-")
+      .slice(0, 60)}-${this.nodeId}`;
   }
 
   get processes(): number {
@@ -79,7 +101,7 @@ export class AgentHost {
     this.beat = setInterval(() => void this.heartbeat(), this.options.heartbeatMs ?? AGENT_HEARTBEAT_MS);
     await this.subscriber.subscribe(this.keys.control);
     this.subscriber.on("message", (_channel, message: string) => this.onControl(message));
-    this.worker = new Worker(this.keys.queueName(this.options.pool), (job) => this.process(job), {
+    this.worker = new Worker(this.keys.queueName(this.options.pool), (job, token) => this.process(job, token), {
       connection: this.redis.duplicate(),
       prefix: this.keys.prefix,
       concurrency: this.processes * 2,
@@ -98,12 +120,19 @@ export class AgentHost {
     return this.finished ?? Promise.resolve();
   }
 
-  private async process(job: Job): Promise<void> {
+  private async process(job: Job, token?: string): Promise<void> {
     const data = MiniBatchJob.parse(job.data);
     let host: StepHost;
     try {
+      if (!(await this.seated(data.stepKey))) {
+        // node_count agents run this step already: the job goes back for them (not a try).
+        await job.moveToDelayed(Date.now() + NO_SEAT_DELAY_MS, token);
+        await new Promise((r) => setTimeout(r, NO_SEAT_HOLD_MS));
+        throw new DelayedError();
+      }
       host = await this.host(data.stepKey);
     } catch (error) {
+      if (error instanceof DelayedError) throw error;
       // The step cannot run here (its files could not be fetched, its setup is gone): a failed try,
       // so the orchestrator retries it up to run_max_try and then fails it with this sentence.
       const message = `agent ${this.id} could not prepare the step: ${errorMessage(error)}`;
@@ -130,6 +159,29 @@ export class AgentHost {
     await host.run(data);
   }
 
+  /**
+   * Whether this agent holds (or now takes) one of the step's node_count seats. A step with a
+   * host here has one; otherwise the step's setup says node_count.
+   */
+  private async seated(stepKey: string): Promise<boolean> {
+    if (this.hosts.has(stepKey)) return true;
+    const known = this.seatless.get(stepKey);
+    let nodeCount = known?.nodeCount;
+    if (!known) {
+      const raw = await this.redis.get(this.keys.step(stepKey));
+      if (!raw) return true; // no setup: openHost says why
+      nodeCount = StepSetup.parse(JSON.parse(raw)).nodeCount;
+    }
+    if (await this.seats.claim(stepKey, this.id, nodeCount)) {
+      this.seatless.delete(stepKey);
+      return true;
+    }
+    if (!this.seatless.has(stepKey))
+      this.log(`step ${stepKey}: its ${nodeCount} agent seat${nodeCount === 1 ? " is" : "s are"} taken (node_count); its jobs go to those agents`);
+    this.seatless.set(stepKey, { nodeCount, at: Date.now() });
+    return false;
+  }
+
   private host(stepKey: string): Promise<StepHost> {
     let host = this.hosts.get(stepKey);
     if (!host) {
@@ -152,6 +204,7 @@ export class AgentHost {
       cache: this.cache,
       workDir: this.options.workDir,
       maxProcesses: this.processes,
+      logFolder: this.logFolder,
       log: this.log,
     };
     this.log(`step ${setup.stepName} of run ${setup.runId}: starting processes`);
@@ -161,16 +214,41 @@ export class AgentHost {
   private onControl(message: string): void {
     const parsed = ControlMessage.safeParse(JSON.parse(message));
     if (!parsed.success) return;
+    this.seatless.delete(parsed.data.stepKey);
     const host = this.hosts.get(parsed.data.stepKey);
     if (!host) return;
     this.hosts.delete(parsed.data.stepKey);
-    void host.then((h) => h.close(parsed.data.type === "cancel")).catch(() => {});
+    void host.then((h) => this.closeHost(h, parsed.data.type === "cancel")).catch(() => {});
+  }
+
+  /** Stops a step here: its processes, its last logs shipped, then its seat and its process table entry given up. */
+  private async closeHost(host: StepHost, kill: boolean): Promise<void> {
+    const stepKey = host.setup.stepKey;
+    await host.close(kill);
+    await this.seats.release(stepKey, this.id).catch(() => {});
+    await this.redis.hdel(this.keys.stepWorkers(stepKey), this.id).catch(() => 0);
+  }
+
+  /** Each step's processes here into its workers hash (the run page's process table), and its seat kept. */
+  private async reportSteps(hosts: StepHost[]): Promise<void> {
+    if (hosts.length === 0) return;
+    const multi = this.redis.multi();
+    for (const host of hosts) {
+      const stepKey = host.setup.stepKey;
+      const entry: AgentStepWorkers = { agentId: this.id, host: hostname(), nodeId: this.nodeId, at: Date.now(), processes: host.processStates() };
+      multi.hset(this.keys.stepWorkers(stepKey), this.id, JSON.stringify(entry)).expire(this.keys.stepWorkers(stepKey), WORKERS_TTL_SECONDS);
+    }
+    await multi.exec();
   }
 
   private async heartbeat(): Promise<void> {
     try {
       const hosts = await this.settledHosts();
       await this.stopIdleSteps(hosts);
+      // Seats of every step here, those still preparing (fetching files, building an environment) too.
+      await Promise.all([...this.hosts.keys()].map((stepKey) => this.seats.refresh(stepKey, this.id)));
+      await this.reportSteps(hosts.filter((h) => this.hosts.has(h.setup.stepKey)));
+      for (const [stepKey, seen] of this.seatless) if (Date.now() - seen.at > 60_000) this.seatless.delete(stepKey);
       const current = hosts.flatMap((h) => h.current);
       if (this.state === "idle" || this.state === "busy") this.state = current.length > 0 ? "busy" : "idle";
       const info: AgentInfo = {
@@ -206,7 +284,7 @@ export class AgentHost {
     for (const host of hosts) {
       if (host.busy > 0 || Date.now() - host.lastUsed < idleMs) continue;
       this.hosts.delete(host.setup.stepKey);
-      await host.close(false);
+      await this.closeHost(host, false);
     }
   }
 
@@ -229,7 +307,8 @@ export class AgentHost {
     this.state = "stopping";
     await this.heartbeat();
     const hosts = await this.settledHosts();
-    await Promise.all(hosts.map((h) => h.close(true)));
+    this.hosts.clear();
+    await Promise.all(hosts.map((h) => this.closeHost(h, true)));
     await this.worker?.close(true);
     await this.shutdown(true);
   }
@@ -237,7 +316,8 @@ export class AgentHost {
   private async shutdown(kill: boolean): Promise<void> {
     clearInterval(this.beat);
     const hosts = await this.settledHosts();
-    await Promise.all(hosts.map((h) => h.close(kill)));
+    this.hosts.clear();
+    await Promise.all(hosts.map((h) => this.closeHost(h, kill)));
     await this.registry.remove(this.id).catch(() => {});
     this.subscriber.disconnect();
     await this.redis.quit().catch(() => {});

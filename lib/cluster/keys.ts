@@ -49,4 +49,19 @@ export class ClusterKeys {
   get control(): string {
     return `${this.prefix}:control`;
   }
+
+  /** Stream of log chunks agents ship for a step (read and trimmed by the orchestrator). */
+  logs(stepKey: string): string {
+    return `${this.prefix}:logs:${stepKey}`;
+  }
+
+  /** Hash of agent id -> the step's processes on that agent (AgentStepWorkers), from heartbeats. */
+  stepWorkers(stepKey: string): string {
+    return `${this.prefix}:workers:${stepKey}`;
+  }
+
+  /** Sorted set of the agents holding a seat of a step (at most node_count), by last refresh. */
+  stepSeats(stepKey: string): string {
+    return `${this.prefix}:seats:${stepKey}`;
+  }
 }

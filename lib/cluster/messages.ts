@@ -77,11 +77,68 @@ export const StepSetup = z.object({
   output: z.object({ datastore: z.string(), path: z.string() }),
   environment: z.record(z.string(), z.string()),
   processCountPerNode: z.number().int().positive(),
+  /** node_count: how many agents of the pool take this step's mini-batches (seats, lib/cluster/seats.ts). */
+  nodeCount: z.number().int().positive().optional(),
+  /** The step's environment: built by each agent into its own cache from these two files (same build as the studio's). */
+  environmentBuild: z
+    .object({
+      label: z.string(),
+      contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+      nodeMajor: z.number().int(),
+      trustedScripts: z.array(z.string()),
+      packageJson: FileRef,
+      packageLock: FileRef,
+    })
+    .optional(),
   runInvocationTimeout: z.number().positive(),
   initTimeout: z.number().positive(),
   processMemoryLimit: z.number().int().optional(),
   runMaxTry: z.number().int().positive(),
 });
 export type StepSetup = z.infer<typeof StepSetup>;
+
+/**
+ * A piece of a log file an agent ships to the studio (its logs stream): `path` is relative to the
+ * step's log folder on the agent, `offset` where the bytes go in the file, so a chunk read twice
+ * (a takeover reads the stream again) writes the same bytes in the same place.
+ */
+export const LogChunk = z.object({
+  agentId: z.string(),
+  /** The agent's folder under the step's logs on the studio: agents/<folder>/ (host and node id). */
+  folder: z.string().regex(/^[A-Za-z0-9._-]{1,80}$/),
+  path: z
+    .string()
+    .min(1)
+    .max(300)
+    .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/)
+    .refine((p) => !p.split("/").some((part) => part === ".." || part === "."), { error: "a log path has no '.' or '..' parts" }),
+  offset: z.number().int().nonnegative(),
+  /** The bytes, base64. */
+  data: z.string(),
+});
+export type LogChunk = z.infer<typeof LogChunk>;
+
+/** The end of an agent's logs of a step: everything it had was shipped before this. */
+export const LogEnd = z.object({ agentId: z.string(), end: z.literal(true) });
+
+/** A step's processes on one agent, from its heartbeat: the run page's process table. */
+export const AgentStepWorkers = z.object({
+  agentId: z.string(),
+  host: z.string(),
+  nodeId: z.number().int(),
+  at: z.number(),
+  processes: z.array(
+    z.object({
+      processId: z.number().int(),
+      pid: z.number().int().optional(),
+      ready: z.boolean(),
+      retired: z.boolean(),
+      current: z.number().int().optional(),
+      rssBytes: z.number().optional(),
+      cpuPercent: z.number().optional(),
+    }),
+  ),
+});
+export type AgentStepWorkers = z.infer<typeof AgentStepWorkers>;
 
 export { AgentInfo, AgentState } from "../contracts/agents";

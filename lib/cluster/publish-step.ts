@@ -68,6 +68,15 @@ export async function publishStep(
     sideInputs[name] = [];
     for (const path of paths) sideInputs[name].push(await ref(path, basename(path)));
   }
+  const env = resolved.environment;
+  const environmentBuild: StepSetup["environmentBuild"] = env && {
+    label: env.label,
+    contentHash: env.contentHash,
+    nodeMajor: env.nodeMajor,
+    trustedScripts: env.trustedScripts,
+    packageJson: await ref(join(env.dir, "package.json"), "package.json"),
+    packageLock: await ref(join(env.dir, "package-lock.json"), "package-lock.json"),
+  };
   const setup: StepSetup = {
     runId,
     stepName,
@@ -82,8 +91,11 @@ export async function publishStep(
     datastores: resolved.stores.forWorkers(),
     outputAction: config.outputAction,
     output: { datastore: target.datastore, path: target.path },
-    environment: config.environmentVariables,
+    // As for a local step: the environment's variables, then the step's own over them.
+    environment: { ...env?.variables, ...config.environmentVariables },
+    environmentBuild,
     processCountPerNode: config.processCountPerNode,
+    nodeCount: config.nodeCount,
     runInvocationTimeout: config.runInvocationTimeout,
     initTimeout: config.initTimeout,
     processMemoryLimit: config.processMemoryLimit,

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Redis } from "ioredis";
 import { openHandedDatastore } from "../datastores/handed";
@@ -6,10 +6,13 @@ import type { Datastore } from "../datastores/types";
 import { errorMessage } from "../errors";
 import { type Assignment, LocalAgent, type ProcessEvent, type ProcessRef, type WorkSource } from "../engine/agent";
 import type { MiniBatchResult } from "../engine/protocol";
+import { environmentCache, environmentLogPath } from "../engine/environment";
 import { scorerModule } from "../engine/runtime";
+import { AppError } from "../errors";
 import type { FileCache } from "./file-cache";
 import type { ClusterKeys } from "./keys";
-import type { MiniBatchJob, RemoteResult, ResultsEntry, StepSetup } from "./messages";
+import { LogShipper } from "./log-shipper";
+import type { AgentStepWorkers, MiniBatchJob, RemoteResult, ResultsEntry, StepSetup } from "./messages";
 
 export interface StepHostContext {
   agentId: string;
@@ -21,6 +24,8 @@ export interface StepHostContext {
   workDir: string;
   /** Processes this agent runs at most per step. */
   maxProcesses: number;
+  /** This agent's folder under the step's logs on the studio (agents/<folder>/): host and node id. */
+  logFolder: string;
   log: (line: string) => void;
 }
 
@@ -37,6 +42,9 @@ export class StepHost implements WorkSource {
   private agent?: LocalAgent;
   private closing = false;
   private output?: Datastore;
+  private shipper?: LogShipper;
+  private releaseEnvironment?: () => void;
+  private readonly cpu = new Map<number, { ticks: number; at: number }>();
   lastUsed = Date.now();
 
   private constructor(
@@ -47,7 +55,13 @@ export class StepHost implements WorkSource {
   /** Loads what the step needs (files from the studio, verified) and prepares its processes. */
   static async open(ctx: StepHostContext, setup: StepSetup): Promise<StepHost> {
     const host = new StepHost(ctx, setup);
-    await host.prepare();
+    try {
+      await host.prepare();
+    } catch (error) {
+      // What it logged on the way (the environment's build log) still reaches the studio.
+      await host.shipper?.finish().catch(() => {});
+      throw error;
+    }
     return host;
   }
 
@@ -64,6 +78,24 @@ export class StepHost implements WorkSource {
     return (this.agent?.processStates() ?? []).flatMap((p) => (p.pid ? [p.pid] : []));
   }
 
+  /** The step's processes on this agent, for its heartbeat: state, current mini-batch, memory, CPU since the last call. */
+  processStates(): AgentStepWorkers["processes"] {
+    const now = Date.now();
+    const seen = new Set<number>();
+    const states = (this.agent?.processStates() ?? []).map((p) => {
+      if (!p.pid) return { processId: p.processId, ready: p.ready, retired: p.retired, current: p.current };
+      seen.add(p.pid);
+      const ticks = cpuTicks(p.pid);
+      const before = this.cpu.get(p.pid);
+      if (ticks !== undefined) this.cpu.set(p.pid, { ticks, at: now });
+      const cpuPercent =
+        ticks !== undefined && before && now > before.at ? Math.max(0, Math.round(((ticks - before.ticks) * 10 * 100) / (now - before.at))) : undefined;
+      return { processId: p.processId, pid: p.pid, ready: p.ready, retired: p.retired, current: p.current, rssBytes: residentBytes(p.pid), cpuPercent };
+    });
+    for (const pid of this.cpu.keys()) if (!seen.has(pid)) this.cpu.delete(pid);
+    return states;
+  }
+
   private async prepare(): Promise<void> {
     const { setup, ctx } = this;
     const settings = setup.settings && typeof setup.settings === "object" ? { ...(setup.settings as Record<string, unknown>) } : setup.settings;
@@ -72,6 +104,11 @@ export class StepHost implements WorkSource {
     const sideInputs: Record<string, string[]> = {};
     for (const [name, refs] of Object.entries(setup.sideInputs)) sideInputs[name] = await Promise.all(refs.map((r) => ctx.cache.file(r)));
     const stepDir = join(ctx.workDir, "steps", setup.stepKey);
+    const logDir = join(stepDir, "logs");
+    mkdirSync(logDir, { recursive: true });
+    this.shipper = new LogShipper(ctx.redis, ctx.keys, setup.stepKey, ctx.agentId, ctx.logFolder, logDir, ctx.log);
+    this.shipper.start();
+    const environmentDir = setup.environmentBuild ? await this.buildEnvironment(setup.environmentBuild, logDir) : undefined;
     const store = setup.datastores[setup.output.datastore];
     if (!store) throw new Error(`the step's output datastore '${setup.output.datastore}' was not handed over`);
     this.output = openHandedDatastore(store.kind, store.config, store.secret);
@@ -84,9 +121,10 @@ export class StepHost implements WorkSource {
           stepName: setup.stepName,
           entryModule,
           entryLabel: setup.entryLabel,
+          environmentDir,
           settings,
           loggingLevel: setup.loggingLevel,
-          logDir: join(stepDir, "logs"),
+          logDir,
           outputDir: join(stepDir, "output"),
           segmentsDir: join(stepDir, "segments"),
           cacheDir: join(stepDir, "cache", "items"),
@@ -105,6 +143,47 @@ export class StepHost implements WorkSource {
       },
       this,
     );
+  }
+
+  /**
+   * The step's environment, built into this agent's own cache (`<work dir>/environments`) from the
+   * package.json and lock fetched from the studio by hash: the studio's build (EnvironmentCache),
+   * its log copied into the step's logs as on the studio. Held in use until the step closes here.
+   */
+  private async buildEnvironment(build: NonNullable<StepSetup["environmentBuild"]>, logDir: string): Promise<string> {
+    const { ctx } = this;
+    const [packageJson, packageLock] = await Promise.all([ctx.cache.file(build.packageJson), ctx.cache.file(build.packageLock)]);
+    const spec = {
+      label: build.label,
+      contentHash: build.contentHash,
+      nodeMajor: build.nodeMajor,
+      trustedScripts: build.trustedScripts,
+      packageJson: readFileSync(packageJson, "utf8"),
+      packageLock: readFileSync(packageLock, "utf8"),
+    };
+    const cache = environmentCache(join(ctx.workDir, "environments"));
+    const logCopy = environmentLogPath(logDir);
+    mkdirSync(join(logDir, "sys", "environment"), { recursive: true });
+    const release = cache.use(spec.contentHash);
+    const short = spec.contentHash.slice(0, 12);
+    try {
+      const built = await cache.ensure(spec);
+      const note = built.built ? `built now on agent ${ctx.agentId}` : `taken from agent ${ctx.agentId}'s cache (built earlier)`;
+      writeFileSync(logCopy, `Environment ${spec.label} (${short}): ${note}\n\n`);
+      if (existsSync(built.logPath)) appendFileSync(logCopy, readFileSync(built.logPath));
+      this.releaseEnvironment = release;
+      ctx.log(`step ${this.setup.stepName}: environment ${spec.label} (${short}) ${built.built ? "built" : "from the cache"} at ${built.dir}`);
+      return built.dir;
+    } catch (error) {
+      release();
+      if (existsSync(cache.logOf(spec.contentHash))) {
+        writeFileSync(logCopy, `Environment ${spec.label} (${short}) failed to build on agent ${ctx.agentId}\n\n`);
+        appendFileSync(logCopy, readFileSync(cache.logOf(spec.contentHash)));
+      }
+      await this.shipper?.ship(true);
+      if (error instanceof AppError) throw error;
+      throw new Error(`environment ${spec.label} could not be built: ${errorMessage(error)}`);
+    }
   }
 
   /** Runs one job's mini-batch; resolves once its result is in the results stream (or the step stops). */
@@ -172,6 +251,9 @@ export class StepHost implements WorkSource {
     await (kill ? this.agent?.kill() : this.agent?.stop());
     for (const key of [...this.waiting.keys()]) this.waiting.get(key)?.();
     this.waiting.clear();
+    // The processes wrote their last lines: all of them go to the studio, then the end.
+    await this.shipper?.finish();
+    this.releaseEnvironment?.();
   }
 
   private settle(idx: number, attempt: number): void {
@@ -234,5 +316,26 @@ function readBytes(file: string, offset: number, length: number): Buffer {
     return buffer;
   } finally {
     closeSync(fd);
+  }
+}
+
+/** utime + stime of a process, in clock ticks (1/100 s on Linux). */
+function cpuTicks(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function residentBytes(pid: number): number | undefined {
+  try {
+    const pages = Number(readFileSync(`/proc/${pid}/statm`, "utf8").split(" ")[1]);
+    return Number.isFinite(pages) ? pages * 4096 : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -5,14 +5,19 @@ import type { StepContext } from "../engine/step/context";
 import type { ResolvedStep } from "../engine/step/resolve";
 import { RemotePool, stepKeyOf } from "./dispatch";
 import { publishStep } from "./publish-step";
+import { RemoteStep } from "./remote-step";
 
 /** Whether a step's compute_target names an agent pool rather than this studio's own processes. */
 export function isRemoteTarget(target: string | undefined): target is string {
   return target !== undefined && target !== LOCAL_COMPUTE;
 }
 
-/** The agent pool a step runs on, fed by the step executor through `relay`. */
-export function createRemotePool(ctx: StepContext, resolved: ResolvedStep, relay: DeferredSource): RemotePool {
+/**
+ * The agent pool a step runs on, fed by the step executor through `relay`: at most node_count of
+ * its agents take the step's mini-batches; their logs land in the step's log folder under
+ * `agents/`, their processes show in the run page's process table.
+ */
+export function createRemotePool(ctx: StepContext, resolved: ResolvedStep, relay: DeferredSource): RemoteStep {
   const { deps, run, step, events } = ctx;
   const pool = resolved.config.computeTarget ?? LOCAL_COMPUTE;
   const cluster = deps.cluster;
@@ -22,7 +27,7 @@ export function createRemotePool(ctx: StepContext, resolved: ResolvedStep, relay
     );
   }
   const stepKey = stepKeyOf(run.id, step.name);
-  return new RemotePool(
+  const dispatch = new RemotePool(
     cluster,
     {
       pool,
@@ -40,10 +45,11 @@ export function createRemotePool(ctx: StepContext, resolved: ResolvedStep, relay
           reason:
             connected < wanted
               ? `waiting for agents: ${connected} of ${wanted} connected to pool '${pool}'`
-              : `running on ${connected} agent${connected === 1 ? "" : "s"} of pool '${pool}'`,
+              : `running on ${wanted} agent${wanted === 1 ? "" : "s"} of pool '${pool}'${connected > wanted ? ` (node_count ${wanted}; ${connected} connected)` : ""}`,
         }),
       log: deps.log,
     },
     relay,
   );
+  return new RemoteStep(dispatch, cluster, stepKey, ctx.paths.logDir, deps.log);
 }

@@ -111,6 +111,10 @@ export const WorkerProcess = z.object({
   retired: z.boolean(),
   current: z.number().optional(),
   rssBytes: z.number().optional(),
+  /** The agent's machine, for a process of a step on an agent pool (lib/cluster). */
+  host: z.string().optional(),
+  /** CPU of the process over its agent's last heartbeat interval, percent of one core. */
+  cpuPercent: z.number().optional(),
 });
 export type WorkerProcess = z.infer<typeof WorkerProcess>;
 

@@ -13,6 +13,9 @@ export interface StepEnvironment {
   /** The folder whose node_modules the entry script's imports resolve from first. */
   dir: string;
   variables: Record<string, string>;
+  /** What it was built from besides the lock (an agent builds the same environment with them). */
+  trustedScripts: string[];
+  nodeMajor: number;
   release(): void;
 }
 
@@ -47,7 +50,15 @@ export async function prepareStepEnvironment(db: Db, cache: EnvironmentCache, re
     const note = built.built ? `built now for step ${stepName}` : "taken from this machine's cache (built earlier)";
     writeFileSync(logCopy, `Environment ${spec.label} (${spec.contentHash.slice(0, 12)}): ${note}\n\n`);
     if (existsSync(built.logPath)) copyLog(built.logPath, logCopy);
-    return { label: spec.label, contentHash: spec.contentHash, dir: built.dir, variables: view.variables, release };
+    return {
+      label: spec.label,
+      contentHash: spec.contentHash,
+      dir: built.dir,
+      variables: view.variables,
+      trustedScripts: spec.trustedScripts,
+      nodeMajor: spec.nodeMajor,
+      release,
+    };
   } catch (error) {
     release();
     if (existsSync(cache.logOf(spec.contentHash))) {

@@ -1,5 +1,5 @@
 import type { ResolvedRunConfig } from "../contracts/parallel-run-config";
-import type { ProcessRef, StepCounters } from "../contracts/run-events";
+import type { ProcessRef, StepCounters, WorkerProcess } from "../contracts/run-events";
 import { emptyCounters } from "../contracts/run-events";
 import type { MiniBatchStatus } from "../contracts/statuses";
 import type { Assignment, ProcessEvent, WorkSource } from "./agent";
@@ -37,6 +37,8 @@ export interface Agent {
   start(): void;
   wake(): void;
   readonly liveProcesses: number;
+  /** Its processes for the run page, when it does not run them here (an agent pool). */
+  workers?(): WorkerProcess[];
   stop(): Promise<void>;
   kill(): Promise<void>;
 }

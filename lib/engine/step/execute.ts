@@ -233,7 +233,9 @@ function runningInProcesses(agents: Agent[], handedOut: number): number {
 /** What each worker process is doing, with its resident memory (one small /proc read per process). */
 function workerStates(agents: Agent[]): WorkerProcess[] {
   return agents.flatMap((agent, nodeId) =>
-    (agent instanceof LocalAgent ? agent.processStates() : []).map((p) => ({ nodeId, ...p, rssBytes: p.pid ? residentBytes(p.pid) : undefined })),
+    agent instanceof LocalAgent
+      ? agent.processStates().map((p) => ({ nodeId, ...p, rssBytes: p.pid ? residentBytes(p.pid) : undefined }))
+      : (agent.workers?.() ?? []),
   );
 }
 

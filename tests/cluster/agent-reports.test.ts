@@ -1,0 +1,236 @@
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { after, before, describe, test } from "node:test";
+import { createGunzip } from "node:zlib";
+import { ContainerClient } from "@azure/storage-blob";
+import { extract } from "tar-stream";
+import { openDatastore } from "../../lib/datastores";
+import type { Datastore } from "../../lib/datastores/types";
+import { DbEventSink } from "../../lib/engine/db-events";
+import { executeRun } from "../../lib/engine/orchestrator";
+import { registerDataset } from "../../lib/services/datasets";
+import { registerDatastore } from "../../lib/services/datastores";
+import { registerEnvironment, resolveEnvironment } from "../../lib/services/environments";
+import { publishPipeline } from "../../lib/services/pipelines";
+import { buildSnapshot } from "../../lib/services/run-events";
+import { listLogFiles, logArchive, readLogChunk } from "../../lib/services/run-logs";
+import { submitRun } from "../../lib/services/runs";
+import { startAzurite, type AzuriteHandle } from "../support/azurite";
+import { type AgentProcess, makeCluster, redisUnavailable, startAgent, startFileServer } from "../support/cluster";
+import { makeEntryScript, makeTestContext, postgresUnavailable, type TestContext } from "../support/context";
+import { lockedPackage } from "../environments/support";
+import { waitUntil } from "../support/workers";
+
+// What agents report back to the studio: log files (into the step's log folder, under agents/),
+// attempt rows, failures, their processes (host, pid, CPU, memory), and environments built on the
+// agent. Two agents as separate processes in their own temporary folders; PostgreSQL, Redis,
+// Azurite: nothing passes through a shared disk.
+const skip = (await redisUnavailable()) || (await postgresUnavailable());
+const SECRET = "test-agent-secret-reports-0123";
+const ITEMS = 12;
+
+const reportingScript = `
+export async function run(batch, ctx) {
+  await new Promise((r) => setTimeout(r, 400));
+  const rows = [];
+  for (const p of batch) {
+    const name = ctx.relativePath(p);
+    ctx.logger.info("hello from the agent's entry script: " + name);
+    console.log("stdout-mark " + name);
+    if (name === "item-005.txt") throw new Error("boom on " + name);
+    rows.push({ item: name });
+  }
+  return rows;
+}`;
+
+const environmentScript = `
+import isNumber from "is-number";
+import { createRequire } from "node:module";
+const require = createRequire(import.meta.url);
+const version = require("is-number/package.json").version;
+export async function run(batch, ctx) {
+  return batch.map((p) => ({ item: ctx.relativePath(p), version, isNumber: isNumber("5"), greeting: process.env.GREETING ?? "" }));
+}`;
+
+describe("agents report logs, attempts, failures, processes; environments on agents; node_count", { skip }, () => {
+  let ctx: TestContext;
+  let azurite: AzuriteHandle;
+  let cluster: ReturnType<typeof makeCluster>;
+  let files: Awaited<ReturnType<typeof startFileServer>>;
+  let blob: Datastore;
+  const agents: AgentProcess[] = [];
+
+  before(async () => {
+    [ctx, azurite] = await Promise.all([makeTestContext("postgresql"), startAzurite()]);
+    cluster = makeCluster();
+    files = await startFileServer(cluster, SECRET);
+    const config = { container: "data", auth: "connection-string" as const };
+    const secret = { connectionString: azurite.connectionString };
+    await new ContainerClient(azurite.connectionString, "data").createIfNotExists();
+    await registerDatastore(ctx.db, ctx.access, { name: "blob", kind: "azure-blob", config, secret });
+    blob = openDatastore("azure-blob", config, secret);
+    for (let i = 0; i < ITEMS; i++) await blob.write(`items/item-${String(i).padStart(3, "0")}.txt`, `value ${i}`);
+    await registerDataset(ctx.db, ctx.access, { name: "items", kind: "file", datastore: "blob", paths: ["items/"] });
+    for (let i = 0; i < 2; i++) agents.push(startAgent({ pool: "cpu", server: files.url, prefix: cluster.prefix, secret: SECRET, processes: 2, lockMs: 5000 }));
+    await waitUntil("two agents to register", () => agents.every((a) => a.output().includes("in pool")), 120_000);
+  });
+
+  after(async () => {
+    if (process.env.PRS_TEST_VERBOSE) for (const a of agents) console.error(`--- agent ${a.dir}\n${a.output()}`);
+    await Promise.all(agents.map((a) => a.stop()));
+    await files?.close();
+    await cluster?.cleanup();
+    await ctx?.cleanup();
+    await azurite?.stop();
+  });
+
+  async function runOnPool(name: string, code: string, config: Record<string, unknown>) {
+    const entry = makeEntryScript(ctx, `${name}.mjs`, code);
+    const pv = await publishPipeline(ctx.db, {
+      name,
+      steps: [
+        {
+          name: "score",
+          inputs: [{ dataset: "items" }],
+          output: { datastore: "blob", path: `results/${name}` },
+          parallel_run_config: {
+            entry_script: entry,
+            mini_batch_size: 1,
+            error_threshold: -1,
+            output_action: "append_row",
+            node_count: 1,
+            process_count_per_node: 2,
+            run_invocation_timeout: 60,
+            run_max_try: 2,
+            compute_target: "cpu",
+            ...config,
+          },
+          allow_reuse: false,
+        },
+      ],
+    });
+    const run = await submitRun(ctx.db, ctx.env.dataDir, { pipeline: pv.name, parameters: {} });
+    const events = new DbEventSink(ctx.db, { intervalMs: 50 });
+    const deps = { db: ctx.db, provider: ctx.provider, access: ctx.access, workerId: "test", flushIntervalMs: 100, cluster, events };
+    const result = await executeRun(deps, run.id);
+    await events.close();
+    const full = await ctx.db.pipelineRun.findUniqueOrThrow({ where: { id: run.id }, include: { steps: true } });
+    return { result, run: full };
+  }
+
+  const agentFolders = (paths: string[]) => [...new Set(paths.filter((p) => p.startsWith("agents/")).map((p) => p.split("/")[1]))];
+
+  test("an agent's logs, attempt rows, failures and processes reach the studio as for a local step; node_count 1 of 2 agents uses one", {
+    timeout: 240_000,
+  }, async () => {
+    const { result, run } = await runOnPool("reports", reportingScript, {});
+    assert.equal(result.status, "completed", result.reason);
+    const step = run.steps[0]!;
+    assert.equal(step.succeededItems, ITEMS - 1);
+    assert.equal(step.failedMiniBatches, 1);
+
+    // Log files: under agents/<host>-<node>/ in the step's log folder, read through the log API.
+    const logs = await listLogFiles(ctx.db, run.id);
+    const folders = agentFolders(logs.map((f) => f.path));
+    assert.equal(folders.length, 1, `node_count 1: one agent's logs, got ${JSON.stringify(folders)}`);
+    const folder = folders[0]!;
+    assert.match(folder, new RegExp(`^${hostname().replace(/[^A-Za-z0-9._-]/g, "-")}-\\d+$`));
+    const entryLogs = logs.filter((f) => f.path.startsWith(`agents/${folder}/user/entry_script_log/`));
+    assert.ok(entryLogs.length >= 1, `entry script logs listed: ${JSON.stringify(logs.map((f) => f.path))}`);
+    const entryText = (await Promise.all(entryLogs.map((f) => readLogChunk(ctx.db, run.id, "score", f.path)))).map((c) => c.text).join("");
+    for (let i = 0; i < ITEMS; i++) assert.match(entryText, new RegExp(`hello from the agent's entry script: item-${String(i).padStart(3, "0")}\\.txt`));
+    const stdoutLogs = logs.filter((f) => f.path.startsWith(`agents/${folder}/user/stdout/`));
+    const stdoutText = (await Promise.all(stdoutLogs.map((f) => readLogChunk(ctx.db, run.id, "score", f.path)))).map((c) => c.text).join("");
+    assert.match(stdoutText, /stdout-mark item-011\.txt/);
+    const stderrLogs = logs.filter((f) => f.path.startsWith(`agents/${folder}/user/stderr/`));
+    assert.ok(stderrLogs.length >= 1, "stderr files shipped too");
+
+    // Attempt rows: every try, all on the one seated agent's node.
+    const csv = readFileSync(join(run.runDir, "score", "logs", "sys", "job_report", "processed_mini-batches.csv"), "utf8")
+      .trimEnd()
+      .split("\n");
+    assert.match(csv[0]!, /^mini_batch_id,attempt,picked_count,node,process,pid,/);
+    const rows = csv.slice(1).map((l) => l.split(","));
+    assert.equal(rows.length, ITEMS + 1, "11 successes, and mini-batch 5 tried twice");
+    assert.equal(rows.filter((r) => r[0] === "5").length, 2);
+    assert.ok(rows.filter((r) => r[0] === "5").every((r) => r[12] !== "RUN_DONE"));
+    const nodes = new Set(rows.map((r) => r[3]));
+    assert.equal(nodes.size, 1, `one agent ran the step: nodes ${[...nodes]}`);
+    assert.equal(folder.split("-").at(-1), [...nodes][0], "the log folder names the node of the attempt rows");
+    assert.ok(
+      rows.every((r) => Number(r[5]) > 0),
+      "each row names the agent's process id",
+    );
+
+    // Failures table and process table, as the run page gets them.
+    const snapshot = await buildSnapshot(ctx.db, run.id);
+    assert.ok(
+      snapshot.failures.some((f) => f.idx === 5 && /boom on item-005\.txt/.test(f.error ?? "")),
+      `failures: ${JSON.stringify(snapshot.failures)}`,
+    );
+    const workers = snapshot.workers.score ?? [];
+    assert.ok(workers.length === 2, `the seated agent's 2 processes: ${JSON.stringify(workers)}`);
+    for (const w of workers) {
+      assert.equal(w.host, hostname());
+      assert.equal(String(w.nodeId), [...nodes][0]);
+      assert.ok((w.pid ?? 0) > 0 && (w.rssBytes ?? 0) > 0, JSON.stringify(w));
+    }
+    const statuses = await ctx.db.runEvent.findMany({ where: { runId: run.id, type: "step_status" } });
+    assert.ok(
+      statuses.some((e) => /running on 1 agent of pool 'cpu' \(node_count 1; 2 connected\)/.test(e.payload)),
+      statuses.map((e) => e.payload).join("\n"),
+    );
+
+    // Only one agent started processes for the step; the other handed its jobs back.
+    assert.equal(agents.filter((a) => a.output().includes("step score of run")).length, 1);
+
+    // The logs archive holds the agent's logs.
+    const names: string[] = [];
+    const tar = extract();
+    tar.on("entry", (header, stream, next) => {
+      names.push(header.name);
+      stream.on("end", next);
+      stream.resume();
+    });
+    const done = new Promise((resolve, reject) => {
+      tar.on("finish", () => resolve(undefined));
+      tar.on("error", reject);
+    });
+    Readable.fromWeb((await logArchive(ctx.db, run.id)) as never)
+      .pipe(createGunzip())
+      .pipe(tar);
+    await done;
+    assert.ok(
+      names.some((n) => n.startsWith(`${run.id}/score/logs/agents/${folder}/user/entry_script_log/`)),
+      `archive: ${names.join(", ")}`,
+    );
+  });
+
+  test("a step with an environment on a pool gets it built on the agent, into the agent's own cache", { timeout: 400_000 }, async () => {
+    const files7 = await lockedPackage("is-number", "7.0.0");
+    await registerEnvironment(ctx.db, {
+      name: "num7",
+      packageJson: files7.packageJson,
+      packageLock: files7.packageLock,
+      variables: { GREETING: "hi from num7" },
+    });
+    const view = await resolveEnvironment(ctx.db, "num7");
+    const { result, run } = await runOnPool("envs", environmentScript, { environment: "num7" });
+    assert.equal(result.status, "completed", result.reason);
+    const out = (await blob.read("results/envs/parallel_run_step.txt")).toString("utf8").trimEnd().split("\n");
+    assert.equal(out[0], "item,version,isNumber,greeting");
+    assert.equal(out.length, ITEMS + 1);
+    for (const line of out.slice(1)) assert.match(line, /,7\.0\.0,true,hi from num7$/);
+    // Built by the agent that ran the step, in its own working folder.
+    const builtOn = agents.filter((a) => existsSync(join(a.dir, "work", "environments", view.contentHash, "node_modules", "is-number", "package.json")));
+    assert.equal(builtOn.length, 1, "one agent (node_count 1) built the environment in its own cache");
+    const logs = await listLogFiles(ctx.db, run.id);
+    const buildLog = logs.find((f) => /^agents\/[^/]+\/sys\/environment\/build_log\.txt$/.test(f.path));
+    assert.ok(buildLog, `the agent's build log is with the step's logs: ${JSON.stringify(logs.map((f) => f.path))}`);
+    const text = (await readLogChunk(ctx.db, run.id, "score", buildLog.path)).text;
+    assert.match(text, /Environment num7:1 \([0-9a-f]{12}\): built now on agent agt_/);
+  });
+});
