@@ -46,6 +46,13 @@ export async function run(batch, ctx) {
   return rows;
 }`;
 
+const slowScript = `
+export async function run(batch, ctx) {
+  await new Promise((r) => setTimeout(r, 1000));
+  for (const p of batch) ctx.logger.info("slow item done: " + ctx.relativePath(p));
+  return batch.map((p) => ({ item: ctx.relativePath(p) }));
+}`;
+
 const environmentScript = `
 import isNumber from "is-number";
 import { createRequire } from "node:module";
@@ -87,7 +94,7 @@ describe("agents report logs, attempts, failures, processes; environments on age
     await azurite?.stop();
   });
 
-  async function runOnPool(name: string, code: string, config: Record<string, unknown>) {
+  async function runOnPool(name: string, code: string, config: Record<string, unknown>, during?: (runId: string) => Promise<void>) {
     const entry = makeEntryScript(ctx, `${name}.mjs`, code);
     const pv = await publishPipeline(ctx.db, {
       name,
@@ -115,7 +122,7 @@ describe("agents report logs, attempts, failures, processes; environments on age
     const run = await submitRun(ctx.db, ctx.env.dataDir, { pipeline: pv.name, parameters: {} });
     const events = new DbEventSink(ctx.db, { intervalMs: 50 });
     const deps = { db: ctx.db, provider: ctx.provider, access: ctx.access, workerId: "test", flushIntervalMs: 100, cluster, events };
-    const result = await executeRun(deps, run.id);
+    const [result] = await Promise.all([executeRun(deps, run.id), during?.(run.id)]);
     await events.close();
     const full = await ctx.db.pipelineRun.findUniqueOrThrow({ where: { id: run.id }, include: { steps: true } });
     return { result, run: full };
@@ -232,5 +239,39 @@ describe("agents report logs, attempts, failures, processes; environments on age
     assert.ok(buildLog, `the agent's build log is with the step's logs: ${JSON.stringify(logs.map((f) => f.path))}`);
     const text = (await readLogChunk(ctx.db, run.id, "score", buildLog.path)).text;
     assert.match(text, /Environment num7:1 \([0-9a-f]{12}\): built now on agent agt_/);
+  });
+
+  // Last: it kills one of the two agents.
+  test("an agent SIGKILLed mid-step: what it logged up to its last second is on the studio, and the other agent takes its seat", {
+    timeout: 240_000,
+  }, async () => {
+    let killedAt = 0;
+    let killedNode = "";
+    const { result, run } = await runOnPool("killed", slowScript, {}, async (runId) => {
+      await waitUntil("4 mini-batches to finish", async () => ((await ctx.db.stepRun.findFirst({ where: { runId } }))?.succeededItems ?? 0) >= 4, 120_000, 100);
+      // Past the agent's shipping interval: the lines of the mini-batches finished so far have left it.
+      await new Promise((r) => setTimeout(r, 2500));
+      const victim = agents.find((a) => a.output().includes(`step score of run ${runId}`))!;
+      killedNode = /\(node (\d+)\)/.exec(victim.output())![1]!;
+      killedAt = Date.now();
+      victim.child.kill("SIGKILL");
+    });
+    assert.equal(result.status, "completed", result.reason);
+    assert.equal(run.steps[0]!.succeededItems, ITEMS);
+    const rows = readFileSync(join(run.runDir, "score", "logs", "sys", "job_report", "processed_mini-batches.csv"), "utf8")
+      .trimEnd()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(","));
+    const byVictim = rows.filter((r) => r[3] === killedNode && r[12] === "RUN_DONE" && Date.parse(r[7]!) <= killedAt - 2000);
+    assert.ok(byVictim.length >= 4, `the killed agent finished mini-batches well before it died: ${JSON.stringify(rows)}`);
+    assert.ok(
+      rows.some((r) => r[3] !== killedNode && r[12] === "RUN_DONE"),
+      "the other agent took the seat and finished the rest",
+    );
+    const folder = `${hostname().replace(/[^A-Za-z0-9._-]/g, "-")}-${killedNode}`;
+    const logs = (await listLogFiles(ctx.db, run.id)).filter((f) => f.path.startsWith(`agents/${folder}/user/entry_script_log/`));
+    const text = (await Promise.all(logs.map((f) => readLogChunk(ctx.db, run.id, "score", f.path)))).map((c) => c.text).join("");
+    for (const r of byVictim) assert.match(text, new RegExp(`slow item done: item-${r[0]!.padStart(3, "0")}\\.txt`));
   });
 });
