@@ -297,6 +297,8 @@ export class AgentHost {
   async drain(): Promise<void> {
     this.state = "draining";
     this.log("draining: finishing the mini-batches held, taking no new ones");
+    // Its seats go at once: another agent of the pool may take the steps' next mini-batches.
+    await Promise.all([...this.hosts.keys()].map((stepKey) => this.seats.release(stepKey, this.id).catch(() => {})));
     await this.heartbeat();
     await this.worker?.close();
     await this.shutdown(false);

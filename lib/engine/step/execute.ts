@@ -226,8 +226,14 @@ function progressFlush(
 
 /** Mini-batches a local worker process is working on right now (one per process at most); a remote pool's own count otherwise. */
 function runningInProcesses(agents: Agent[], handedOut: number): number {
-  if (!agents.every((agent) => agent instanceof LocalAgent)) return handedOut;
-  return agents.reduce((n, agent) => n + (agent as LocalAgent).processStates().filter((p) => p.current !== undefined).length, 0);
+  let running = 0;
+  for (const agent of agents) {
+    // An agent pool's processes as its agents last described them (a queued job is not running).
+    const states = agent instanceof LocalAgent ? agent.processStates() : agent.workers?.();
+    if (!states) return handedOut;
+    running += states.filter((p) => p.current !== undefined).length;
+  }
+  return Math.min(running, handedOut);
 }
 
 /** What each worker process is doing, with its resident memory (one small /proc read per process). */
