@@ -5,6 +5,7 @@ import { LogSink } from "./log-sink";
 import { AgentStepWorkers } from "./messages";
 import { AgentRegistry } from "./registry";
 import { StepSeats } from "./seats";
+import { within } from "./within";
 
 /** A heartbeat of a step's processes older than this is no longer shown (its agent is gone). */
 const WORKERS_STALE_MS = 10_000;
@@ -77,7 +78,7 @@ export class RemoteStep implements Agent {
 
   async stop(): Promise<void> {
     // The processes as they were at the end (agents remove their entries once the step ended).
-    await this.readWorkers();
+    await within(this.readWorkers(), 2000);
     await this.pool.stop();
     await this.end(LOGS_WAIT_MS);
   }
@@ -89,10 +90,14 @@ export class RemoteStep implements Agent {
 
   private async end(waitMs: number): Promise<void> {
     clearInterval(this.poll);
-    await this.sink.finish(
-      waitMs,
-      () => this.seats.holders(this.stepKey),
-      async () => new Set((await this.registry.list()).map((a) => a.id)),
+    // Bounded: with Redis away, the step ends without the agents' last lines rather than hanging.
+    await within(
+      this.sink.finish(
+        waitMs,
+        () => this.seats.holders(this.stepKey),
+        async () => new Set((await this.registry.list()).map((a) => a.id)),
+      ),
+      waitMs + 5000,
     );
     await this.deps.redis.del(this.deps.keys.stepWorkers(this.stepKey), this.deps.keys.stepSeats(this.stepKey)).catch(() => 0);
   }

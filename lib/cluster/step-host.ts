@@ -12,6 +12,7 @@ import { AppError } from "../errors";
 import type { FileCache } from "./file-cache";
 import type { ClusterKeys } from "./keys";
 import { LogShipper } from "./log-shipper";
+import { within } from "./within";
 import type { AgentStepWorkers, MiniBatchJob, RemoteResult, ResultsEntry, StepSetup } from "./messages";
 
 export interface StepHostContext {
@@ -251,8 +252,9 @@ export class StepHost implements WorkSource {
     await (kill ? this.agent?.kill() : this.agent?.stop());
     for (const key of [...this.waiting.keys()]) this.waiting.get(key)?.();
     this.waiting.clear();
-    // The processes wrote their last lines: all of them go to the studio, then the end.
-    await this.shipper?.finish();
+    // The processes wrote their last lines: all of them go to the studio, then the end (bounded:
+    // with Redis away they stay on this machine).
+    await within(this.shipper?.finish() ?? Promise.resolve(), 15_000);
     this.releaseEnvironment?.();
   }
 
