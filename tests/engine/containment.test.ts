@@ -39,16 +39,16 @@ function assertNoStudioSettings(env: Record<string, string>): void {
   assert.doesNotMatch(JSON.stringify(env), /must-not-leak/);
 }
 
-function attempts(ctx: TestContext, runId: string): string[] {
-  const file = join(ctx.env.dataDir, "runs", runId, "score-items", "logs", "sys", "job_report", "processed_mini-batches.csv");
-  return readFileSync(file, "utf8").trimEnd().split("\n").slice(1);
-}
-
-describe("entry scripts are contained: scrubbed environment, memory limit per process", () => {
-  let ctx: TestContext;
+/**
+ * Hooks of a describe block: a context with 23 items, and the studio's secrets set in this
+ * process's environment (where a worker would inherit them), restored afterwards.
+ */
+function withStudioSecrets(use: (ctx: TestContext) => void): void {
+  let ctx: TestContext | undefined;
   const saved: Record<string, string | undefined> = {};
   before(async () => {
     ctx = await makeItemsContext(23);
+    use(ctx);
     for (const [name, value] of Object.entries(STUDIO_SECRETS)) {
       saved[name] = process.env[name];
       process.env[name] = value;
@@ -59,7 +59,19 @@ describe("entry scripts are contained: scrubbed environment, memory limit per pr
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
-    await ctx.cleanup();
+    await ctx?.cleanup();
+  });
+}
+
+function attempts(ctx: TestContext, runId: string): string[] {
+  const file = join(ctx.env.dataDir, "runs", runId, "score-items", "logs", "sys", "job_report", "processed_mini-batches.csv");
+  return readFileSync(file, "utf8").trimEnd().split("\n").slice(1);
+}
+
+describe("entry scripts are contained: scrubbed environment, memory limit per process", () => {
+  let ctx: TestContext;
+  withStudioSecrets((c) => {
+    ctx = c;
   });
 
   test("a worker sees its declared environment_variables, a minimal PATH and a HOME in the step folder; none of the studio's settings", async () => {
@@ -152,20 +164,8 @@ describe("entry scripts run as the unprivileged worker user when the studio is r
   skip: asRoot ? false : "the suite is not running as root: workers cannot switch users",
 }, () => {
   let ctx: TestContext;
-  const saved: Record<string, string | undefined> = {};
-  before(async () => {
-    ctx = await makeItemsContext(23);
-    for (const [name, value] of Object.entries(STUDIO_SECRETS)) {
-      saved[name] = process.env[name];
-      process.env[name] = value;
-    }
-  });
-  after(async () => {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    await ctx.cleanup();
+  withStudioSecrets((c) => {
+    ctx = c;
   });
 
   test("no secret in its output, EACCES on the database and secret.key, the greedy mini-batch failed for memory, the rest completed", async () => {
