@@ -1,6 +1,11 @@
 // Bundles the worker process runtime and the built-in scorers into .build/ with esbuild, so a
 // worker process starts without compiling TypeScript (faster start-up). The agent falls back to
 // the TypeScript sources through tsx when the bundle is missing or older than lib/ or workers/.
+// The agent program (`prs agent`, workers/agent-main.ts) goes to .build/workers/agent.mjs with its
+// chunks beside it: lib/engine/runtime.ts finds the repository from its own location (two folders
+// up), which holds in .build/workers/ but not at the top of .build/. Split, so packages only some
+// datastores use (@azure/storage-blob) load when a step needs them, not at start-up.
+// bin/prs.mjs runs it when it is newer than lib/, workers/ and cli/, else cli/main.ts through tsx.
 import { build } from "esbuild";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -20,6 +25,37 @@ await build({
   },
   outdir: join(root, ".build"),
   outExtension: { ".js": ".mjs" },
+  bundle: true,
+  splitting: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  packages: "external",
+  sourcemap: "linked",
+  logLevel: "warning",
+});
+// The worker pool (`npm start`'s orchestrator, workers/pool-main.ts) the same way, to
+// .build/workers/pool.mjs: split so that the cluster code (BullMQ, ioredis) stays in a chunk loaded
+// only with REDIS_URL. scripts/start.mjs runs it when it is fresh, else `prs worker` through tsx.
+await build({
+  entryPoints: { "workers/pool": join(root, "workers/pool-main.ts") },
+  outdir: join(root, ".build"),
+  outExtension: { ".js": ".mjs" },
+  chunkNames: "workers/pool-[name]-[hash]",
+  bundle: true,
+  splitting: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  packages: "external",
+  sourcemap: "linked",
+  logLevel: "warning",
+});
+await build({
+  entryPoints: { "workers/agent": join(root, "workers/agent-main.ts") },
+  outdir: join(root, ".build"),
+  outExtension: { ".js": ".mjs" },
+  chunkNames: "workers/agent-[name]-[hash]",
   bundle: true,
   splitting: true,
   platform: "node",
