@@ -21,6 +21,8 @@ export interface DesignerContextValue {
   datasets: DatasetJson[];
   models: ModelJson[];
   pipelineId: string;
+  /** A viewer's designer: shown, not changed (no connecting, dragging or deleting). */
+  readOnly: boolean;
 }
 
 export const DesignerContext = createContext<DesignerContextValue | null>(null);

@@ -190,8 +190,9 @@ export function Editor({ draft, onReload }: { draft: PipelineDraftJson; onReload
       datasets: datasets?.datasets ?? [],
       models: models?.models ?? [],
       pipelineId: draft.id,
+      readOnly: !canEdit,
     }),
-    [graph, problemsByNode, updateNodeData, renameParameter, startConnect, datasets, models, draft.id],
+    [graph, problemsByNode, updateNodeData, renameParameter, startConnect, datasets, models, draft.id, canEdit],
   );
 
   const addNode = useCallback(

@@ -109,14 +109,13 @@ function PortHandle({ nodeId, spec, position, nodeTitle }: { nodeId: string; spe
         type={spec.type}
         position={position}
         id={spec.id}
-        role="button"
-        tabIndex={0}
-        aria-label={`${spec.label} of ${nodeTitle}: press Enter to connect`}
+        // Read-only (a viewer), a port is only a coloured dot: its label beside it says what it is.
+        {...(ctx.readOnly ? { "aria-hidden": true } : { role: "button", tabIndex: 0, "aria-label": `${spec.label} of ${nodeTitle}: press Enter to connect` })}
         title={`${port.tip} (${port.kind})`}
         className="focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600"
         style={{ width: 12, height: 12, background: port.color, border: "2px solid white", boxShadow: `0 0 0 1px ${port.color}` }}
         onKeyDown={(e) => {
-          if (e.key !== "Enter" && e.key !== " ") return;
+          if (ctx.readOnly || (e.key !== "Enter" && e.key !== " ")) return;
           e.preventDefault();
           e.stopPropagation();
           ctx.startConnect({ nodeId, handleId: spec.id, handleType: spec.type }, e.currentTarget.getBoundingClientRect());
