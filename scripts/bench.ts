@@ -27,6 +27,8 @@ import { ensureMnistAssets } from "../samples/mnist/assets";
 import { measureDecode } from "./bench/decode";
 import { CNN_MACS, TABULAR_COLUMNS, writeCnnModel, writeTabularCsv, writeTabularModel } from "./bench/models";
 import type { RunFigures } from "./bench/product-runner";
+// @ts-expect-error: a plain .mjs module shared with scripts/start.mjs (allowJs is off)
+import { POOL_NODE_FLAGS } from "./pool-command.mjs";
 import { atMostTarget, formatTable, interleave, median, percentTarget, ratioOf, spreadOf, type Ratio, type TargetRow } from "./bench/stats";
 
 const { values } = parseArgs({
@@ -68,6 +70,29 @@ async function bundle(name: string): Promise<string> {
     logLevel: "warning",
   });
   return outfile;
+}
+
+/**
+ * The orchestrator process's program as plain JavaScript in .build/bench/ (two folders below the
+ * repository, as the pool's own bundle, so the engine finds the worker runtime), split so that the
+ * cluster code stays unloaded as in the product.
+ */
+async function productRunnerBundle(): Promise<string> {
+  const outdir = join(root, ".build", "bench");
+  await build({
+    entryPoints: { "product-runner": join(import.meta.dirname, "bench", "product-runner.ts") },
+    outdir,
+    outExtension: { ".js": ".mjs" },
+    chunkNames: "product-runner-[name]-[hash]",
+    bundle: true,
+    splitting: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    logLevel: "warning",
+  });
+  return join(outdir, "product-runner.mjs");
 }
 
 interface RawFigures {
@@ -117,9 +142,11 @@ class ProductRunner {
   private readonly child: ChildProcess;
   readonly ready: Promise<void>;
 
-  constructor(url: string) {
-    this.child = fork(join(import.meta.dirname, "bench", "product-runner.ts"), [work, cache, url, values.warm ?? String(processes)], {
+  /** `script`: the bundled product-runner (productRunnerBundle), run as `npm start` runs the pool: no tsx, the pool's V8 flags. */
+  constructor(script: string, url: string) {
+    this.child = fork(script, [work, cache, url, values.warm ?? String(processes)], {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
+      execArgv: POOL_NODE_FLAGS,
     });
     this.ready = new Promise((resolve) => this.child.once("message", () => resolve()));
   }
@@ -215,7 +242,7 @@ async function main() {
     });
   const rawImageWorker = await bundle("raw-worker");
   const rawTabularWorker = await bundle("raw-tabular");
-  const runner = new ProductRunner(url);
+  const runner = new ProductRunner(await productRunnerBundle(), url);
   const targets: TargetRow[] = [];
   const firstMs: number[] = [];
   let imagesRssMb: number | undefined;
@@ -240,6 +267,10 @@ async function main() {
     ratios.set("small", describeProduct("mini_batch_size 10", small!, raw, list.length, "images"));
     firstMs.push(...large!.map((r) => r.firstMs), ...small!.map((r) => r.firstMs));
     imagesRssMb = Math.max(...[...large!, ...small!].map((r) => r.orchestratorMb));
+    const m = small!.at(-1)!.memory;
+    console.log(
+      `    orchestrator resident memory (MB): ${m.stages.map(([stage, mb]) => `${stage} ${fmt(mb, 0)}`).join("; ")}; V8 heap ${fmt(m.heapUsedMb, 0)} used of ${fmt(m.heapTotalMb, 0)}, external ${fmt(m.externalMb, 0)}; peak ${fmt(imagesRssMb, 0)}`,
+    );
   }
 
   if (only.has("cnn")) {

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { register } from "tsx/esm/api";
+import { poolCommand } from "./pool-command.mjs";
 import { supervise } from "./supervise.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -74,6 +75,9 @@ if (!existsSync(buildId) || statSync(buildId).mtimeMs < sources) {
   step("web app build", process.execPath, [join(root, "node_modules/next/dist/bin/next"), "build"]);
 }
 
+const pool = poolCommand(root);
+if (!pool.bundled) console.warn("worker pool: its bundle (.build/workers/pool.mjs) is older than lib/ or workers/, running it through tsx");
+
 // Web server and worker pool are supervised apart: one that dies is restarted (with backoff)
 // while the other keeps serving.
 const supervisor = supervise(
@@ -85,7 +89,8 @@ const supervisor = supervise(
       cwd: root,
       env,
     },
-    { name: "worker pool", command: process.execPath, args: [join(root, "bin/prs.mjs"), "worker"], cwd: root, env },
+    // The bundled pool (no tsx in the orchestrator's memory) when it is up to date, else `prs worker`.
+    { name: "worker pool", command: process.execPath, args: pool.args, cwd: root, env },
   ],
   { log: (line) => console.error(`supervisor: ${line}`) },
 );

@@ -11,7 +11,7 @@ import { workerRuntime } from "../lib/engine/runtime";
 import { WarmPool } from "../lib/engine/warm-pool";
 import { grantFolders } from "../lib/engine/worker-user";
 import { join } from "node:path";
-import { clusterDeps } from "../lib/server/cluster";
+import { watchWakeUps } from "../lib/engine/wake";
 
 export interface WorkerPoolOptions {
   log?: (line: string) => void;
@@ -20,7 +20,7 @@ export interface WorkerPoolOptions {
   maxConcurrentRuns?: number;
   /** How long a run's lease lasts without a heartbeat (PRS_LEASE_MS). */
   leaseMs?: number;
-  /** Wait between polls when there is nothing to claim. */
+  /** Wait between polls when there is nothing to claim (a submit on this data folder wakes the pool at once: lib/engine/wake.ts). */
   pollMs?: number;
   /** Worker processes kept booted before any submit (PRS_WARM_PROCESSES); 0: every step forks its own. */
   warmProcesses?: number;
@@ -66,8 +66,10 @@ export async function runWorkerPool(ctx: AppContext, options: WorkerPoolOptions 
   // Run events go through the database to the web server's live pages (SSE).
   const events = new DbEventSink(ctx.db, { onError: (error) => log(`run events not stored: ${errorMessage(error)}`) });
   const running = new Map<string, Promise<void>>();
-  // With REDIS_URL, steps whose compute_target is an agent pool are dispatched through BullMQ.
-  const cluster = clusterDeps(ctx.env.cluster, `prs-orchestrator-${workerId}`);
+  // With REDIS_URL, steps whose compute_target is an agent pool are dispatched through BullMQ; the
+  // cluster code (BullMQ, ioredis) is loaded only then.
+  const cluster = ctx.env.cluster ? (await import("../lib/server/cluster")).clusterDeps(ctx.env.cluster, `prs-orchestrator-${workerId}`) : undefined;
+  const wake = watchWakeUps(ctx.env.dataDir, (error) => log(`worker pool: wake-ups not watched, polling every ${pollMs} ms: ${errorMessage(error)}`));
   const execute = async (runId: string, epoch: number) => {
     log(`run ${runId}: started`);
     try {
@@ -97,7 +99,9 @@ export async function runWorkerPool(ctx: AppContext, options: WorkerPoolOptions 
       await events.flush().catch((error: unknown) => log(`run events not stored: ${errorMessage(error)}`));
     }
   };
-  log(`worker pool ${workerId} polling for runs (up to ${limit} at once)`);
+  log(
+    `worker pool ${workerId} polling for runs (up to ${limit} at once) every ${pollMs} ms, ${wake.watching ? "and woken by each submit on this data folder" : "not woken by submits (no file watch)"}`,
+  );
   let failures = 0;
   try {
     while (!options.signal?.aborted) {
@@ -117,13 +121,14 @@ export async function runWorkerPool(ctx: AppContext, options: WorkerPoolOptions 
         continue;
       }
       if (!claim) {
-        await sleep(pollMs);
+        await wake.wait(pollMs, options.signal);
         continue;
       }
       running.set(claim.runId, execute(claim.runId, claim.epoch));
     }
     await Promise.all(running.values());
   } finally {
+    wake.close();
     await warmPool?.close();
     await stopBeating();
   }

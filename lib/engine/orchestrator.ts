@@ -134,7 +134,7 @@ async function runStep(ctx: StepContext): Promise<StepResult> {
   // Worker processes start now, while the step is planned: their start-up (runtime, init(),
   // model load) overlaps planning instead of adding to it.
   const relay = new DeferredSource();
-  const agents = createAgents(ctx, resolved, relay);
+  const agents = await createAgents(ctx, resolved, relay);
   // When an identical earlier step may be reused, processes start only if it is not.
   const policy = reusePolicy(ctx, resolved);
   if (!(await mayReuse(ctx, policy))) for (const agent of agents) agent.start();

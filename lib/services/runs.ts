@@ -1,10 +1,11 @@
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Db } from "../db/client";
 import type { RunStatus } from "../contracts/statuses";
 import { conflict, invalid, notFound } from "../errors";
 import { newId } from "../ids";
 import { resolveInput } from "../engine/inputs";
 import { leaseExpired } from "../engine/claim";
+import { wakePools } from "../engine/wake";
 import { resolveParameters, resolveRunConfig } from "../engine/resolve";
 import { topologicalOrder } from "../pipeline/graph";
 import { outputDataKind, stepDataKind, type DataKind } from "../pipeline/run-config-rules";
@@ -41,7 +42,7 @@ export async function submitRun(db: Db, dataDir: string, input: SubmitInput) {
     outputKinds.set(step.name, outputDataKind(config.outputAction));
   }
   const id = newId("run");
-  return db.pipelineRun.create({
+  const run = await db.pipelineRun.create({
     data: {
       id,
       pipelineId: pv.pipelineId,
@@ -53,6 +54,9 @@ export async function submitRun(db: Db, dataDir: string, input: SubmitInput) {
       runDir: join(dataDir, "runs", id),
     },
   });
+  // The worker pools on this data folder start it now instead of at their next poll.
+  wakePools(dataDir);
+  return run;
 }
 
 export async function getRun(db: Db, runId: string) {
@@ -104,5 +108,6 @@ export async function resumeRun(db: Db, runId: string, leaseMs?: number) {
     db.stepRun.updateMany({ where: { runId, status: { in: ["failed", "cancelled", "running", "planning"] } }, data: { status: "pending", endedAt: null } }),
     db.pipelineRun.update({ where: { id: runId }, data: { status: "queued", statusReason: null, endedAt: null, claimedBy: null } }),
   ]);
+  wakePools(dirname(dirname(run.runDir)));
   return getRun(db, runId);
 }

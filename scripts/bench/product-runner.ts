@@ -5,14 +5,22 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createDb } from "../../lib/db/client";
-import { executeRun } from "../../lib/engine/orchestrator";
-import { workerRuntime } from "../../lib/engine/runtime";
-import { WarmPool } from "../../lib/engine/warm-pool";
-import { loadEnv } from "../../lib/env";
-import { datastoreAccess } from "../../lib/server/datastore-access";
-import { submitRun } from "../../lib/services/runs";
 import { median } from "./stats";
+
+// Resident memory as the process grows, for the benchmark's breakdown: the bare runtime, then the
+// product's modules, then the database client after its first query (Prisma's query compiler is
+// WebAssembly, instantiated then). The benchmark bundles this file and runs it without tsx, with
+// the pool's V8 flags (scripts/pool-command.mjs), as `npm start` runs the pool.
+const rssMb = () => process.memoryUsage.rss() / 1048576;
+const stages: [string, number][] = [["node", rssMb()]];
+const { createDb } = await import("../../lib/db/client");
+const { executeRun } = await import("../../lib/engine/orchestrator");
+const { workerRuntime } = await import("../../lib/engine/runtime");
+const { WarmPool } = await import("../../lib/engine/warm-pool");
+const { loadEnv } = await import("../../lib/env");
+const { datastoreAccess } = await import("../../lib/server/datastore-access");
+const { submitRun } = await import("../../lib/services/runs");
+stages.push(["+ modules (engine, services, zod, Prisma runtime, libsql)", rssMb()]);
 
 export interface RunRequest {
   type: "run";
@@ -33,11 +41,15 @@ export interface RunFigures {
   runDir: string;
   /** This process's peak resident memory so far. */
   orchestratorMb: number;
+  /** Resident memory at start-up stages, then after this run (MB), with the V8 heap's part. */
+  memory: { stages: [string, number][]; heapUsedMb: number; heapTotalMb: number; externalMb: number };
 }
 
 const [work, localRoots, url, warm] = process.argv.slice(2) as [string, string, string, string];
 const access = datastoreAccess(loadEnv({ ...process.env, PRS_DATA_DIR: work, PRS_LOCAL_ROOTS: localRoots }));
 const db = await createDb(url);
+await db.pipelineRun.count();
+stages.push(["+ database client after a first query (Prisma query compiler, WebAssembly)", rssMb()]);
 // As in `prs worker`: processes booted before the first submit, kept warm between runs.
 const runtime = workerRuntime();
 const warmPool =
@@ -91,6 +103,7 @@ async function execute(request: RunRequest): Promise<RunFigures> {
     run.id,
   );
   const seconds = (performance.now() - start) / 1000;
+  const mem = process.memoryUsage();
   const workersMb = memory.stop();
   if (result.status !== "completed") throw new Error(`bench run ${result.status}: ${result.reason}`);
   const report = readFileSync(join(run.runDir, request.step, "logs", "sys", "job_report", "processed_mini-batches.csv"), "utf8")
@@ -110,6 +123,12 @@ async function execute(request: RunRequest): Promise<RunFigures> {
     output: join(work, "datastore", "runs", run.id, request.step, "parallel_run_step.txt"),
     runDir: run.runDir,
     orchestratorMb: process.resourceUsage().maxRSS / 1024,
+    memory: {
+      stages: [...stages, ["after this run", rssMb()]],
+      heapUsedMb: mem.heapUsed / 1048576,
+      heapTotalMb: mem.heapTotal / 1048576,
+      externalMb: mem.external / 1048576,
+    },
   };
 }
 

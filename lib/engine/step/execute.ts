@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type DeferredSource, LocalAgent } from "../agent";
-import { createRemotePool, isRemoteTarget } from "../../cluster/step-pool";
+import { LOCAL_COMPUTE } from "../../contracts/parallel-run-config";
 import type { WorkerProcess } from "../../contracts/run-events";
 import { noEvents } from "../events";
 import { LeaseKeeper } from "../lease";
@@ -18,10 +18,15 @@ import { invalid } from "../../errors";
 
 /**
  * The step's worker processes: node_count agents fed through `relay` once the work is known;
- * with a compute_target other than `local`, the agents of that pool (lib/cluster).
+ * with a compute_target other than `local`, the agents of that pool (lib/cluster). The cluster code
+ * (BullMQ, ioredis) is loaded only then: an embedded studio never holds it in memory.
  */
-export function createAgents(ctx: StepContext, resolved: ResolvedStep, relay: DeferredSource): Agent[] {
-  if (isRemoteTarget(resolved.config.computeTarget)) return [createRemotePool(ctx, resolved, relay)];
+export async function createAgents(ctx: StepContext, resolved: ResolvedStep, relay: DeferredSource): Promise<Agent[]> {
+  const computeTarget = resolved.config.computeTarget;
+  if (computeTarget !== undefined && computeTarget !== LOCAL_COMPUTE) {
+    const { createRemotePool } = await import("../../cluster/step-pool");
+    return [createRemotePool(ctx, resolved, relay)];
+  }
   const { run, step, paths } = ctx;
   const { config, entry, target } = resolved;
   const unreadable = unreadableBy(ctx.deps.workerUser, entry.module);
