@@ -43,6 +43,11 @@ const { values } = parseArgs({
     only: { type: "string", default: "images,cnn,tabular,decode,planning" },
     /** Warm processes the product's orchestrator keeps (0: every run forks its own, as before the warm pool). */
     warm: { type: "string" },
+    /** N real PNG files scored through the orchestrator with the web server up (scripts/bench/files-bench.ts); only that section runs. */
+    files: { type: "string" },
+    /** With --files: the files are uploaded to Azurite and read over the Blob path. */
+    azurite: { type: "boolean", default: false },
+    "mini-batch-size": { type: "string", default: "1000" },
   },
 });
 const processes = Number(values.processes);
@@ -198,6 +203,20 @@ function describeProduct(label: string, runs: RunFigures[], raw: RawFigures[], i
 }
 
 async function main() {
+  if (values.files !== undefined) {
+    const { runFilesBench } = await import("./bench/files-bench");
+    await runFilesBench({
+      files: Number(values.files),
+      azurite: values.azurite!,
+      processes,
+      miniBatchSize: Number(values["mini-batch-size"]),
+      passes: Number(values.passes),
+      port: Number(process.env.PRS_BENCH_PORT ?? 3470),
+      dist: process.env.PRS_NEXT_DIST ?? ".next",
+    });
+    rmSync(work, { recursive: true, force: true });
+    return;
+  }
   console.log(`Parallel Run Studio benchmark: ${processes} processes; ${rounds} interleaved rounds after ${warmup} warm-up round(s)`);
   const imagesDir = join(cache, "mnist");
   await ensureMnistAssets({ modelPath: join(cache, "mnist.onnx"), imagesDir, labelsPath: join(cache, "mnist_labels.csv"), log: (l) => console.log(`  ${l}`) });
