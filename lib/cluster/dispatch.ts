@@ -50,6 +50,8 @@ export interface RemotePoolOptions {
   output: Datastore;
   /** Told how many agents of the pool are connected, whenever that changes. */
   onAgents?: (connected: number, wanted: number) => void;
+  /** Told when Redis stops answering (with the sentence to show) and when it is back. */
+  onRedis?: (reachable: boolean, message: string) => void;
   log?: (line: string) => void;
 }
 
@@ -60,19 +62,40 @@ export interface RemotePoolOptions {
  * that died back to the queue, with the same attempt number: a lost agent does not count against
  * run_max_try. Only the first report of an attempt is taken (the executor ignores the rest), so
  * each mini-batch's rows reach the output once.
+ *
+ * Redis may lose what it held (restarted without persistence, flushed): the pool reconciles its
+ * jobs with the queue after every reconnection and every RECONCILE_FULL_MS. A job it handed over
+ * that is neither in the queue nor reported gets queued again (same id and attempt), and a step
+ * setup that is gone is published again, so a Redis restart delays the step instead of hanging it.
  */
+/** How often the pool checks that Redis still holds the step (one EXISTS). */
+const RECONCILE_TICK_MS = 2000;
+/** How often every handed-over job is checked, even without a sign that Redis lost anything. */
+const RECONCILE_FULL_MS = 30_000;
+/** A job missing from the queue is queued again only if still missing (and unreported) after this. */
+const RECONCILE_CONFIRM_MS = 1500;
+
 export class RemotePool implements Agent {
   private queue?: Queue;
   private reader?: Redis;
   private started = false;
   private closed = false;
-  private readonly inFlight = new Set<string>();
+  /** Jobs handed to the queue and not yet reported, by job id (kept to queue them again). */
+  private readonly inFlight = new Map<string, { name: string; data: MiniBatchJob; opts: JobsOptions }>();
   private pumping = Promise.resolve();
   private ready?: Promise<void>;
   private watch?: NodeJS.Timeout;
   private connected = -1;
   private writer?: SegmentWriter;
   private readerDone?: Promise<void>;
+  private reconciler?: NodeJS.Timeout;
+  private reconciling?: Promise<void>;
+  private lastFullCheck = 0;
+  /** Redis went away since the last reconcile (or is away now). */
+  private redisLost = false;
+  private unreachable = false;
+  private readonly onRedisError = (error: Error) => this.redisDown(error);
+  private readonly onRedisReady = () => this.redisUp();
 
   constructor(
     private readonly deps: ClusterDeps,
@@ -90,6 +113,10 @@ export class RemotePool implements Agent {
     this.started = true;
     const { redis, keys } = this.deps;
     this.queue = new Queue(keys.queueName(this.options.pool), { connection: redis, prefix: keys.prefix });
+    // Without a listener BullMQ prints every failed reconnection; the pool reports an outage once.
+    this.queue.on("error", this.onRedisError);
+    redis.on("error", this.onRedisError);
+    redis.on("ready", this.onRedisReady);
     this.ready = this.options.publish().then(() => undefined);
     this.ready.catch((error: unknown) => this.fail(`the step could not be handed to agents: ${errorMessage(error)}`));
     this.reader = redis.duplicate();
@@ -108,7 +135,95 @@ export class RemotePool implements Agent {
     check();
     this.watch = setInterval(check, 1000);
     this.watch.unref();
+    this.reconciler = setInterval(() => this.reconcileSoon(), RECONCILE_TICK_MS);
+    this.reconciler.unref();
     this.wake();
+  }
+
+  /** Where Redis is, for messages (never its password). */
+  private get redisAddress(): string {
+    const { host, port, path } = this.deps.redis.options;
+    return path ?? `${host ?? "127.0.0.1"}:${port ?? 6379}`;
+  }
+
+  private redisDown(error: Error): void {
+    this.redisLost = true;
+    if (this.unreachable || this.closed) return;
+    this.unreachable = true;
+    const message = `Redis unreachable at ${this.redisAddress} (${errorMessage(error)}); retrying: queued mini-batches wait, and are checked and queued again when it is back`;
+    this.options.log?.(`step ${this.options.stepKey}: ${message}`);
+    this.options.onRedis?.(false, message);
+  }
+
+  private redisUp(): void {
+    if (!this.unreachable || this.closed) return;
+    this.unreachable = false;
+    const message = `Redis reachable again at ${this.redisAddress}: checking the step's mini-batches in its queue`;
+    this.options.log?.(`step ${this.options.stepKey}: ${message}`);
+    this.options.onRedis?.(true, message);
+    this.reconcileSoon();
+  }
+
+  private reconcileSoon(): void {
+    if (this.closed || this.reconciling || this.unreachable) return;
+    this.reconciling = this.reconcile()
+      .catch((error: unknown) => this.options.log?.(`step ${this.options.stepKey}: queued mini-batches not checked, retrying: ${errorMessage(error)}`))
+      .finally(() => {
+        this.reconciling = undefined;
+      });
+  }
+
+  /**
+   * Checks that Redis still holds the step: its setup (published again when gone) and, after a
+   * reconnection, a lost setup or every RECONCILE_FULL_MS, each handed-over job. Jobs neither in
+   * the queue nor reported are queued again once confirmed missing (a job that just finished has
+   * its result on the way in the stream: it gets RECONCILE_CONFIRM_MS to arrive).
+   */
+  private async reconcile(): Promise<void> {
+    const { redis, keys } = this.deps;
+    const queue = this.queue;
+    if (!queue || !this.ready) return;
+    await this.ready;
+    const lost = this.redisLost;
+    this.redisLost = false;
+    const setupGone = (await redis.exists(keys.step(this.options.stepKey))) === 0;
+    if (setupGone) {
+      this.options.log?.(`step ${this.options.stepKey}: its setup is no longer in Redis (restarted or flushed); publishing it again`);
+      await this.options.publish();
+    }
+    if (!lost && !setupGone && Date.now() - this.lastFullCheck < RECONCILE_FULL_MS) return;
+    this.lastFullCheck = Date.now();
+    const missing = await this.missingJobs([...this.inFlight.keys()]);
+    if (missing.length === 0) return;
+    await new Promise((r) => setTimeout(r, RECONCILE_CONFIRM_MS));
+    const confirmed = await this.missingJobs(missing.filter((id) => this.inFlight.has(id)));
+    const jobs = confirmed.flatMap((id) => {
+      const job = this.inFlight.get(id);
+      return job ? [job] : [];
+    });
+    if (jobs.length === 0 || this.closed) return;
+    this.options.log?.(
+      `step ${this.options.stepKey}: ${jobs.length} mini-batch${jobs.length === 1 ? " was" : "es were"} no longer in Redis's queue; queued again`,
+    );
+    for (let i = 0; i < jobs.length; i += 1000) await queue.addBulk(jobs.slice(i, i + 1000));
+  }
+
+  /** Of these job ids, those whose job is not in Redis (neither waiting, running nor finished). */
+  private async missingJobs(ids: string[]): Promise<string[]> {
+    const queue = this.queue;
+    if (!queue || ids.length === 0) return [];
+    const missing: string[] = [];
+    for (let i = 0; i < ids.length; i += 1000) {
+      const chunk = ids.slice(i, i + 1000);
+      const pipeline = this.deps.redis.pipeline();
+      for (const id of chunk) pipeline.exists(queue.toKey(id));
+      const replies = (await pipeline.exec()) ?? [];
+      chunk.forEach((id, n) => {
+        const [error, exists] = replies[n] ?? [null, 1];
+        if (!error && exists === 0) missing.push(id);
+      });
+    }
+    return missing;
   }
 
   wake(): void {
@@ -129,10 +244,11 @@ export class RemotePool implements Agent {
     if (batch.length === 0 || !this.queue) return;
     const jobs = batch.map((a) => {
       const jobId = jobIdOf(this.options.stepKey, a.idx, a.attempt);
-      this.inFlight.add(jobId);
       const data: MiniBatchJob = { stepKey: this.options.stepKey, idx: a.idx, attempt: a.attempt, items: a.items };
       const opts: JobsOptions = { jobId, priority: priorityOf(a.idx), removeOnComplete: true, removeOnFail: true, attempts: 1 };
-      return { name: "mini-batch", data, opts };
+      const job = { name: "mini-batch", data, opts };
+      this.inFlight.set(jobId, job);
+      return job;
     });
     for (let i = 0; i < jobs.length; i += 1000) await this.queue.addBulk(jobs.slice(i, i + 1000));
   }
@@ -207,7 +323,7 @@ export class RemotePool implements Agent {
   private fail(reason: string): void {
     this.options.log?.(reason);
     // Reported like a storage failure: the step stops with the sentence and can be resumed.
-    for (const jobId of this.inFlight) {
+    for (const jobId of this.inFlight.keys()) {
       const [idx, attempt] = jobId.split("_").slice(-2).map(Number);
       if (idx === undefined || attempt === undefined) continue;
       this.source.complete(
@@ -227,7 +343,7 @@ export class RemotePool implements Agent {
 
   /** Cancelled (or the lease was lost): queued jobs are removed, agents stop the running ones. */
   async kill(): Promise<void> {
-    const pending = [...this.inFlight];
+    const pending = [...this.inFlight.keys()];
     await this.close("cancel", pending);
   }
 
@@ -235,6 +351,10 @@ export class RemotePool implements Agent {
     if (!this.started || this.closed) return;
     this.closed = true;
     clearInterval(this.watch);
+    clearInterval(this.reconciler);
+    this.deps.redis.off("error", this.onRedisError);
+    this.deps.redis.off("ready", this.onRedisReady);
+    await this.reconciling;
     this.reader?.disconnect();
     await this.readerDone?.catch(() => {});
     await this.pumping.catch(() => {});

@@ -15,6 +15,8 @@ export function openRedis(url: string, name: string): Redis {
   });
   // Connection errors are retried by ioredis; they surface as delays, not crashes.
   redis.on("error", () => {});
+  // One connection serves every step of the process: each step's pool and BullMQ queue listen to it.
+  redis.setMaxListeners(200);
   return redis;
 }
 

@@ -31,13 +31,14 @@ export async function redisUnavailable(): Promise<string | false> {
 }
 
 /** A fresh key prefix on the test Redis, and the orchestrator's connection; cleanup deletes its keys. */
-export function makeCluster(): ClusterDeps & { prefix: string; cleanup(): Promise<void> } {
+export function makeCluster(url = REDIS_URL): ClusterDeps & { prefix: string; url: string; cleanup(): Promise<void> } {
   const prefix = `prs-test-${process.pid}-${randomBytes(4).toString("hex")}`;
-  const redis = openRedis(REDIS_URL, "prs-test-orchestrator");
+  const redis = openRedis(url, "prs-test-orchestrator");
   return {
     redis,
     keys: new ClusterKeys(prefix),
     prefix,
+    url,
     async cleanup() {
       let cursor = "0";
       do {
@@ -90,7 +91,15 @@ export interface AgentProcess {
 }
 
 /** `prs agent` as a separate process, in its own temporary folder. */
-export function startAgent(options: { pool: string; server: string; prefix: string; secret: string; processes?: number; lockMs?: number }): AgentProcess {
+export function startAgent(options: {
+  pool: string;
+  server: string;
+  prefix: string;
+  secret: string;
+  processes?: number;
+  lockMs?: number;
+  redisUrl?: string;
+}): AgentProcess {
   const dir = mkdtempSync(join(tmpdir(), "prs-agent-"));
   const child = spawn(
     process.execPath,
@@ -100,7 +109,7 @@ export function startAgent(options: { pool: string; server: string; prefix: stri
       env: {
         PATH: process.env.PATH,
         HOME: dir,
-        REDIS_URL,
+        REDIS_URL: options.redisUrl ?? REDIS_URL,
         PRS_QUEUE_PREFIX: options.prefix,
         PRS_AGENT_SECRET: options.secret,
         PRS_AGENT_LOCK_MS: String(options.lockMs ?? 3000),
@@ -131,4 +140,78 @@ export function startAgent(options: { pool: string; server: string; prefix: stri
       if (!process.env.PRS_TEST_KEEP) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A private redis-server (never the shared one): killed and started again on the same port by outage tests. */
+export interface RedisServer {
+  url: string;
+  port: number;
+  /** SIGKILL: no save, clients see the connection drop. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port and folder (empty unless `appendonly`: then it reloads its AOF). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startRedisServer(options: { appendonly?: boolean } = {}): Promise<RedisServer> {
+  const dir = mkdtempSync(join(tmpdir(), "prs-redis-"));
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  let log = "";
+  const start = async () => {
+    if (child && child.exitCode === null && child.signalCode === null) return;
+    const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", options.appendonly ? "yes" : "no", "--dir", dir];
+    if (options.appendonly) args.push("--appendfsync", "always");
+    const c = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
+    child = c;
+    c.stdout?.on("data", (d: Buffer) => {
+      log += d.toString();
+    });
+    c.stderr?.on("data", (d: Buffer) => {
+      log += d.toString();
+    });
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      if (c.exitCode !== null) throw new Error(`redis-server on port ${port} exited: ${log.slice(-500)}`);
+      const probe = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      probe.on("error", () => {});
+      const ok = await probe
+        .connect()
+        .then(() => probe.ping())
+        .then(
+          () => true,
+          () => false,
+        );
+      probe.disconnect();
+      if (ok) return;
+      if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer: ${log.slice(-500)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const kill = async () => {
+    const c = child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const exited = new Promise((r) => c.once("exit", r));
+    c.kill("SIGKILL");
+    await exited;
+  };
+  await start();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    kill,
+    start,
+    async stop() {
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
