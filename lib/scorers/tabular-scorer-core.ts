@@ -24,6 +24,18 @@ function lineIsCanonical(buffer: Uint8Array, bounds: Int32Array, at: number, fie
   return true;
 }
 
+/** Whether the object path's header would be the kept columns then one column per output value, each name once. */
+function headerIsPlain(keep: string[], outputs: { column: string }[], tensors: Tensor[], n: number): boolean {
+  const names = [...keep];
+  for (let o = 0; o < outputs.length; o++) {
+    const per = tensors[o]!.data.length / n;
+    if (!(per >= 1) || !Number.isInteger(per)) return false;
+    if (per === 1) names.push(outputs[o]!.column);
+    else for (let k = 0; k < per; k++) names.push(`${outputs[o]!.column}_${k}`);
+  }
+  return !names.includes("__proto__") && new Set(names).size === names.length;
+}
+
 /** A non-float32 output cell as text, as csvLine writes it. */
 function csvCell(value: CellValue): string {
   return csvField(value);
@@ -150,10 +162,10 @@ export class TabularScorer {
 
     const keep = this.keepColumns ?? dataColumns;
     const keepIndex = keep.map((c) => dataColumns.indexOf(c));
-    const outputColumns = new Set(outputs.map((o) => o.column));
-    // Rows as text only when their header is exactly the kept columns then the outputs (no name taken twice).
-    const asText = !keep.some((c) => outputColumns.has(c) || c === "__proto__") && new Set(keep).size === keep.length;
-    const wholeLine = asText && records.delimiter === COMMA && keep.length === dataColumns.length && keep.every((c, i) => c === dataColumns[i]);
+    // Rows as text only when the header is exactly the kept columns then the outputs' columns (no
+    // name taken twice, none a special key): decided on the first outputs, which tell the values per row.
+    let asText: boolean | undefined;
+    const wholeLine = records.delimiter === COMMA && keep.length === dataColumns.length && keep.every((c, i) => c === dataColumns[i]);
     const text = records.ascii ? buffer.toString("latin1") : undefined;
     const slice = (start: number, end: number) => (text !== undefined ? text.slice(start, end) : buffer.toString("utf8", start, end));
 
@@ -169,6 +181,7 @@ export class TabularScorer {
         outputs.map((o) => o.name),
       );
       const tensors = outputs.map((o) => result[o.name]!);
+      asText ??= headerIsPlain(keep, outputs, tensors, n);
       for (let i = 0; i < rowsNow; i++) {
         const r = good[start + i]!;
         if (!asText || quoted[r] || results.length === 0) {

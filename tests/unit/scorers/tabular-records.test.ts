@@ -151,6 +151,12 @@ test("malformed rows are bad rows as before; several slices; kept columns; anoth
   await bothPaths('id,a,b,c,note\n1,1,2,3,é ü\n2,4,5,6,"ñ, x"\n');
 });
 
+test("a kept column named like an output, or kept twice: the object path's header, whatever it is, is kept", async () => {
+  const collide = await bothPaths("id,a,b,c,sum\n1,1,2,3,x\n2,4,5,6,y\n");
+  assert.deepEqual(collide.columns, ["id", "a", "b", "c", "sum", "y_0", "y_1", "y_2"]);
+  await bothPaths("id,a,b,c,note\n1,1,2,3,x\n2,4,5,6,y\n", { keepColumns: ["id", "id", "missing"] });
+});
+
 test("fastNumber reads what Number reads, or declines", () => {
   const random = seeded(5);
   const samples = [
