@@ -16,8 +16,8 @@ import { registerDatastore } from "../../lib/services/datastores";
 import { registerEnvironment, resolveEnvironment } from "../../lib/services/environments";
 import { publishPipeline } from "../../lib/services/pipelines";
 import { buildSnapshot } from "../../lib/services/run-events";
-import { listLogFiles, logArchive, readLogChunk } from "../../lib/services/run-logs";
 import { submitRun } from "../../lib/services/runs";
+import { makeTestUser, type TestUser, withAuth } from "../support/auth";
 import { startAzurite, type AzuriteHandle } from "../support/azurite";
 import { type AgentProcess, makeCluster, redisUnavailable, startAgent, startFileServer } from "../support/cluster";
 import { makeEntryScript, makeTestContext, postgresUnavailable, type TestContext } from "../support/context";
@@ -69,9 +69,28 @@ describe("agents report logs, attempts, failures, processes; environments on age
   let files: Awaited<ReturnType<typeof startFileServer>>;
   let blob: Datastore;
   const agents: AgentProcess[] = [];
+  let viewer: TestUser;
+  type Handler = (req: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+  let routes: { list: Handler; content: Handler; archive: Handler };
+  /** GET on the studio's log routes (app/api/runs/[runId]/logs/...), signed in as a viewer. */
+  const api = (handler: Handler, runId: string, path: string) =>
+    handler(new Request(`http://test/api/runs/${runId}/logs${path}`, withAuth(viewer)), { params: Promise.resolve({ runId }) });
+  const logText = async (runId: string, path: string) => {
+    const res = await api(routes.content, runId, `/content?step=score&path=${encodeURIComponent(path)}`);
+    assert.equal(res.status, 200, path);
+    return ((await res.json()) as { text: string }).text;
+  };
 
   before(async () => {
     [ctx, azurite] = await Promise.all([makeTestContext("postgresql"), startAzurite()]);
+    process.env.DATABASE_URL = ctx.env.databaseUrl;
+    process.env.PRS_DATA_DIR = ctx.env.dataDir;
+    viewer = await makeTestUser(ctx.db, "viewer");
+    routes = {
+      list: (await import("../../app/api/runs/[runId]/logs/route")).GET as Handler,
+      content: (await import("../../app/api/runs/[runId]/logs/content/route")).GET as Handler,
+      archive: (await import("../../app/api/runs/[runId]/logs/archive/route")).GET as Handler,
+    };
     cluster = makeCluster();
     files = await startFileServer(cluster, SECRET);
     const config = { container: "data", auth: "connection-string" as const };
@@ -140,17 +159,19 @@ describe("agents report logs, attempts, failures, processes; environments on age
     assert.equal(step.failedMiniBatches, 1);
 
     // Log files: under agents/<host>-<node>/ in the step's log folder, read through the log API.
-    const logs = await listLogFiles(ctx.db, run.id);
+    const listed = await api(routes.list, run.id, "");
+    assert.equal(listed.status, 200);
+    const logs = ((await listed.json()) as { files: { step: string; path: string }[] }).files;
     const folders = agentFolders(logs.map((f) => f.path));
     assert.equal(folders.length, 1, `node_count 1: one agent's logs, got ${JSON.stringify(folders)}`);
     const folder = folders[0]!;
     assert.match(folder, new RegExp(`^${hostname().replace(/[^A-Za-z0-9._-]/g, "-")}-\\d+$`));
     const entryLogs = logs.filter((f) => f.path.startsWith(`agents/${folder}/user/entry_script_log/`));
     assert.ok(entryLogs.length >= 1, `entry script logs listed: ${JSON.stringify(logs.map((f) => f.path))}`);
-    const entryText = (await Promise.all(entryLogs.map((f) => readLogChunk(ctx.db, run.id, "score", f.path)))).map((c) => c.text).join("");
+    const entryText = (await Promise.all(entryLogs.map((f) => logText(run.id, f.path)))).join("");
     for (let i = 0; i < ITEMS; i++) assert.match(entryText, new RegExp(`hello from the agent's entry script: item-${String(i).padStart(3, "0")}\\.txt`));
     const stdoutLogs = logs.filter((f) => f.path.startsWith(`agents/${folder}/user/stdout/`));
-    const stdoutText = (await Promise.all(stdoutLogs.map((f) => readLogChunk(ctx.db, run.id, "score", f.path)))).map((c) => c.text).join("");
+    const stdoutText = (await Promise.all(stdoutLogs.map((f) => logText(run.id, f.path)))).join("");
     assert.match(stdoutText, /stdout-mark item-011\.txt/);
     const stderrLogs = logs.filter((f) => f.path.startsWith(`agents/${folder}/user/stderr/`));
     assert.ok(stderrLogs.length >= 1, "stderr files shipped too");
@@ -206,7 +227,9 @@ describe("agents report logs, attempts, failures, processes; environments on age
       tar.on("finish", () => resolve(undefined));
       tar.on("error", reject);
     });
-    Readable.fromWeb((await logArchive(ctx.db, run.id)) as never)
+    const archive = await api(routes.archive, run.id, "/archive");
+    assert.equal(archive.status, 200);
+    Readable.fromWeb(archive.body as never)
       .pipe(createGunzip())
       .pipe(tar);
     await done;
@@ -234,10 +257,10 @@ describe("agents report logs, attempts, failures, processes; environments on age
     // Built by the agent that ran the step, in its own working folder.
     const builtOn = agents.filter((a) => existsSync(join(a.dir, "work", "environments", view.contentHash, "node_modules", "is-number", "package.json")));
     assert.equal(builtOn.length, 1, "one agent (node_count 1) built the environment in its own cache");
-    const logs = await listLogFiles(ctx.db, run.id);
+    const logs = ((await (await api(routes.list, run.id, "")).json()) as { files: { path: string }[] }).files;
     const buildLog = logs.find((f) => /^agents\/[^/]+\/sys\/environment\/build_log\.txt$/.test(f.path));
     assert.ok(buildLog, `the agent's build log is with the step's logs: ${JSON.stringify(logs.map((f) => f.path))}`);
-    const text = (await readLogChunk(ctx.db, run.id, "score", buildLog.path)).text;
+    const text = await logText(run.id, buildLog.path);
     assert.match(text, /Environment num7:1 \([0-9a-f]{12}\): built now on agent agt_/);
   });
 
@@ -270,8 +293,9 @@ describe("agents report logs, attempts, failures, processes; environments on age
       "the other agent took the seat and finished the rest",
     );
     const folder = `${hostname().replace(/[^A-Za-z0-9._-]/g, "-")}-${killedNode}`;
-    const logs = (await listLogFiles(ctx.db, run.id)).filter((f) => f.path.startsWith(`agents/${folder}/user/entry_script_log/`));
-    const text = (await Promise.all(logs.map((f) => readLogChunk(ctx.db, run.id, "score", f.path)))).map((c) => c.text).join("");
+    const listed = ((await (await api(routes.list, run.id, "")).json()) as { files: { path: string }[] }).files;
+    const logs = listed.filter((f) => f.path.startsWith(`agents/${folder}/user/entry_script_log/`));
+    const text = (await Promise.all(logs.map((f) => logText(run.id, f.path)))).join("");
     for (const r of byVictim) assert.match(text, new RegExp(`slow item done: item-${r[0]!.padStart(3, "0")}\\.txt`));
   });
 });
