@@ -20,6 +20,8 @@ const NO_SEAT_DELAY_MS = 100;
  * meanwhile (an agent without a seat fetching at once would win every job back and starve them).
  */
 const NO_SEAT_HOLD_MS = 2000;
+/** How long a step that could not be prepared here fails its jobs at once before it is tried again. */
+const FAILED_STEP_RETRY_MS = 15_000;
 /** Workers entries of a step (hash in Redis) outlive a silent studio for this long. */
 const WORKERS_TTL_SECONDS = 24 * 3600;
 
@@ -185,9 +187,15 @@ export class AgentHost {
   private host(stepKey: string): Promise<StepHost> {
     let host = this.hosts.get(stepKey);
     if (!host) {
-      host = this.openHost(stepKey);
-      this.hosts.set(stepKey, host);
-      host.catch(() => this.hosts.delete(stepKey));
+      const opening = this.openHost(stepKey);
+      host = opening;
+      this.hosts.set(stepKey, opening);
+      // A step that cannot be prepared here (its environment does not build...) fails the next
+      // jobs at once with the same sentence for a while, instead of preparing it again for each.
+      opening.catch(() => {
+        const timer = setTimeout(() => this.hosts.get(stepKey) === opening && this.hosts.delete(stepKey), FAILED_STEP_RETRY_MS);
+        timer.unref();
+      });
     }
     return host;
   }
