@@ -20,6 +20,63 @@ const session = await ort.InferenceSession.create(modelPath, {
 const CHUNK = 8192;
 const FEATURES = 4;
 const FIELDS = FEATURES + 1;
+const input = new Float32Array(CHUNK * FEATURES);
+const starts = new Int32Array(CHUNK);
+const bounds = new Int32Array(CHUNK * (FIELDS + 1));
+
+/**
+ * Scores whole lines [from, stop) of buf (text: its latin1 decoding) CHUNK at a time; returns the
+ * output lines and the row count.
+ */
+async function score(buf: Buffer, text: string, from: number, stop: number, out: string[]): Promise<number> {
+  let rows = 0;
+  let pos = from;
+  while (pos < stop) {
+    // Up to CHUNK lines: field boundaries, features into the tensor.
+    let n = 0;
+    while (n < CHUNK && pos < stop) {
+      let lineEnd = buf.indexOf(10, pos);
+      if (lineEnd < 0 || lineEnd > stop) lineEnd = stop;
+      const at = n * (FIELDS + 1);
+      bounds[at] = pos;
+      let field = 1;
+      for (let i = pos; i < lineEnd; i++) if (buf[i] === 44) bounds[at + field++] = i + 1;
+      bounds[at + FIELDS] = lineEnd + 1;
+      for (let k = 0; k < FEATURES; k++) input[n * FEATURES + k] = fastNumber(buf, bounds[at + k + 1]!, bounds[at + k + 2]! - 1);
+      starts[n++] = pos;
+      pos = lineEnd + 1;
+    }
+    const result = await session.run({ x: new ort.Tensor("float32", input.subarray(0, n * FEATURES), [n, FEATURES]) });
+    const scores = result.score!.data as Float32Array;
+    for (let i = 0; i < n; i++) {
+      const at = i * (FIELDS + 1);
+      let canonical = true;
+      for (let k = 0; k < FIELDS && canonical; k++) canonical = fieldIsCanonical(buf, bounds[at + k]!, bounds[at + k + 1]! - 1) === true;
+      let line = "";
+      if (canonical) line = text.slice(bounds[at]!, bounds[at + FIELDS]! - 1);
+      else
+        for (let k = 0; k < FIELDS; k++) {
+          const s = bounds[at + k]!;
+          const e = bounds[at + k + 1]! - 1;
+          line += (k ? "," : "") + (fieldIsCanonical(buf, s, e) ? text.slice(s, e) : fieldOutput(text.slice(s, e), false));
+        }
+      out.push(`${line},${float32Text(scores[i * 3]!)},${float32Text(scores[i * 3 + 1]!)},${float32Text(scores[i * 3 + 2]!)}`);
+    }
+    rows += n;
+  }
+  return rows;
+}
+
+// Warm, as the product's warm processes are: the first 64 KB of rows scored before the clock starts.
+{
+  const fd = openSync(csvPath, "r");
+  const head = Buffer.alloc(64 * 1024);
+  const got = readSync(fd, head, 0, head.length, 0);
+  closeSync(fd);
+  const from = head.indexOf(10) + 1;
+  const stop = head.lastIndexOf(10, got - 1) + 1;
+  if (from > 0 && stop > from) await score(head, head.toString("latin1", 0, got), from, stop, []);
+}
 process.send?.({ type: "ready" });
 await new Promise<void>((resolve) => process.once("message", () => resolve()));
 
@@ -43,44 +100,7 @@ const from = begin === 0 ? headerEnd + 1 : buf.indexOf(10) + 1;
 const stop = end >= size ? got : buf.indexOf(10, end - offset - 1) + 1;
 
 const out: string[] = [`${header},score_0,score_1,score_2`];
-const input = new Float32Array(CHUNK * FEATURES);
-const starts = new Int32Array(CHUNK);
-const bounds = new Int32Array(CHUNK * (FIELDS + 1));
-let rows = 0;
-let pos = from;
-while (pos < stop) {
-  // Up to CHUNK lines: field boundaries, features into the tensor.
-  let n = 0;
-  while (n < CHUNK && pos < stop) {
-    let lineEnd = buf.indexOf(10, pos);
-    if (lineEnd < 0 || lineEnd > stop) lineEnd = stop;
-    const at = n * (FIELDS + 1);
-    bounds[at] = pos;
-    let field = 1;
-    for (let i = pos; i < lineEnd; i++) if (buf[i] === 44) bounds[at + field++] = i + 1;
-    bounds[at + FIELDS] = lineEnd + 1;
-    for (let k = 0; k < FEATURES; k++) input[n * FEATURES + k] = fastNumber(buf, bounds[at + k + 1]!, bounds[at + k + 2]! - 1);
-    starts[n++] = pos;
-    pos = lineEnd + 1;
-  }
-  const result = await session.run({ x: new ort.Tensor("float32", input.subarray(0, n * FEATURES), [n, FEATURES]) });
-  const scores = result.score!.data as Float32Array;
-  for (let i = 0; i < n; i++) {
-    const at = i * (FIELDS + 1);
-    let canonical = true;
-    for (let k = 0; k < FIELDS && canonical; k++) canonical = fieldIsCanonical(buf, bounds[at + k]!, bounds[at + k + 1]! - 1) === true;
-    let line = "";
-    if (canonical) line = text.slice(bounds[at]!, bounds[at + FIELDS]! - 1);
-    else
-      for (let k = 0; k < FIELDS; k++) {
-        const s = bounds[at + k]!;
-        const e = bounds[at + k + 1]! - 1;
-        line += (k ? "," : "") + (fieldIsCanonical(buf, s, e) ? text.slice(s, e) : fieldOutput(text.slice(s, e), false));
-      }
-    out.push(`${line},${float32Text(scores[i * 3]!)},${float32Text(scores[i * 3 + 1]!)},${float32Text(scores[i * 3 + 2]!)}`);
-  }
-  rows += n;
-}
+const rows = await score(buf, text, from, stop, out);
 writeFileSync(outFile, `${out.join("\n")}\n`);
 process.send?.({ type: "done", rows, seconds: (performance.now() - start) / 1000 });
 process.disconnect?.();
