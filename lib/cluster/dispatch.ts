@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { type JobsOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
@@ -67,6 +67,11 @@ export interface RemotePoolOptions {
  * jobs with the queue after every reconnection and every RECONCILE_FULL_MS. A job it handed over
  * that is neither in the queue nor reported gets queued again (same id and attempt), and a step
  * setup that is gone is published again, so a Redis restart delays the step instead of hanging it.
+ *
+ * Another studio may take the run over (its orchestrator stopped renewing the lease): the step's
+ * owner key then names the new pool, and a former holder that wakes up leaves the queue, the
+ * agents and the step's keys alone (no job removal, no cancel, no clean-up of the new holder's
+ * setup and results), as its database writes are refused by the lease.
  */
 /** How often the pool checks that Redis still holds the step (one EXISTS). */
 const RECONCILE_TICK_MS = 2000;
@@ -74,6 +79,8 @@ const RECONCILE_TICK_MS = 2000;
 const RECONCILE_FULL_MS = 30_000;
 /** A job missing from the queue is queued again only if still missing (and unreported) after this. */
 const RECONCILE_CONFIRM_MS = 1500;
+/** As long as a step's setup stays in Redis (publish-step.ts). */
+const OWNER_TTL_SECONDS = 7 * 24 * 3600;
 
 export class RemotePool implements Agent {
   private queue?: Queue;
@@ -96,6 +103,17 @@ export class RemotePool implements Agent {
   private unreachable = false;
   private readonly onRedisError = (error: Error) => this.redisDown(error);
   private readonly onRedisReady = () => this.redisUp();
+  /**
+   * Attempts reported in the results stream before this pool handed them out: a former holder's
+   * jobs (takeover, resume). When the executor hands the same attempt out, its report is used
+   * instead of running it again.
+   */
+  private readonly early = new Map<string, Extract<ResultsEntry, { type: "attempt" }>>();
+  /** Resolves once the reader has read the results stream as it was when the pool started. */
+  private caughtUp?: Promise<void>;
+  private markCaughtUp = () => {};
+  /** This pool's claim on the step in Redis (keys.stepOwner); a takeover replaces it. */
+  private readonly token = `${process.pid}-${randomBytes(6).toString("hex")}`;
 
   constructor(
     private readonly deps: ClusterDeps,
@@ -117,11 +135,17 @@ export class RemotePool implements Agent {
     this.queue.on("error", this.onRedisError);
     redis.on("error", this.onRedisError);
     redis.on("ready", this.onRedisReady);
-    this.ready = this.options.publish().then(() => undefined);
+    this.ready = redis
+      .set(keys.stepOwner(this.options.stepKey), this.token, "EX", OWNER_TTL_SECONDS)
+      .then(() => this.options.publish())
+      .then(() => undefined);
     this.ready.catch((error: unknown) => this.fail(`the step could not be handed to agents: ${errorMessage(error)}`));
     this.reader = redis.duplicate();
     this.reader.on("error", () => {});
-    this.readerDone = this.readResults();
+    this.caughtUp = new Promise((resolve) => {
+      this.markCaughtUp = resolve;
+    });
+    this.readerDone = this.readResults(() => this.markCaughtUp());
     const registry = new AgentRegistry(redis, keys);
     const check = () =>
       void registry.working(this.options.pool).then(
@@ -161,6 +185,8 @@ export class RemotePool implements Agent {
     const message = `Redis reachable again at ${this.redisAddress}: checking the step's mini-batches in its queue`;
     this.options.log?.(`step ${this.options.stepKey}: ${message}`);
     this.options.onRedis?.(true, message);
+    // A restarted Redis may have lost the stream being caught up with: queue what is due.
+    this.markCaughtUp();
     this.reconcileSoon();
   }
 
@@ -186,6 +212,7 @@ export class RemotePool implements Agent {
     await this.ready;
     const lost = this.redisLost;
     this.redisLost = false;
+    if (!(await this.owns())) return;
     const setupGone = (await redis.exists(keys.step(this.options.stepKey))) === 0;
     if (setupGone) {
       this.options.log?.(`step ${this.options.stepKey}: its setup is no longer in Redis (restarted or flushed); publishing it again`);
@@ -234,6 +261,7 @@ export class RemotePool implements Agent {
   /** Takes mini-batches from the executor up to the window and queues them in one round trip. */
   private async pump(): Promise<void> {
     await this.ready;
+    await this.caughtUp;
     const window = this.deps.dispatchWindow ?? 10_000;
     const batch: Assignment[] = [];
     while (!this.closed && this.inFlight.size + batch.length < window) {
@@ -242,21 +270,36 @@ export class RemotePool implements Agent {
       batch.push(next);
     }
     if (batch.length === 0 || !this.queue) return;
-    const jobs = batch.map((a) => {
+    const reported: Extract<ResultsEntry, { type: "attempt" }>[] = [];
+    const jobs = batch.flatMap((a) => {
       const jobId = jobIdOf(this.options.stepKey, a.idx, a.attempt);
       const data: MiniBatchJob = { stepKey: this.options.stepKey, idx: a.idx, attempt: a.attempt, items: a.items };
       const opts: JobsOptions = { jobId, priority: priorityOf(a.idx), removeOnComplete: true, removeOnFail: true, attempts: 1 };
       const job = { name: "mini-batch", data, opts };
       this.inFlight.set(jobId, job);
-      return job;
+      const early = this.early.get(jobId);
+      if (!early) return [job];
+      this.early.delete(jobId);
+      reported.push(early);
+      return [];
     });
     for (let i = 0; i < jobs.length; i += 1000) await this.queue.addBulk(jobs.slice(i, i + 1000));
+    for (const entry of reported) await this.onAttempt(entry);
   }
 
-  /** Follows the step's results stream from its start (a takeover sees what came before it). */
-  private async readResults(): Promise<void> {
+  /**
+   * Follows the step's results stream from its start (a takeover sees what came before it);
+   * `caughtUp` once the entries that were there at the start are read, so that the first jobs are
+   * queued knowing which attempts a former holder's agents already reported.
+   */
+  private async readResults(caughtUp: () => void): Promise<void> {
     const key = this.deps.keys.results(this.options.stepKey);
     let last = "0";
+    const tail = await this.reader
+      ?.xrevrange(key, "+", "-", "COUNT", 1)
+      .then((entries) => entries[0]?.[0])
+      .catch(() => undefined);
+    if (!tail) caughtUp();
     while (!this.closed && this.reader) {
       let reply: [string, [string, string[]][]][] | null;
       try {
@@ -270,6 +313,7 @@ export class RemotePool implements Agent {
       if (!reply) continue;
       const entries = reply[0]?.[1] ?? [];
       await Promise.all(entries.map(([, fields]) => this.onEntry(fields)));
+      if (tail && entries.length > 0 && !streamIdBefore(entries.at(-1)?.[0] ?? "0", tail)) caughtUp();
       last = entries.at(-1)?.[0] ?? last;
     }
   }
@@ -279,6 +323,16 @@ export class RemotePool implements Agent {
     if (!parsed.success) return this.options.log?.(`an agent sent a result that is not understood: ${parsed.error.message.slice(0, 200)}`);
     const entry = parsed.data;
     if (entry.type === "process") return this.source.processEvent(entry.event);
+    const jobId = jobIdOf(this.options.stepKey, entry.result.idx, entry.result.attempt);
+    if (!this.inFlight.has(jobId)) {
+      // Not handed out by this pool (yet): the executor would ignore it now, it may want it later.
+      if (!this.early.has(jobId)) this.early.set(jobId, entry);
+      return;
+    }
+    await this.onAttempt(entry);
+  }
+
+  private async onAttempt(entry: Extract<ResultsEntry, { type: "attempt" }>): Promise<void> {
     const { result, where } = entry;
     this.inFlight.delete(jobIdOf(this.options.stepKey, result.idx, result.attempt));
     this.source.complete(await this.localResult(result), where);
@@ -334,11 +388,27 @@ export class RemotePool implements Agent {
     this.inFlight.clear();
   }
 
+  /**
+   * Whether this pool still owns the step in Redis: false once another studio took the run over.
+   * An empty Redis (restarted) has no owner: the pool claims the step again.
+   */
+  private async owns(): Promise<boolean> {
+    const key = this.deps.keys.stepOwner(this.options.stepKey);
+    const owner = await this.deps.redis.get(key);
+    if (owner === this.token) return true;
+    if (owner === null) {
+      await this.deps.redis.set(key, this.token, "EX", OWNER_TTL_SECONDS, "NX");
+      return (await this.deps.redis.get(key)) === this.token;
+    }
+    return false;
+  }
+
   /** The step ended: agents stop its processes; its setup and results are no longer needed. */
   async stop(): Promise<void> {
-    await this.close("step_ended");
+    // Jobs still queued (an attempt answered by a former holder's report) are not run for nothing.
+    if (!(await this.close("step_ended", [...this.inFlight.keys()]))) return;
     const { redis, keys } = this.deps;
-    await redis.del(keys.results(this.options.stepKey), keys.step(this.options.stepKey));
+    await redis.del(keys.results(this.options.stepKey), keys.step(this.options.stepKey), keys.stepOwner(this.options.stepKey));
   }
 
   /** Cancelled (or the lease was lost): queued jobs are removed, agents stop the running ones. */
@@ -347,18 +417,26 @@ export class RemotePool implements Agent {
     await this.close("cancel", pending);
   }
 
-  private async close(type: "step_ended" | "cancel", remove: string[] = []): Promise<void> {
-    if (!this.started || this.closed) return;
+  /** Stops dispatching; false when another studio owns the step now (nothing of it is touched). */
+  private async close(type: "step_ended" | "cancel", remove: string[] = []): Promise<boolean> {
+    if (!this.started || this.closed) return false;
     this.closed = true;
     clearInterval(this.watch);
     clearInterval(this.reconciler);
     this.deps.redis.off("error", this.onRedisError);
     this.deps.redis.off("ready", this.onRedisReady);
     await this.reconciling;
+    const owner = await this.owns().catch(() => true);
     this.reader?.disconnect();
     await this.readerDone?.catch(() => {});
     await this.pumping.catch(() => {});
     const queue = this.queue;
+    if (!owner) {
+      this.options.log?.(`step ${this.options.stepKey}: another studio took the run over; its queued mini-batches and agents are left to it`);
+      await queue?.close();
+      this.writer?.close();
+      return false;
+    }
     if (queue) {
       // A job an agent holds is locked and stays; the cancel message stops it there.
       for (let i = 0; i < remove.length; i += 500) await Promise.all(remove.slice(i, i + 500).map((id) => queue.remove(id).catch(() => 0)));
@@ -366,5 +444,13 @@ export class RemotePool implements Agent {
     }
     await this.deps.redis.publish(this.deps.keys.control, JSON.stringify({ type, stepKey: this.options.stepKey }));
     this.writer?.close();
+    return true;
   }
+}
+
+/** Whether stream id `a` ("ms-seq") comes before `b`. */
+function streamIdBefore(a: string, b: string): boolean {
+  const [am = 0, as = 0] = a.split("-").map(Number);
+  const [bm = 0, bs = 0] = b.split("-").map(Number);
+  return am < bm || (am === bm && as < bs);
 }

@@ -35,6 +35,11 @@ export class ClusterKeys {
     return `${this.prefix}:step:${stepKey}`;
   }
 
+  /** Which orchestrator's pool dispatches a step now (a takeover replaces it); a former holder leaves the step alone. */
+  stepOwner(stepKey: string): string {
+    return `${this.prefix}:step:${stepKey}:owner`;
+  }
+
   /** Stream of what agents report about a step: finished attempts and process events. */
   results(stepKey: string): string {
     return `${this.prefix}:results:${stepKey}`;
