@@ -11,6 +11,8 @@ const CHUNK_BYTES = 64 * 1024;
 const BACKLOG_ENTRIES = 256;
 /** Bytes one shipping round sends at most (the next round continues). */
 const ROUND_BYTES = 1024 * 1024;
+/** A logs stream no studio reads (its studio is gone for good) goes after this long. */
+const STREAM_TTL_SECONDS = 7 * 24 * 3600;
 
 /**
  * Ships the log files of one step on an agent (entry script logs, stdout, stderr, the
@@ -65,6 +67,7 @@ export class LogShipper {
   private async shipRound(all: boolean): Promise<void> {
     const key = this.keys.logs(this.stepKey);
     let budget = all ? Number.POSITIVE_INFINITY : ROUND_BYTES;
+    let added = false;
     if (!all && (await this.redis.xlen(key)) > BACKLOG_ENTRIES) return;
     for (const file of listFiles(this.logDir)) {
       const path = relative(this.logDir, file).split(sep).join("/");
@@ -78,6 +81,7 @@ export class LogShipper {
         // An empty file (a process's stderr) is listed on the studio as it is here.
         const chunk: LogChunk = { agentId: this.agentId, folder: this.folder, path, offset: 0, data: "" };
         await this.redis.xadd(key, "*", "e", JSON.stringify(chunk));
+        added = true;
         this.sent.set(path, 0);
         continue;
       }
@@ -88,11 +92,13 @@ export class LogShipper {
         if (data.length === 0) break;
         const chunk: LogChunk = { agentId: this.agentId, folder: this.folder, path, offset, data: data.toString("base64") };
         await this.redis.xadd(key, "*", "e", JSON.stringify(chunk));
+        added = true;
         offset += data.length;
         budget -= data.length;
         this.sent.set(path, offset);
       }
     }
+    if (added) await this.redis.expire(key, STREAM_TTL_SECONDS);
     this.warned = false;
   }
 }
