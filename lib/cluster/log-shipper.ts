@@ -70,7 +70,12 @@ export class LogShipper {
     let added = false;
     if (!all && (await this.redis.xlen(key)) > BACKLOG_ENTRIES) return;
     for (const file of listFiles(this.logDir)) {
-      const path = relative(this.logDir, file).split(sep).join("/");
+      // Names as the studio accepts them (an entry script may name its own files in its log folder freely).
+      const path = relative(this.logDir, file)
+        .split(sep)
+        .map((part) => (/^\.+$/.test(part) ? "_" : part.replace(/[^A-Za-z0-9._-]/g, "_")))
+        .join("/");
+      if (path.length > 300) continue;
       let size: number;
       try {
         size = statSync(file).size;

@@ -33,6 +33,11 @@ const SECRET = "test-agent-secret-reports-0123";
 const ITEMS = 12;
 
 const reportingScript = `
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+export function init(ctx) {
+  writeFileSync(join(ctx.logDir, "extra notes ü.txt"), "notes of process " + ctx.processId + "\\n");
+}
 export async function run(batch, ctx) {
   await new Promise((r) => setTimeout(r, 400));
   const rows = [];
@@ -173,6 +178,10 @@ describe("agents report logs, attempts, failures, processes; environments on age
     const stdoutLogs = logs.filter((f) => f.path.startsWith(`agents/${folder}/user/stdout/`));
     const stdoutText = (await Promise.all(stdoutLogs.map((f) => logText(run.id, f.path)))).join("");
     assert.match(stdoutText, /stdout-mark item-011\.txt/);
+    // A file the script named freely in its log folder arrives under a name the studio accepts.
+    const notes = logs.find((f) => new RegExp(`^agents/${folder}/.*extra_notes_+\\.txt$`).test(f.path));
+    assert.ok(notes, JSON.stringify(logs.map((f) => f.path)));
+    assert.match(await logText(run.id, notes.path), /^notes of process \d\n/);
     const stderrLogs = logs.filter((f) => f.path.startsWith(`agents/${folder}/user/stderr/`));
     assert.ok(stderrLogs.length >= 1, "stderr files shipped too");
 
