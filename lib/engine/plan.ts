@@ -24,6 +24,9 @@ export interface PlanResult {
 
 const GLOB = /[*?[\]{}!]/;
 
+/** Items text of mini-batches inserted in one statement, at most (about). */
+const MAX_CHUNK_BYTES = 512 * 1024;
+
 /** The folder an input's items are named relative to (ctx.relativePath, output rows). */
 export function staticRoot(pattern: string, first?: DatastoreEntry): string {
   const glob = pattern.search(GLOB);
@@ -58,7 +61,8 @@ async function* fingerprinted(entries: AsyncIterable<DatastoreEntry>, hash: Retu
 
 /**
  * Plans a step's inputs into mini-batches, streaming the listings (millions of files are never
- * held at once) and inserting one MiniBatch row per mini-batch in chunks.
+ * held at once) and inserting one MiniBatch row per mini-batch in chunks. `onPlanned` gets each
+ * chunk once it is stored; the listing goes on when the promise it returns settles.
  */
 export async function planStep(
   db: Db,
@@ -69,25 +73,34 @@ export async function planStep(
   miniBatchSize: number,
   partitionKeys: string[] | undefined,
   workDir: string,
-  onPlanned?: (rows: NewMiniBatch[]) => void,
+  onPlanned?: (rows: NewMiniBatch[]) => void | Promise<void>,
 ): Promise<PlanResult> {
   const hash = createHash("sha256");
   let idx = 0;
   let items = 0;
   let rows: NewMiniBatch[] = [];
+  let rowBytes = 0;
   let lastFlush = performance.now();
   const flush = async () => {
     if (rows.length === 0) return;
     await insertMiniBatches(db, provider, stepRunId, rows);
-    onPlanned?.(rows);
+    const planned = rows;
     rows = [];
+    rowBytes = 0;
+    // The caller may hold the listing here (it waits while enough work is queued ahead).
+    await onPlanned?.(planned);
     lastFlush = performance.now();
   };
   const add = async (batch: PlannedBatch) => {
-    rows.push({ id: newId("mb"), idx: idx++, items: JSON.stringify(batch.items), itemCount: batch.itemCount });
+    const json = JSON.stringify(batch.items);
+    rows.push({ id: newId("mb"), idx: idx++, items: json, itemCount: batch.itemCount });
+    rowBytes += json.length;
     items += batch.itemCount;
-    // Large chunks for insert speed; the first ones early, so that work starts at once.
-    if (rows.length >= 2000 || (onPlanned && (rows.length === idx || performance.now() - lastFlush > 20))) await flush();
+    // Large chunks for insert speed, but bounded in bytes: one insert's statement is copied by the
+    // database driver into native memory that the allocator keeps, so a chunk of 2,000 mini-batches
+    // of 1,000 paths each (40 MB) would raise the orchestrator's resident memory for good. The
+    // first chunks go early, so that work starts at once.
+    if (rows.length >= 2000 || rowBytes >= MAX_CHUNK_BYTES || (onPlanned && (rows.length === idx || performance.now() - lastFlush > 20))) await flush();
   };
 
   for (const input of inputs) {

@@ -14,6 +14,7 @@ import { mkdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { ContainerClient } from "@azure/storage-blob";
+import { build } from "esbuild";
 import { createApiToken } from "../../lib/auth/api-tokens";
 import { createUser } from "../../lib/auth/users";
 import { createDb } from "../../lib/db/client";
@@ -26,6 +27,8 @@ import { registerModel } from "../../lib/services/models";
 import { publishPipeline } from "../../lib/services/pipelines";
 import { ensureMnistAssets } from "../../samples/mnist/assets";
 import { startAzurite } from "../../tests/support/azurite";
+// @ts-expect-error: a plain .mjs module shared with scripts/start.mjs (allowJs is off)
+import { POOL_NODE_FLAGS } from "../pool-command.mjs";
 import { checkOutput, ensureLocalFiles, fileName, loadImages, setFolder, uploadBlobs } from "./files-data";
 import type { FilesRunFigures, FromRunner, ToRunner } from "./files-runner";
 import { percentile, startWebServer, watchRun, type WebFigures } from "./files-web";
@@ -43,12 +46,32 @@ export interface FilesBenchOptions {
 
 const fmt = (n: number, d = 0) => n.toLocaleString("en", { minimumFractionDigits: d, maximumFractionDigits: d });
 
+/** The orchestrator process's program as plain JavaScript in .build/bench/ (as the 60,000-image section's product-runner). */
+async function runnerBundle(root: string): Promise<string> {
+  const outdir = join(root, ".build", "bench");
+  await build({
+    entryPoints: { "files-runner": join(import.meta.dirname, "files-runner.ts") },
+    outdir,
+    outExtension: { ".js": ".mjs" },
+    chunkNames: "files-runner-[name]-[hash]",
+    bundle: true,
+    splitting: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    logLevel: "warning",
+  });
+  return join(outdir, "files-runner.mjs");
+}
+
 class Runner {
   private readonly child: ChildProcess;
   readonly ready: Promise<void>;
 
-  constructor(work: string, localRoots: string, url: string, warm: number) {
-    this.child = fork(join(import.meta.dirname, "files-runner.ts"), [work, localRoots, url, String(warm)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  /** `script`: the bundled files-runner (runnerBundle), run as `npm start` runs the pool: no tsx, the pool's V8 flags. */
+  constructor(script: string, work: string, localRoots: string, url: string, warm: number) {
+    this.child = fork(script, [work, localRoots, url, String(warm)], { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: process.env.PRS_BENCH_RUNNER_FLAGS ? process.env.PRS_BENCH_RUNNER_FLAGS.split(" ") : POOL_NODE_FLAGS });
     this.ready = new Promise((resolve, reject) => {
       this.child.once("message", () => resolve());
       this.child.once("exit", (code) => reject(new Error(`the orchestrator process exited (${code}) before it was ready`)));
@@ -100,7 +123,7 @@ function describe(label: string, items: number, m: Measured, reference?: number)
     `listing: first mini-batch dispatched after ${fmt(m.run.listedAtFirstDispatch)} of ${fmt(m.run.listed)} files listed, ${fmt(m.run.firstDispatchMs)} ms after submit; listing ended at ${fmt(m.run.listingEndMs / 1000, 2)} s; ${fmt(m.run.miniBatches)} mini-batches`,
   );
   console.log(
-    `orchestrator RSS: start ${fmt(rss[0]!)} MB, peak ${fmt(peak)} MB, end ${fmt(rss[rss.length - 1]!)} MB (target <= 300 MB, flat); over the run: ${points.map(([t, mb]) => `${fmt(t / 1000, 0)}s ${fmt(mb)}`).join(", ")}`,
+    `orchestrator RSS: start ${fmt(rss[0]!)} MB, peak ${fmt(peak)} MB, end ${fmt(rss[rss.length - 1]!)} MB (target <= 300 MB, flat); over the run (s: resident/V8 heap/used): ${points.map(([t, mb, heap, used]) => `${fmt(t / 1000, 0)}s ${fmt(mb)}/${fmt(heap)}/${fmt(used)}`).join(", ")}`,
   );
   console.log(
     `GET /api/runs during the run: p95 ${fmt(percentile(m.web.latencies, 95), 1)} ms, p50 ${fmt(percentile(m.web.latencies, 50), 1)} ms, max ${fmt(Math.max(...m.web.latencies), 1)} ms over ${m.web.latencies.length} requests (target p95 <= 200 ms)`,
@@ -184,7 +207,7 @@ export async function runFilesBench(options: FilesBenchOptions): Promise<void> {
 
     server = await startWebServer(root, env, options.port, options.dist, log);
     log(`web server ${server.origin} (${options.dist})`);
-    runner = new Runner(work, localRoots, url, processes);
+    runner = new Runner(await runnerBundle(root), work, localRoots, url, processes);
     const origin = server.origin;
     const r = runner;
     const measure = async (pipeline: string): Promise<Measured> => {

@@ -33,8 +33,8 @@ export interface FilesRunFigures {
   /** Submit -> the listing's last entry. */
   listingEndMs: number;
   miniBatches: number;
-  /** Resident memory of this process, sampled every 250 ms from submit to the end: [ms since submit, MB]. */
-  rss: [number, number][];
+  /** Memory of this process, sampled every 250 ms from submit to the end: [ms since submit, resident MB, V8 heap MB, of it used MB]. */
+  rss: [number, number, number, number][];
   output: string;
   runId: string;
 }
@@ -87,9 +87,12 @@ agent.send = function (this: unknown, slot: unknown, message: { type: string }) 
 
 async function execute(request: { pipeline: string; step: string }): Promise<FilesRunFigures> {
   Object.assign(probe, { listed: 0, firstDispatchAt: 0, listedAtFirstDispatch: 0, listingEndAt: 0 });
-  const rss: [number, number][] = [];
+  const rss: [number, number, number, number][] = [];
   const start = performance.now();
-  const sample = () => rss.push([performance.now() - start, process.memoryUsage().rss / 2 ** 20]);
+  const sample = () => {
+    const m = process.memoryUsage();
+    rss.push([performance.now() - start, m.rss / 2 ** 20, m.heapTotal / 2 ** 20, m.heapUsed / 2 ** 20]);
+  };
   sample();
   const timer = setInterval(sample, 250);
   try {

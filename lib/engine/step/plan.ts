@@ -49,6 +49,23 @@ export async function loadPlanned(ctx: StepContext, stepRunId: string, miniBatch
   for (const row of await ctx.deps.db.miniBatch.findMany({ where: { stepRunId }, orderBy: { idx: "asc" } })) miniBatches.restore(row);
 }
 
+/** Items planned but not finished that stop the listing, once there are also enough mini-batches for every process. */
+export const MAX_ITEMS_AHEAD = 100_000;
+const AHEAD_POLL_MS = 20;
+
+/**
+ * Whether planning is far enough ahead of the processes to wait: more than MAX_ITEMS_AHEAD items
+ * unfinished and more than 4 mini-batches per process (so a process never waits for the listing).
+ */
+export function tooFarAhead(
+  c: { totalMiniBatches: number; succeededMiniBatches: number; failedMiniBatches: number; totalItems: number; succeededItems: number; failedItems: number },
+  processes: number,
+): boolean {
+  const miniBatches = c.totalMiniBatches - c.succeededMiniBatches - c.failedMiniBatches;
+  const items = c.totalItems - c.succeededItems - c.failedItems;
+  return items > MAX_ITEMS_AHEAD && miniBatches > 4 * Math.max(1, processes);
+}
+
 /**
  * Plans the step while it runs: mini-batches run as soon as they are planned, while the rest of
  * the input is listed. When planning fails the step is cancelled and the error thrown.
@@ -65,6 +82,12 @@ export async function planWhileRunning(
   const { deps, lease } = ctx;
   const { stepRunId } = planning;
   const { config, inputs, stores } = resolved;
+  let ended = false;
+  const end = () => {
+    ended = true;
+  };
+  running.then(end, end);
+  const processes = config.nodeCount * config.processCountPerNode;
   try {
     const plan = await planStep(
       deps.db,
@@ -75,9 +98,13 @@ export async function planWhileRunning(
       config.miniBatchSize,
       config.partitionKeys,
       join(ctx.paths.stepDir, "plan"),
-      (rows) => {
+      async (rows) => {
         if (lease.lost) throw lease.lost; // another pool plans this step now
         executor.add(rows.map(miniBatches.restore));
+        // The listing stays a bounded distance ahead of the work: what is planned but unfinished is
+        // held in memory (each mini-batch's items), so listing a million files far ahead of the
+        // processes would grow the orchestrator by the whole listing. The totals grow as it goes.
+        while (!ended && !lease.lost && tooFarAhead(executor.snapshot(), processes)) await new Promise((r) => setTimeout(r, AHEAD_POLL_MS));
       },
     );
     await lease.commit((tx) =>
