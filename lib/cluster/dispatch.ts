@@ -79,6 +79,8 @@ const RECONCILE_TICK_MS = 2000;
 const RECONCILE_FULL_MS = 30_000;
 /** A job missing from the queue is queued again only if still missing (and unreported) after this. */
 const RECONCILE_CONFIRM_MS = 1500;
+/** Redis connected but silent this long is reported as unreachable. */
+const REDIS_SILENT_MS = 5000;
 /** As long as a step's setup stays in Redis (publish-step.ts). */
 const OWNER_TTL_SECONDS = 7 * 24 * 3600;
 
@@ -101,6 +103,9 @@ export class RemotePool implements Agent {
   /** Redis went away since the last reconcile (or is away now). */
   private redisLost = false;
   private unreachable = false;
+  /** The current reconcile has waited REDIS_SILENT_MS for Redis (reported). */
+  private stalled = false;
+  private reconcileStarted = 0;
   private readonly onRedisError = (error: Error) => this.redisDown(error);
   private readonly onRedisReady = () => this.redisUp();
   /**
@@ -191,12 +196,29 @@ export class RemotePool implements Agent {
   }
 
   private reconcileSoon(): void {
-    if (this.closed || this.reconciling || this.unreachable) return;
+    if (this.closed || this.unreachable) return;
+    if (this.reconciling) return this.checkStalled();
+    this.reconcileStarted = Date.now();
     this.reconciling = this.reconcile()
       .catch((error: unknown) => this.options.log?.(`step ${this.options.stepKey}: queued mini-batches not checked, retrying: ${errorMessage(error)}`))
       .finally(() => {
         this.reconciling = undefined;
+        if (!this.stalled || this.closed) return;
+        this.stalled = false;
+        const message = `Redis answers again at ${this.redisAddress}`;
+        this.options.log?.(`step ${this.options.stepKey}: ${message}`);
+        this.options.onRedis?.(true, message);
       });
+  }
+
+  /** Connected but silent (CLIENT PAUSE, an overloaded server): said once, as for an outage. */
+  private checkStalled(): void {
+    const silent = Date.now() - this.reconcileStarted;
+    if (this.stalled || silent < REDIS_SILENT_MS) return;
+    this.stalled = true;
+    const message = `Redis unreachable at ${this.redisAddress} (connected, but no answer for ${Math.round(silent / 1000)} s: paused or overloaded); retrying: work waits and goes on when it answers`;
+    this.options.log?.(`step ${this.options.stepKey}: ${message}`);
+    this.options.onRedis?.(false, message);
   }
 
   /**

@@ -28,7 +28,7 @@ describe("Redis paused for 10 s mid-run", { skip }, () => {
     await waitUntil("two agents to register", () => a.output().includes("in pool") && b.output().includes("in pool"), 120_000);
     const runId = await env.submit("paused", 600);
     let doneAtPause = 0;
-    const { result, log } = await env.execute(runId, async () => {
+    const { result, log, events } = await env.execute(runId, async () => {
       await waitUntil("a few mini-batches done", async () => (await env.succeededItems(runId)) >= 4, 120_000, 100);
       const admin = new Redis(redis.url);
       try {
@@ -45,5 +45,15 @@ describe("Redis paused for 10 s mid-run", { skip }, () => {
     assert.equal(step.succeededItems, ITEMS);
     assert.equal(step.failedMiniBatches, 0);
     assert.equal(step.retries, 0);
+    // Connected but silent: the run page was told, then told it answers again.
+    const said = events.filter((e) => e.type === "step_status").map((e) => e.reason ?? "");
+    assert.ok(
+      said.some((r) => r.startsWith(`Redis unreachable at 127.0.0.1:${redis.port} (connected, but no answer`)),
+      `the run page was told: ${JSON.stringify(said)}`,
+    );
+    assert.ok(
+      said.some((r) => r.startsWith("Redis answers again")),
+      JSON.stringify(said),
+    );
   });
 });
