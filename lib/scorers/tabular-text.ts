@@ -127,18 +127,34 @@ export function fieldOutput(text: string, quoted: boolean): string {
  */
 export function float32Text(value: number): string {
   if (!Number.isFinite(value) || value === 0) return String(value === 0 ? 0 : value);
-  const reads = (digits: number) => Math.fround(Number(value.toPrecision(digits))) === value;
   F32[0] = value;
   if ((U32[0]! & 0x7fffff) === 0) {
-    for (let digits = 1; digits < 9; digits++) if (reads(digits)) return String(Number(value.toPrecision(digits)));
-    return String(Number(value.toPrecision(9)));
+    for (let digits = 1; digits < 9; digits++) {
+      const text = value.toPrecision(digits);
+      if (Math.fround(Number(text)) === value) return plain(text);
+    }
+    return plain(value.toPrecision(9));
   }
-  // Most float32 values need 7 to 9 digits: start at 7 and walk the monotone predicate.
-  let digits = 7;
-  if (reads(7)) {
-    while (digits > 1 && reads(digits - 1)) digits--;
+  // Most float32 values need 7 or 8 digits: start at 7 and walk the monotone predicate.
+  let text = value.toPrecision(7);
+  if (Math.fround(Number(text)) === value) {
+    for (let digits = 6; digits >= 1; digits--) {
+      const shorter = value.toPrecision(digits);
+      if (Math.fround(Number(shorter)) !== value) break;
+      text = shorter;
+    }
   } else {
-    digits = reads(8) ? 8 : 9;
+    text = value.toPrecision(8);
+    if (Math.fround(Number(text)) !== value) text = value.toPrecision(9);
   }
-  return String(Number(value.toPrecision(digits)));
+  return plain(text);
+}
+
+/**
+ * toPrecision's text as String(Number(text)) writes it. They differ only in exponent notation and
+ * trailing zeros (the shortest digits found above end in a nonzero digit, but a power of ten such
+ * as 10 is written "1e+1" at one digit).
+ */
+function plain(text: string): string {
+  return text.includes("e") || text.charCodeAt(text.length - 1) === ZERO ? String(Number(text)) : text;
 }
