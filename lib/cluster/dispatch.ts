@@ -50,6 +50,8 @@ export interface RemotePoolOptions {
   output: Datastore;
   /** Told how many agents of the pool are connected, whenever that changes. */
   onAgents?: (connected: number, wanted: number) => void;
+  /** Whether this orchestrator lost the run's lease (another studio holds it): then nothing of the step is touched. */
+  leaseLost?: () => boolean;
   /** Told when Redis stops answering (with the sentence to show) and when it is back. */
   onRedis?: (reachable: boolean, message: string) => void;
   log?: (line: string) => void;
@@ -448,7 +450,9 @@ export class RemotePool implements Agent {
     this.deps.redis.off("error", this.onRedisError);
     this.deps.redis.off("ready", this.onRedisReady);
     await this.reconciling;
-    const owner = await this.owns().catch(() => true);
+    // Fenced twice: by the lease (known here as soon as a write was refused, even before the new
+    // holder's pool claimed the step) and by the step's owner key in Redis.
+    const owner = !this.options.leaseLost?.() && (await this.owns().catch(() => true));
     this.reader?.disconnect();
     await this.readerDone?.catch(() => {});
     await this.pumping.catch(() => {});

@@ -47,6 +47,7 @@ export function createRemotePool(ctx: StepContext, resolved: ResolvedStep, relay
               ? `waiting for agents: ${connected} of ${wanted} connected to pool '${pool}'`
               : `running on ${wanted} agent${wanted === 1 ? "" : "s"} of pool '${pool}'${connected > wanted ? ` (node_count ${wanted}; ${connected} connected)` : ""}`,
         }),
+      leaseLost: () => ctx.lease.lost !== undefined,
       onRedis: (_reachable, message) => events.publish({ type: "step_status", runId: run.id, step: step.name, status: "running", reason: message }),
       log: deps.log,
     },
