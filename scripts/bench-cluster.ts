@@ -13,6 +13,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { Queue, Worker } from "bullmq";
 import { AgentRegistry } from "../lib/cluster/registry";
 import { LocalDatastore } from "../lib/datastores/local";
@@ -153,24 +155,32 @@ if (only.has("c")) {
   const items = await dataset("many", total);
   await withAgents(1, async (cluster) => {
     const used = async () => Number(/used_memory:(\d+)/.exec(await cluster.redis.info("memory"))?.[1] ?? 0);
-    global.gc?.();
-    const before = { redis: await used(), rss: process.memoryUsage().rss };
+    // A full collection before each sample: RSS then shows what the orchestrator holds, not garbage
+    // V8 has not collected yet (heap = the JavaScript heap in use after that collection).
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const sample = async () => {
+      gc();
+      const memory = process.memoryUsage();
+      return { redis: await used(), rss: memory.rss, heap: memory.heapUsed };
+    };
+    const before = await sample();
     const run = await submitStep(scripts.noop, items, POOL, 1, 1);
     const execution = executeRun({ db: ctx.db, provider: ctx.provider, access: ctx.access, workerId: "bench", cluster }, run.id);
     const done = () => ctx.db.miniBatch.count({ where: { stepRun: { runId: run.id }, status: "succeeded" } });
     // Sampling starts once the first mini-batch is done: the step is planned and the queue is full.
     while ((await done()) === 0) await new Promise((r) => setTimeout(r, 200));
     const doneAtStart = await done();
-    const samples: { redis: number; rss: number }[] = [];
+    const samples: { redis: number; rss: number; heap: number }[] = [];
     const end = Date.now() + SAMPLE_S * 1000;
     while (Date.now() < end) {
-      samples.push({ redis: await used(), rss: process.memoryUsage().rss });
+      samples.push(await sample());
       await new Promise((r) => setTimeout(r, 500));
     }
     const doneAtEnd = await done();
     await cancelRun(ctx.db, run.id);
     await execution;
-    const report = (name: "redis" | "rss", label: string) => {
+    const report = (name: "redis" | "rss" | "heap", label: string) => {
       const values = samples.map((s) => s[name]);
       const start = values[0]!;
       const peak = Math.max(...values);
@@ -191,6 +201,7 @@ if (only.has("c")) {
     console.log(`  ${doneAtEnd - doneAtStart} mini-batches done while sampling; the rest stayed queued (the run was then cancelled)`);
     report("redis", "Redis used_memory");
     report("rss", "orchestrator RSS");
+    report("heap", "orchestrator JS heap");
   });
 }
 

@@ -98,6 +98,8 @@ export class RemotePool implements Agent {
   private watch?: NodeJS.Timeout;
   private connected = -1;
   private writer?: SegmentWriter;
+  /** Segment objects read for the results stream entries at hand (an agent writes several mini-batches per object). */
+  private readonly objects = new Map<string, Promise<Buffer>>();
   private readerDone?: Promise<void>;
   private reconciler?: NodeJS.Timeout;
   private reconciling?: Promise<void>;
@@ -338,6 +340,7 @@ export class RemotePool implements Agent {
       const entries = reply[0]?.[1] ?? [];
       await Promise.all(entries.map(([, fields]) => this.onEntry(fields)));
       if (tail && entries.length > 0 && !streamIdBefore(entries.at(-1)?.[0] ?? "0", tail)) caughtUp();
+      this.objects.clear();
       last = entries.at(-1)?.[0] ?? last;
     }
   }
@@ -368,7 +371,12 @@ export class RemotePool implements Agent {
     const { segment, ...result } = remote;
     if (!segment || result.status !== "RUN_DONE") return result;
     try {
-      const rows = await this.options.output.read(segment.path);
+      let object = this.objects.get(segment.path);
+      if (!object) {
+        object = this.options.output.read(segment.path);
+        this.objects.set(segment.path, object);
+      }
+      const rows = (await object).subarray(segment.offset, segment.offset + segment.length);
       if (rows.length !== segment.length) throw new Error(`it has ${rows.length} bytes where the agent wrote ${segment.length}`);
       this.writer ??= new SegmentWriter(join(this.options.segmentsDir, `remote-${process.pid}-${Date.now()}.seg`));
       const meta = { ...result, columns: segment.columns };

@@ -26,7 +26,13 @@ export const MiniBatchJob = z.object({
 export type MiniBatchJob = z.infer<typeof MiniBatchJob>;
 
 /** The bytes a finished mini-batch wrote, as an object in the step's output datastore. */
-export const SegmentObject = z.object({ path: z.string(), length: z.number().int().nonnegative(), columns: z.array(z.string()).nullable() });
+export const SegmentObject = z.object({
+  path: z.string(),
+  /** Where the mini-batch's bytes start in the object (an agent writes several mini-batches per object). */
+  offset: z.number().int().nonnegative().default(0),
+  length: z.number().int().nonnegative(),
+  columns: z.array(z.string()).nullable(),
+});
 export type SegmentObject = z.infer<typeof SegmentObject>;
 
 export const RemoteResult = z.object({

@@ -12,6 +12,7 @@ import { AppError } from "../errors";
 import type { FileCache } from "./file-cache";
 import type { ClusterKeys } from "./keys";
 import { LogShipper } from "./log-shipper";
+import { SegmentBatcher } from "./segment-batch";
 import { within } from "./within";
 import type { AgentStepWorkers, MiniBatchJob, RemoteResult, ResultsEntry, StepSetup } from "./messages";
 
@@ -43,6 +44,7 @@ export class StepHost implements WorkSource {
   private agent?: LocalAgent;
   private closing = false;
   private output?: Datastore;
+  private segments?: SegmentBatcher;
   private shipper?: LogShipper;
   private releaseEnvironment?: () => void;
   private readonly cpu = new Map<number, { ticks: number; at: number }>();
@@ -269,17 +271,19 @@ export class StepHost implements WorkSource {
     const { output, ...rest } = result;
     let remote: RemoteResult = rest;
     if (output && result.status === "RUN_DONE") {
-      const path = `${this.setup.output.path}/.prs-segments/${this.setup.stepKey}/${result.idx}-${result.attempt}-${this.ctx.agentId}.seg`;
+      const folder = `${this.setup.output.path}/.prs-segments/${this.setup.stepKey}`;
       try {
-        await this.output!.write(path, readBytes(output.file, output.offset, output.length));
-        remote = { ...rest, segment: { path, length: output.length, columns: output.columns } };
+        // Several mini-batches per object when they finish together (SegmentBatcher): each result names its range.
+        this.segments ??= new SegmentBatcher(this.output!, (n) => `${folder}/${this.ctx.agentId}-${n}.seg`);
+        const slice = await this.segments.add(readBytes(output.file, output.offset, output.length));
+        remote = { ...rest, segment: { ...slice, columns: output.columns } };
       } catch (error) {
         remote = {
           ...rest,
           status: "STORAGE_ERROR",
           succeeded: 0,
           failed: 0,
-          error: `the rows could not be written to ${this.setup.output.datastore}/${path}: ${errorMessage(error)}`,
+          error: `the rows could not be written to ${this.setup.output.datastore}/${folder}: ${errorMessage(error)}`,
         };
       }
     }
