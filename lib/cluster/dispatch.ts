@@ -25,6 +25,10 @@ export function stepKeyOf(runId: string, stepName: string): string {
   return `${runId}_${createHash("sha256").update(stepName).digest("hex").slice(0, 12)}`;
 }
 
+/** Results read by the orchestrator stay this long in the step's stream (for a takeover), then are trimmed. */
+const RESULTS_KEPT_MS = 30_000;
+const RESULTS_TRIM_EVERY_MS = 5_000;
+
 export function jobIdOf(stepKey: string, idx: number, attempt: number): string {
   return `${stepKey}_${idx}_${attempt}`;
 }
@@ -98,6 +102,7 @@ export class RemotePool implements Agent {
   private watch?: NodeJS.Timeout;
   private connected = -1;
   private writer?: SegmentWriter;
+  private trimmedAt = 0;
   /** Segment objects read for the results stream entries at hand (an agent writes several mini-batches per object). */
   private readonly objects = new Map<string, Promise<Buffer>>();
   private readerDone?: Promise<void>;
@@ -342,7 +347,21 @@ export class RemotePool implements Agent {
       if (tail && entries.length > 0 && !streamIdBefore(entries.at(-1)?.[0] ?? "0", tail)) caughtUp();
       this.objects.clear();
       last = entries.at(-1)?.[0] ?? last;
+      this.trimResults(key, last);
     }
+  }
+
+  /**
+   * Keeps the results stream from growing with the step (about 0.5 KB per mini-batch): entries this
+   * orchestrator read more than RESULTS_KEPT_MS ago go (they are in the database after the next
+   * progress flush, every 500 ms); a takeover still finds every result its predecessor may not have
+   * written down. At most one XTRIM every few seconds.
+   */
+  private trimResults(key: string, last: string): void {
+    const readAt = Number(last.split("-")[0]);
+    if (!Number.isFinite(readAt) || readAt - this.trimmedAt < RESULTS_TRIM_EVERY_MS) return;
+    this.trimmedAt = readAt;
+    this.deps.redis.xtrim(key, "MINID", "~", `${readAt - RESULTS_KEPT_MS}-0`).catch(() => {});
   }
 
   private async onEntry(fields: string[]): Promise<void> {
