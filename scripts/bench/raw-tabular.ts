@@ -5,7 +5,7 @@
  * as shortest float32 text) with the fastest way known for each: numbers parsed from the bytes
  * straight into the tensor, the input line copied when it needs no rewriting.
  */
-import { closeSync, fstatSync, openSync, readSync, writeFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import * as ort from "onnxruntime-node";
 import { fastNumber, fieldIsCanonical, fieldOutput, float32Text } from "../../lib/scorers/tabular-text";
 
@@ -21,14 +21,13 @@ const CHUNK = 8192;
 const FEATURES = 4;
 const FIELDS = FEATURES + 1;
 const input = new Float32Array(CHUNK * FEATURES);
-const starts = new Int32Array(CHUNK);
 const bounds = new Int32Array(CHUNK * (FIELDS + 1));
 
 /**
- * Scores whole lines [from, stop) of buf (text: its latin1 decoding) CHUNK at a time; returns the
- * output lines and the row count.
+ * Scores whole lines [from, stop) of buf (text: its latin1 decoding) CHUNK at a time, handing
+ * each chunk's output lines to `write`; returns the row count.
  */
-async function score(buf: Buffer, text: string, from: number, stop: number, out: string[]): Promise<number> {
+async function score(buf: Buffer, text: string, from: number, stop: number, write: (lines: string[]) => void): Promise<number> {
   let rows = 0;
   let pos = from;
   while (pos < stop) {
@@ -43,11 +42,12 @@ async function score(buf: Buffer, text: string, from: number, stop: number, out:
       for (let i = pos; i < lineEnd; i++) if (buf[i] === 44) bounds[at + field++] = i + 1;
       bounds[at + FIELDS] = lineEnd + 1;
       for (let k = 0; k < FEATURES; k++) input[n * FEATURES + k] = fastNumber(buf, bounds[at + k + 1]!, bounds[at + k + 2]! - 1);
-      starts[n++] = pos;
+      n++;
       pos = lineEnd + 1;
     }
     const result = await session.run({ x: new ort.Tensor("float32", input.subarray(0, n * FEATURES), [n, FEATURES]) });
     const scores = result.score!.data as Float32Array;
+    const out: string[] = [];
     for (let i = 0; i < n; i++) {
       const at = i * (FIELDS + 1);
       let canonical = true;
@@ -62,6 +62,7 @@ async function score(buf: Buffer, text: string, from: number, stop: number, out:
         }
       out.push(`${line},${float32Text(scores[i * 3]!)},${float32Text(scores[i * 3 + 1]!)},${float32Text(scores[i * 3 + 2]!)}`);
     }
+    write(out);
     rows += n;
   }
   return rows;
@@ -75,7 +76,7 @@ async function score(buf: Buffer, text: string, from: number, stop: number, out:
   closeSync(fd);
   const from = head.indexOf(10) + 1;
   const stop = head.lastIndexOf(10, got - 1) + 1;
-  if (from > 0 && stop > from) await score(head, head.toString("latin1", 0, got), from, stop, []);
+  if (from > 0 && stop > from) await score(head, head.toString("latin1", 0, got), from, stop, () => {});
 }
 process.send?.({ type: "ready" });
 await new Promise<void>((resolve) => process.once("message", () => resolve()));
@@ -99,8 +100,10 @@ const text = buf.toString("latin1", 0, got);
 const from = begin === 0 ? headerEnd + 1 : buf.indexOf(10) + 1;
 const stop = end >= size ? got : buf.indexOf(10, end - offset - 1) + 1;
 
-const out: string[] = [`${header},score_0,score_1,score_2`];
-const rows = await score(buf, text, from, stop, out);
-writeFileSync(outFile, `${out.join("\n")}\n`);
+// Written as it goes, one block per CHUNK rows (holding every line to the end costs more in garbage collection).
+const out = openSync(outFile, "w");
+writeSync(out, `${header},score_0,score_1,score_2\n`);
+const rows = await score(buf, text, from, stop, (lines) => writeSync(out, `${lines.join("\n")}\n`));
+closeSync(out);
 process.send?.({ type: "done", rows, seconds: (performance.now() - start) / 1000 });
 process.disconnect?.();
