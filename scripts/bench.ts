@@ -186,14 +186,19 @@ function describeRaw(label: string, runs: RawFigures[], items: number, unit: str
   );
 }
 
-function describeProduct(label: string, runs: RunFigures[], raw: RawFigures[], items: number, unit: string): Ratio {
+/**
+ * The product against the raw program: its end-to-end time (`total`: start the processes, load the
+ * model, loop) or, when the product's processes come warm from a pool, its loop alone (`loop`: the
+ * same trick for the plain program, processes started and model loaded before the clock starts).
+ */
+function describeProduct(label: string, runs: RunFigures[], raw: RawFigures[], items: number, unit: string, basis: "total" | "loop" = "total"): Ratio {
   const product = spreadOf(runs.map((r) => r.seconds));
-  const ratio = ratioOf(spreadOf(raw.map((r) => r.total)), product);
+  const ratio = ratioOf(spreadOf(raw.map((r) => r[basis])), product);
   const claim = ratio.noisy
     ? `NOISY: the raw limit's repetitions spread ${fmt(ratio.rawSpread * 100, 0)}% (> 15%), no ratio claimed (it would read ${fmt(ratio.best, 1)}%)`
-    : `${fmt(ratio.best, 1)}% of the raw limit best against best, ${fmt(ratio.median, 1)}% median against median`;
+    : `${fmt(ratio.best, 1)}% of the raw ${basis === "loop" ? "loop (warm processes, as the product's)" : "limit"} best against best, ${fmt(ratio.median, 1)}% median against median`;
   const best = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-  const rawBest = Math.min(...raw.map((r) => r.total));
+  const rawBest = Math.min(...raw.map((r) => r[basis]));
   console.log(
     `(b) product, ${label}: best ${fmt(product.best, 3)} s = ${fmt(items / product.best, 0)} ${unit}/s, median ${fmt(product.median, 3)} s: ${claim}`,
   );
@@ -293,6 +298,9 @@ async function main() {
     );
   }
 
+  // With a warm pool the product starts no process for a run: the compute-bound and tabular
+  // sections then hold it against the raw loop alone (processes started, model loaded, warmed up).
+  const warmBasis = Number(values.warm ?? processes) > 0 ? "loop" : "total";
   if (only.has("cnn")) {
     const passes = Number(values["cnn-passes"]);
     const list = Array.from({ length: passes }, () => files).flat();
@@ -304,12 +312,12 @@ async function main() {
       products: [product],
     } = await interleave(rounds, warmup, rawImages(rawImageWorker, join(cache, "cnn.onnx"), list), [() => runner.run("bench-cnn", list.length)]);
     describeRaw("the same plain program with the CNN", raw, list.length, "images");
-    ratios.set("cnn", describeProduct("mini_batch_size 1000", product!, raw, list.length, "images"));
+    ratios.set("cnn", describeProduct("mini_batch_size 1000", product!, raw, list.length, "images", warmBasis));
   }
 
   if (only.has("tabular")) {
     await registerDataset(db, access, { name: "table", kind: "tabular", datastore: "bench", paths: [csvName], options: { format: "csv" } });
-    await pipeline("bench-tabular", "table", { kind: "onnx-tabular", model: "tabular", columns: TABULAR_COLUMNS }, "2MB");
+    await pipeline("bench-tabular", "table", { kind: "onnx-tabular", model: "tabular", columns: TABULAR_COLUMNS }, "1MB");
     console.log(`\n== tabular: a ${rows.toLocaleString("en")}-row CSV (id + 4 features) through a linear model with 3 scores`);
     const raw = () =>
       rawProgram(rawTabularWorker, (i) => [join(cache, "tabular.onnx"), join(cache, csvName), String(i), String(processes), join(work, `raw-tab-${i}.csv`)]);
@@ -318,7 +326,7 @@ async function main() {
       products: [product],
     } = await interleave(rounds, warmup, raw, [() => runner.run("bench-tabular", rows)]);
     describeRaw("a plain program (read its byte range, parse, tensor of 8192 rows, onnxruntime, write rows)", rawRuns, rows, "rows");
-    ratios.set("tabular", describeProduct("mini_batch_size 2MB", product!, rawRuns, rows, "rows"));
+    ratios.set("tabular", describeProduct("mini_batch_size 1MB (the default)", product!, rawRuns, rows, "rows", warmBasis));
   }
   await runner.close();
 
