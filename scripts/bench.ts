@@ -29,7 +29,7 @@ import { CNN_MACS, TABULAR_COLUMNS, writeCnnModel, writeTabularCsv, writeTabular
 import { measurePoolPath, type PoolPathFigures } from "./bench/pool-path";
 import type { RunFigures } from "./bench/product-runner";
 // @ts-expect-error: a plain .mjs module shared with scripts/start.mjs (allowJs is off)
-import { POOL_NODE_FLAGS } from "./pool-command.mjs";
+import { POOL_ENV, POOL_NODE_FLAGS } from "./pool-command.mjs";
 import { atMostTarget, formatTable, interleave, median, percentTarget, ratioOf, spreadOf, type Ratio, type TargetRow } from "./bench/stats";
 
 const { values } = parseArgs({
@@ -153,6 +153,7 @@ class ProductRunner {
     this.child = fork(script, [work, cache, url, values.warm ?? String(processes)], {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
       execArgv: POOL_NODE_FLAGS,
+      env: { ...process.env, ...POOL_ENV },
     });
     this.ready = new Promise((resolve) => this.child.once("message", () => resolve()));
   }
@@ -203,7 +204,7 @@ function describeProduct(label: string, runs: RunFigures[], raw: RawFigures[], i
     `(b) product, ${label}: best ${fmt(product.best, 3)} s = ${fmt(items / product.best, 0)} ${unit}/s, median ${fmt(product.median, 3)} s: ${claim}`,
   );
   console.log(
-    `    ${best.miniBatches} mini-batches; median in-worker overhead around run() ${fmt(best.overheadMs, 3)} ms; amortised vs the raw program ${fmt(((best.seconds - rawBest) * processes * 1000) / best.miniBatches, 3)} ms per mini-batch; submit -> first finished mini-batch ${runs.map((r) => fmt(r.firstMs, 0)).join(", ")} ms; peak RSS orchestrator ${fmt(best.orchestratorMb, 0)} MB, largest worker ${fmt(Math.max(...runs.map((r) => r.workersMb)), 0)} MB`,
+    `    ${best.miniBatches} mini-batches; median in-worker overhead around run() ${fmt(best.overheadMs, 3)} ms; amortised vs the raw program ${fmt(((best.seconds - rawBest) * processes * 1000) / best.miniBatches, 3)} ms per mini-batch; submit -> first finished mini-batch ${runs.map((r) => fmt(r.firstMs, 0)).join(", ")} ms; orchestrator CPU ${fmt(median(runs.map((r) => r.orchestratorCpuMs)), 0)} ms median = ${fmt(median(runs.map((r) => r.orchestratorCpuMs)) / best.miniBatches, 3)} ms per mini-batch; peak RSS orchestrator ${fmt(best.orchestratorMb, 0)} MB, largest worker ${fmt(Math.max(...runs.map((r) => r.workersMb)), 0)} MB`,
   );
   return ratio;
 }
@@ -352,6 +353,7 @@ async function main() {
       db,
       processes,
       nodeFlags: POOL_NODE_FLAGS,
+      nodeEnv: POOL_ENV,
       rounds,
       pipelines: ["bench-mnist-1000", "bench-mnist-10"],
       step: "score",

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { register } from "tsx/esm/api";
-import { poolCommand } from "./pool-command.mjs";
+import { POOL_ENV, poolCommand } from "./pool-command.mjs";
 import { supervise } from "./supervise.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -90,7 +90,7 @@ const supervisor = supervise(
       env,
     },
     // The bundled pool (no tsx in the orchestrator's memory) when it is up to date, else `prs worker`.
-    { name: "worker pool", command: process.execPath, args: pool.args, cwd: root, env },
+    { name: "worker pool", command: process.execPath, args: pool.args, cwd: root, env: { ...env, ...POOL_ENV } },
   ],
   { log: (line) => console.error(`supervisor: ${line}`) },
 );

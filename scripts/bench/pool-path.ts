@@ -26,6 +26,7 @@ export async function measurePoolPath(options: {
   db: Db;
   processes: number;
   nodeFlags: string[];
+  nodeEnv: Record<string, string>;
   /** Each pipeline is run this many times, in turn. */
   rounds: number;
   pipelines: string[];
@@ -53,6 +54,7 @@ export async function measurePoolPath(options: {
     PRS_LOCAL_ROOTS: options.localRoots,
     PRS_WARM_PROCESSES: String(options.processes),
     PRS_WORKER_USER: "same",
+    ...options.nodeEnv,
   };
   delete env.NODE_OPTIONS;
   const child = spawn(process.execPath, [...options.nodeFlags, join(outdir, "pool.mjs")], { env, stdio: ["ignore", "pipe", "pipe"] });

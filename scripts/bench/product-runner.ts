@@ -39,6 +39,8 @@ export interface RunFigures {
   /** The step's output file, for the benchmark to count its rows. */
   output: string;
   runDir: string;
+  /** CPU time this process (the orchestrator) spent during the run, user + system. */
+  orchestratorCpuMs: number;
   /** This process's peak resident memory so far. */
   orchestratorMb: number;
   /** Resident memory at start-up stages, then after this run (MB), with the V8 heap's part. */
@@ -63,18 +65,35 @@ const warmPool =
     : undefined;
 warmPool?.start();
 
-/** Peak resident memory (VmHWM) of this process's children, sampled from /proc. */
+/**
+ * Peak resident memory (VmHWM) of this process's children, sampled from /proc. The children are
+ * found by a scan of /proc once a second (the warm processes live long), their memory read every
+ * 100 ms: the sampler runs in the orchestrator's process and must not take its core.
+ */
 class ChildMemory {
   peak = new Map<number, number>();
+  private children: number[] = [];
+  private scannedAt = 0;
   private timer = setInterval(() => this.sample(), 100);
-  sample() {
-    for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+  private scan() {
+    this.children = [];
+    for (const pid of readdirSync("/proc")) {
+      if (!/^\d+$/.test(pid)) continue;
       try {
         const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-        const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-        if (ppid !== process.pid) continue;
+        if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === process.pid) this.children.push(Number(pid));
+      } catch {
+        /* exited */
+      }
+    }
+    this.scannedAt = Date.now();
+  }
+  sample() {
+    if (Date.now() - this.scannedAt >= 1000) this.scan();
+    for (const pid of this.children) {
+      try {
         const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-        if (hwm) this.peak.set(Number(pid), Math.max(this.peak.get(Number(pid)) ?? 0, Number(hwm[1]) / 1024));
+        if (hwm) this.peak.set(pid, Math.max(this.peak.get(pid) ?? 0, Number(hwm[1]) / 1024));
       } catch {
         /* exited */
       }
@@ -82,6 +101,7 @@ class ChildMemory {
   }
   stop() {
     clearInterval(this.timer);
+    this.sample();
     return Math.max(0, ...this.peak.values());
   }
 }
@@ -89,6 +109,7 @@ class ChildMemory {
 async function execute(request: RunRequest): Promise<RunFigures> {
   const memory = new ChildMemory();
   const start = performance.now();
+  const cpuBefore = process.cpuUsage();
   const run = await submitRun(db, work, { pipeline: request.pipeline });
   let first = 0;
   const result = await executeRun(
@@ -103,6 +124,7 @@ async function execute(request: RunRequest): Promise<RunFigures> {
     run.id,
   );
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   const mem = process.memoryUsage();
   const workersMb = memory.stop();
   if (result.status !== "completed") throw new Error(`bench run ${result.status}: ${result.reason}`);
@@ -123,6 +145,7 @@ async function execute(request: RunRequest): Promise<RunFigures> {
     output: join(work, "datastore", "runs", run.id, request.step, "parallel_run_step.txt"),
     runDir: run.runDir,
     orchestratorMb: process.resourceUsage().maxRSS / 1024,
+    orchestratorCpuMs: (cpu.user + cpu.system) / 1000,
     memory: {
       stages: [...stages, ["after this run", rssMb()]],
       heapUsedMb: mem.heapUsed / 1048576,
