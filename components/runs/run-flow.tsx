@@ -1,8 +1,8 @@
 "use client";
 
 import "@xyflow/react/dist/style.css";
-import { Background, Controls, Handle, type Node, type NodeProps, Position, ReactFlow } from "@xyflow/react";
-import { useMemo } from "react";
+import { Background, Controls, Handle, type Node, type NodeProps, Position, ReactFlow, useReactFlow, useStore } from "@xyflow/react";
+import { useEffect, useMemo } from "react";
 import type { CanvasGraph } from "@/lib/contracts/canvas";
 import type { StepView } from "@/lib/contracts/run-events";
 import type { RunGraphJson } from "@/lib/contracts/run-insights";
@@ -122,7 +122,7 @@ export function RunFlow({ graph, steps, selected, onSelect }: { graph: RunGraphJ
         edges={edges}
         nodeTypes={nodeTypes}
         fitView
-        fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
+        fitViewOptions={FIT}
         nodesDraggable={false}
         nodesConnectable={false}
         elementsSelectable
@@ -134,7 +134,20 @@ export function RunFlow({ graph, steps, selected, onSelect }: { graph: RunGraphJ
       >
         <Background gap={20} size={1} />
         <Controls showInteractive={false} />
+        <FitOnResize />
       </ReactFlow>
     </section>
   );
+}
+
+const FIT = { padding: 0.15, maxZoom: 1 } as const;
+
+/** The whole graph stays in view when the window (and so the pane) is resized, e.g. to 1024 px. */
+function FitOnResize() {
+  const width = useStore((s) => s.width);
+  const { fitView } = useReactFlow();
+  useEffect(() => {
+    if (width > 0) void fitView(FIT);
+  }, [width, fitView]);
+  return null;
 }

@@ -165,7 +165,7 @@ test("drag-and-drop authoring of a two-step pipeline: a connection dropped on em
   await expect(page.locator(".react-flow__edge")).toHaveCount(2);
   await stepPanel.getByLabel("Step name").fill("summarize");
   await stepPanel.getByLabel("Runs").selectOption("script");
-  await stepPanel.getByRole("textbox", { name: /^Entry script/ }).fill("summarize.mjs");
+  await stepPanel.getByRole("combobox", { name: /^Entry script/ }).fill("summarize.mjs");
   const second = (await page.locator(nodesOf("step")).evaluateAll((els) => els.map((e) => e.getAttribute("data-id")))).find((id) => id !== first)!;
 
   // By keyboard: focus the second step's output port, Enter, choose a new Output.

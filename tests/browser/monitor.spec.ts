@@ -48,12 +48,31 @@ async function submit(page: Page, pipeline: string, parameters: Record<string, s
   return ((await res.json()) as { id: string }).id;
 }
 
-/** With PRS_SCREENSHOTS=<folder>, the README's screenshots are taken along the way (1440x900). */
+/** With PRS_SCREENSHOTS=<folder>, the README's screenshots are taken along the way: 1440x900, and 1024x768 as `<name>-1024.png`. */
 async function shoot(page: Page, name: string) {
   const folder = process.env.PRS_SCREENSHOTS;
   if (!folder) return;
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.screenshot({ path: join(folder, `${name}-1024.png`) });
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.screenshot({ path: join(folder, `${name}.png`) });
+}
+
+/** Nothing sticks out of the window sideways: the page never scrolls horizontally. */
+async function expectNoHorizontalOverflow(page: Page, what: string) {
+  const overflow = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    // Inside a box that scrolls or clips sideways (a wide table, the graph's pane) is fine.
+    const clipped = (el: Element) => {
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) if (getComputedStyle(p).overflowX !== "visible") return true;
+      return false;
+    };
+    const wide = [...document.querySelectorAll("main *")]
+      .filter((el) => el.getBoundingClientRect().right > width + 1 && !clipped(el))
+      .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}.${[...el.classList].slice(0, 3).join(".")}`);
+    return { scroll: document.documentElement.scrollWidth - width, wide: wide.slice(0, 5) };
+  });
+  expect(overflow, `${what} is wider than the window`).toEqual({ scroll: 0, wide: [] });
 }
 
 const stepNode = (page: Page, step: string) => page.locator(`.react-flow__node [data-step="${step}"]`);
@@ -282,4 +301,33 @@ test("every page has a title, one h1 and no serious accessibility violation", as
     await expect(page.locator("h1"), path).toHaveCount(1);
     await expectNoSeriousViolations(page, path);
   }
+});
+
+test("at 1024x768 the live run page and its results fit the window; the run links to its pipeline version and the run it reused", async ({ page }) => {
+  const first = await submit(page, "digit-identification", { batch_size_param: 2500 });
+  await expect
+    .poll(async () => ((await (await page.request.get(`/api/runs/${first}`)).json()) as { run: { status: string } }).run.status, { timeout: 120_000 })
+    .toBe("completed");
+  const second = await submit(page, "digit-identification", { batch_size_param: 2500 });
+
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.goto(`/runs/${second}`);
+  await expect(page.getByLabel("Run status")).toHaveText(/^completed/, { timeout: 60_000 });
+  await expect(page.getByRole("region", { name: "Results of predict-digits-mnist" })).toContainText("10,000 rows");
+  await expectNoHorizontalOverflow(page, "the run page at 1024x768");
+  await page.getByRole("region", { name: "Results of predict-digits-mnist" }).getByRole("tab", { name: "table" }).click();
+  await expect(page.getByRole("table", { name: "Output rows" }).locator("tbody tr")).toHaveCount(25);
+  await expectNoHorizontalOverflow(page, "the results table at 1024x768");
+  await page.screenshot({ path: test.info().outputPath("run-page-1024.png"), fullPage: true });
+
+  // The version link serves the definition this run used; the reused run's link opens that run.
+  const version = page.getByRole("link", { name: /^version \d+$/ });
+  const definition = await page.request.get((await version.getAttribute("href"))!);
+  expect(definition.status()).toBe(200);
+  expect(await definition.text()).toContain("name: digit-identification");
+  await expect(page.getByText(/Step predict-digits-mnist reused the output of/)).toBeVisible();
+  await page.getByRole("link", { name: first }).click();
+  await page.waitForURL(`**/runs/${first}`);
+  await expect(page.getByRole("heading", { level: 1, name: first })).toBeVisible();
+  await expect(page.getByText(/reused the output of/)).toHaveCount(0);
 });
