@@ -7,7 +7,7 @@
 // (d) agent start-up: `prs agent` to "registered", from the esbuild bundle and through tsx.
 // Then a table of the figures against the targets, and where the time of a mini-batch goes.
 // Agents are separate `prs agent` processes (as in production): this process is the orchestrator only.
-// BENCH_ONLY=a,b,c,d picks sections; BENCH_SAMPLE_S sets (c)'s sampling time (default 20).
+// BENCH_ONLY=a,b,c,d picks sections; BENCH_SAMPLE_S sets (c)'s sampling time (default 30).
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,7 +27,7 @@ import { makeEntryScript, makeTestContext, makeTextFiles, type TestContext } fro
 
 type Cluster = ReturnType<typeof makeCluster>;
 const only = new Set((process.env.BENCH_ONLY ?? "a,b,c,d").split(",").map((s) => s.trim()));
-const SAMPLE_S = Number(process.env.BENCH_SAMPLE_S ?? 20);
+const SAMPLE_S = Number(process.env.BENCH_SAMPLE_S ?? 30);
 const SECRET = "bench-agent-secret-0123456789";
 const POOL = "bench";
 const prsBin = fileURLToPath(new URL("../bin/prs.mjs", import.meta.url));

@@ -26,8 +26,8 @@ export function stepKeyOf(runId: string, stepName: string): string {
 }
 
 /** Results read by the orchestrator stay this long in the step's stream (for a takeover), then are trimmed. */
-const RESULTS_KEPT_MS = 30_000;
-const RESULTS_TRIM_EVERY_MS = 5_000;
+const RESULTS_KEPT_MS = 10_000;
+const RESULTS_TRIM_EVERY_MS = 2_000;
 
 export function jobIdOf(stepKey: string, idx: number, attempt: number): string {
   return `${stepKey}_${idx}_${attempt}`;
@@ -355,7 +355,7 @@ export class RemotePool implements Agent {
    * Keeps the results stream from growing with the step (about 0.5 KB per mini-batch): entries this
    * orchestrator read more than RESULTS_KEPT_MS ago go (they are in the database after the next
    * progress flush, every 500 ms); a takeover still finds every result its predecessor may not have
-   * written down. At most one XTRIM every few seconds.
+   * written down (the lease expires after 15 s). At most one XTRIM every 2 s.
    */
   private trimResults(key: string, last: string): void {
     const readAt = Number(last.split("-")[0]);
