@@ -5,6 +5,14 @@ import { Button } from "@/components/ui/button";
 import { isParamRef } from "@/lib/contracts/common";
 import { BindableField } from "./fields";
 
+/** A field whose value is typed, picked or bound to a pipeline parameter ({ param }). */
+export interface BoundValueProps {
+  value: unknown;
+  parameters: { name: string; type: string }[];
+  errors: string[];
+  onChange: (v: unknown) => void;
+}
+
 /**
  * A picker of registered things that can instead be bound to a string pipeline parameter: bound,
  * it shows the parameter choice (with Unbind); unbound, the picker and "Bind to a parameter".
@@ -18,14 +26,10 @@ export function BindablePicker({
   errors,
   onChange,
   picker,
-}: {
+}: BoundValueProps & {
   label: string;
   hint?: string;
   help?: string;
-  value: unknown;
-  parameters: { name: string; type: string }[];
-  errors: string[];
-  onChange: (v: unknown) => void;
   /** The picker for an unbound value (given as text). */
   picker: (current: string) => ReactNode;
 }) {

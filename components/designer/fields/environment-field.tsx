@@ -7,7 +7,7 @@ import { parseVersionedName } from "@/lib/contracts/common";
 import type { EnvironmentJson } from "@/lib/contracts/environment";
 import { CONFIG_FIELDS } from "@/lib/pipeline/config-fields";
 import { useQuery } from "@tanstack/react-query";
-import { BindablePicker } from "./bindable-picker";
+import { BindablePicker, type BoundValueProps } from "./bindable-picker";
 
 const NONE = "";
 
@@ -15,17 +15,7 @@ const NONE = "";
  * A step's environment: a picker of registered environments (with their packages), none, or a
  * binding to a pipeline parameter.
  */
-export function EnvironmentField({
-  value,
-  parameters,
-  errors,
-  onChange,
-}: {
-  value: unknown;
-  parameters: { name: string; type: string }[];
-  errors: string[];
-  onChange: (v: unknown) => void;
-}) {
+export function EnvironmentField({ value, parameters, errors, onChange }: BoundValueProps) {
   const meta = CONFIG_FIELDS.environment;
   const { data, isLoading } = useQuery({ queryKey: environmentKeys.list, queryFn: () => api.listEnvironments() });
   const environments = data?.environments ?? [];

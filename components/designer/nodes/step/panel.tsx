@@ -13,7 +13,7 @@ import { CheckboxField } from "@/components/ui/field";
 import { Picker, type PickerOption } from "@/components/ui/picker";
 import { formatTime } from "@/components/runs/format";
 import { ModelPicker } from "../../fields/asset-pickers";
-import { BindablePicker } from "../../fields/bindable-picker";
+import { BindablePicker, type BoundValueProps } from "../../fields/bindable-picker";
 import { ComputeTargetField } from "../../fields/compute-target-field";
 import { EnvironmentField } from "../../fields/environment-field";
 import { BindableField, SelectField, TextField, parseTyped, shownValue } from "../../fields/fields";
@@ -396,17 +396,7 @@ function Arguments({
 }
 
 /** The scorer's model: a picker of registered models, or a binding to a string pipeline parameter. */
-function ModelField({
-  value,
-  parameters,
-  errors,
-  onChange,
-}: {
-  value: unknown;
-  parameters: { name: string; type: string }[];
-  errors: string[];
-  onChange: (v: unknown) => void;
-}) {
+function ModelField({ value, parameters, errors, onChange }: BoundValueProps) {
   return (
     <BindablePicker
       label="Model"
