@@ -190,12 +190,15 @@ if (only.has("c")) {
       const start = values[0]!;
       const peak = Math.max(...values);
       const last = values.at(-1)!;
-      // Flat: over the sampling window the figure neither climbs (end vs start) nor spikes (peak vs start).
+      // Flat: over the sampling window the figure neither climbs (end vs start, within 8 MB or 15%)
+      // nor spikes (peak vs start, twice that).
       const slack = Math.max(8 * 1048576, start * 0.15);
       const flat = last - start <= slack && peak - start <= 2 * slack;
       console.log(
         `  ${label}: before the run ${mb(before[name])}; start ${mb(start)}, peak ${mb(peak)}, end ${mb(last)} (${samples.length} samples) → ${flat ? "flat" : "not flat"}`,
       );
+      const steps = [0, 0.2, 0.4, 0.6, 0.8, 1].map((f) => mb(values[Math.min(values.length - 1, Math.floor(f * values.length))]!));
+      console.log(`    over time (every ${SAMPLE_S / 5} s): ${steps.join(" → ")}`);
       table.push({
         figure: `(c) ${label}, ${total / 1000}k mini-batches queued`,
         value: `start ${mb(start)} / peak ${mb(peak)} / end ${mb(last)}`,
