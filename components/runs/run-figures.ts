@@ -18,7 +18,9 @@ export function runFigures(run: Pick<RunView, "status" | "startedAt" | "endedAt"
   const failed = steps.reduce((n, s) => n + s.counters.failedItems, 0);
   if (isTerminalRunStatus(run.status)) {
     const seconds = durationBetween(run.startedAt, run.endedAt, now);
-    return { done, total, failed, itemsPerSecond: seconds && seconds > 0 && done > 0 ? done / seconds : undefined };
+    // A reused step copied its output: its items were not processed in this run's time.
+    const processed = steps.filter((s) => s.status !== "reused").reduce((n, s) => n + s.counters.succeededItems + s.counters.failedItems, 0);
+    return { done, total, failed, itemsPerSecond: seconds && seconds > 0 && processed > 0 ? processed / seconds : undefined };
   }
   const live = steps.filter((s) => s.status === "running");
   const etas = live.flatMap((s) => (s.etaSeconds === undefined ? [] : [s.etaSeconds]));

@@ -40,6 +40,10 @@ test("a finished run shows its average throughput over its duration, not a live 
   const steps = [step({ counters: { totalItems: 100, succeededItems: 90, failedItems: 10 }, itemsPerSecond: 0 })];
   const ended = runFigures({ status: "completed", startedAt: "2026-01-01T00:00:00Z", endedAt: "2026-01-01T00:00:20Z" }, steps);
   assert.deepEqual(ended, { done: 100, total: 100, failed: 10, itemsPerSecond: 5 });
+  const copied = runFigures({ status: "completed", startedAt: "2026-01-01T00:00:00Z", endedAt: "2026-01-01T00:00:00.088Z" }, [
+    step({ status: "reused", counters: { totalItems: 10_000, succeededItems: 10_000 } }),
+  ]);
+  assert.deepEqual(copied, { done: 10_000, total: 10_000, failed: 0, itemsPerSecond: undefined }, "a run whose steps were all reused processed nothing itself");
   const live = runFigures({ status: "running", startedAt: "2026-01-01T00:00:00Z", endedAt: null }, [
     step({ status: "running", itemsPerSecond: 12, etaSeconds: 30 }),
   ]);
