@@ -176,6 +176,8 @@ export class StepExecutor implements WorkSource {
       this.counters.succeededItems += result.succeeded;
       this.counters.failedItems += result.failed;
       this.sink.attempt({ miniBatch: mb, result, where, willRetry: false, finishedAt });
+      // Its file names are not needed again (a million of them would stay in the orchestrator's memory).
+      if (mb.items.kind === "files") mb.items = { ...mb.items, names: [] };
     } else {
       mb.lastError = result.error;
       const willRetry = mb.attempts < this.config.runMaxTry && !this.finished;

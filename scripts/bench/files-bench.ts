@@ -11,7 +11,7 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { mkdirSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { ContainerClient } from "@azure/storage-blob";
 import { build } from "esbuild";
@@ -29,7 +29,7 @@ import { ensureMnistAssets } from "../../samples/mnist/assets";
 import { startAzurite } from "../../tests/support/azurite";
 // @ts-expect-error: a plain .mjs module shared with scripts/start.mjs (allowJs is off)
 import { POOL_NODE_FLAGS } from "../pool-command.mjs";
-import { checkOutput, ensureLocalFiles, fileName, loadImages, setFolder, uploadBlobs } from "./files-data";
+import { checkOutput, ensureLocalFiles, fileName, loadImages, setFolder, uploadBlobs, warmLocalFiles } from "./files-data";
 import type { FilesRunFigures, FromRunner, ToRunner } from "./files-runner";
 import { percentile, startWebServer, watchRun, type WebFigures } from "./files-web";
 
@@ -71,7 +71,10 @@ class Runner {
 
   /** `script`: the bundled files-runner (runnerBundle), run as `npm start` runs the pool: no tsx, the pool's V8 flags. */
   constructor(script: string, work: string, localRoots: string, url: string, warm: number) {
-    this.child = fork(script, [work, localRoots, url, String(warm)], { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: process.env.PRS_BENCH_RUNNER_FLAGS ? process.env.PRS_BENCH_RUNNER_FLAGS.split(" ") : POOL_NODE_FLAGS });
+    this.child = fork(script, [work, localRoots, url, String(warm)], {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      execArgv: process.env.PRS_BENCH_RUNNER_FLAGS ? process.env.PRS_BENCH_RUNNER_FLAGS.split(" ") : POOL_NODE_FLAGS,
+    });
     this.ready = new Promise((resolve, reject) => {
       this.child.once("message", () => resolve());
       this.child.once("exit", (code) => reject(new Error(`the orchestrator process exited (${code}) before it was ready`)));
@@ -115,7 +118,11 @@ function describe(label: string, items: number, m: Measured, reference?: number)
   const rss = m.run.rss.map(([, mb]) => mb);
   const peak = Math.max(...rss);
   const points = m.run.rss.filter((_, i, all) => i % Math.max(1, Math.ceil(all.length / 10)) === 0 || i === all.length - 1);
-  console.log(`\n== ${label}`);
+  console.log(
+    `\n== ${label} (load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}: other work on the machine moves these figures)`,
+  );
   console.log(
     `throughput: ${fmt(items)} files in ${fmt(m.run.seconds, 2)} s = ${fmt(rate)} items/s${reference ? `; ${fmt((rate / reference) * 100, 1)}% of the 60,000-image figure ${fmt(reference)} items/s (target >= 90%)` : ""}`,
   );
@@ -175,6 +182,7 @@ export async function runFilesBench(options: FilesBenchOptions): Promise<void> {
       });
     } else {
       ensureLocalFiles(filesRoot, files, images, log);
+      warmLocalFiles(filesRoot, files, log);
       await registerDatastore(db, access, { name: "files", kind: "local", config: { root: filesRoot } });
     }
     await registerDataset(db, access, { name: "many", kind: "file", datastore: "files", paths: [`${setFolder(files)}/`] });
