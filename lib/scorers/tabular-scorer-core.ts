@@ -170,6 +170,7 @@ export class TabularScorer {
     const slice = (start: number, end: number) => (text !== undefined ? text.slice(start, end) : buffer.toString("utf8", start, end));
 
     const results: (ScoredRow | string)[] = [];
+    const parts: string[] = [];
     const chunk = this.plan.fixedBatch ?? Math.max(goodCount, 1);
     for (let start = 0; start < goodCount; start += chunk) {
       const rowsNow = Math.min(chunk, goodCount - start);
@@ -188,31 +189,32 @@ export class TabularScorer {
           results.push(this.objectRow(recordRow(records, r), keep, tensors, n, i));
           continue;
         }
-        let line = "";
+        // The row's fields joined once: a flat string (cheap for the writer to scan and copy).
+        parts.length = 0;
         const at = r * width;
-        if (wholeLine && lineIsCanonical(buffer, bounds, at, dataColumns.length)) line = slice(records.starts[r]!, records.ends[r]!);
+        if (wholeLine && lineIsCanonical(buffer, bounds, at, dataColumns.length)) parts.push(slice(records.starts[r]!, records.ends[r]!));
         else {
           for (let k = 0; k < keep.length; k++) {
-            if (k > 0) line += ",";
             const index = keepIndex[k]!;
-            if (index < 0) continue;
+            if (index < 0) {
+              parts.push("");
+              continue;
+            }
             const fs = bounds[at + index]!;
             const fe = bounds[at + index + 1]! - 1;
             const canonical = fieldIsCanonical(buffer, fs, fe) && records.delimiter === COMMA;
-            line += canonical ? slice(fs, fe) : fieldOutput(buffer.toString("utf8", fs, fe), false);
+            parts.push(canonical ? slice(fs, fe) : fieldOutput(buffer.toString("utf8", fs, fe), false));
           }
         }
         for (let o = 0; o < tensors.length; o++) {
           const tensor = tensors[o]!;
-          const data = tensor.data;
-          const per = data.length / n;
-          if (keep.length > 0 || o > 0) line += ",";
+          const per = tensor.data.length / n;
           if (tensor.type === "float32") {
-            const values = data as Float32Array;
-            for (let v = i * per; v < (i + 1) * per; v++) line += (v > i * per ? "," : "") + float32Text(values[v]!);
-          } else line += rowValues(tensor, n, i).map(csvCell).join(",");
+            const values = tensor.data as Float32Array;
+            for (let v = i * per; v < (i + 1) * per; v++) parts.push(float32Text(values[v]!));
+          } else for (const value of rowValues(tensor, n, i)) parts.push(csvCell(value));
         }
-        results.push(line);
+        results.push(parts.join(","));
       }
     }
     return results;
