@@ -85,6 +85,8 @@ async function bundle(name: string): Promise<string> {
  */
 async function productRunnerBundle(): Promise<string> {
   const outdir = join(root, ".build", "bench");
+  // Chunk names change with their content: the previous build's go first.
+  if (existsSync(outdir)) for (const name of readdirSync(outdir)) if (name.startsWith("product-runner-")) rmSync(join(outdir, name), { force: true });
   await build({
     entryPoints: { "product-runner": join(import.meta.dirname, "bench", "product-runner.ts") },
     outdir,

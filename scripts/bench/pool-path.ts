@@ -6,7 +6,7 @@
  * attempt report (end_time of its first row), the pool's peak memory from /proc (VmHWM).
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 import type { Db } from "../../lib/db/client";
@@ -34,6 +34,8 @@ export async function measurePoolPath(options: {
 }): Promise<PoolPathFigures> {
   const { root, work, db } = options;
   const outdir = join(root, ".build", "bench");
+  // Chunk names change with their content: the previous build's go first.
+  if (existsSync(outdir)) for (const name of readdirSync(outdir)) if (name.startsWith("pool-")) rmSync(join(outdir, name), { force: true });
   await build({
     entryPoints: { pool: join(root, "workers", "pool-main.ts") },
     outdir,
