@@ -109,6 +109,7 @@ function PortHandle({ nodeId, spec, position, nodeTitle }: { nodeId: string; spe
         type={spec.type}
         position={position}
         id={spec.id}
+        isConnectable={!ctx.readOnly}
         // Read-only (a viewer), a port is only a coloured dot: its label beside it says what it is.
         {...(ctx.readOnly ? { "aria-hidden": true } : { role: "button", tabIndex: 0, "aria-label": `${spec.label} of ${nodeTitle}: press Enter to connect` })}
         title={`${port.tip} (${port.kind})`}
