@@ -346,7 +346,7 @@ async function main() {
       await pipeline("bench-mnist-10", "images", { kind: "onnx-image-classifier", model: "mnist" }, 10);
     }
     console.log(`
-== the npm start path: the worker pool program (bundled, ${POOL_NODE_FLAGS.join(" ")}), warm processes booted, runs submitted as the web server does`);
+== the npm start path: the worker pool program (bundled, ${POOL_NODE_FLAGS.join(" ")}), warm processes booted, runs submitted as the web server does; ${warmup} warm-up round(s) not counted`);
     poolPath = await measurePoolPath({
       root,
       work,
@@ -357,6 +357,7 @@ async function main() {
       nodeFlags: POOL_NODE_FLAGS,
       nodeEnv: POOL_ENV,
       rounds,
+      warmup,
       pipelines: ["bench-mnist-1000", "bench-mnist-10"],
       step: "score",
     });

@@ -27,8 +27,9 @@ export async function measurePoolPath(options: {
   processes: number;
   nodeFlags: string[];
   nodeEnv: Record<string, string>;
-  /** Each pipeline is run this many times, in turn. */
+  /** Each pipeline is run this many times, in turn, after `warmup` rounds that are not counted (the first runs init() in the warm processes). */
   rounds: number;
+  warmup: number;
   pipelines: string[];
   step: string;
 }): Promise<PoolPathFigures> {
@@ -72,7 +73,7 @@ export async function measurePoolPath(options: {
     }
     await sleep(3000); // its warm processes boot (runtime, onnxruntime) before any submit
     const runs: PoolPathFigures["runs"] = [];
-    for (let round = 0; round < options.rounds; round++) {
+    for (let round = 0; round < options.warmup + options.rounds; round++) {
       for (const pipeline of options.pipelines) {
         const submitted = Date.now();
         const run = await submitRun(db, work, { pipeline });
@@ -88,7 +89,7 @@ export async function measurePoolPath(options: {
           .split("\n")
           .slice(1);
         const firstEnd = Math.min(...rows.map((row) => Date.parse(row.split(",")[7]!)));
-        runs.push({ pipeline, firstMs: firstEnd - submitted, seconds });
+        if (round >= options.warmup) runs.push({ pipeline, firstMs: firstEnd - submitted, seconds });
       }
     }
     const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
