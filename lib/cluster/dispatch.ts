@@ -52,6 +52,8 @@ export interface RemotePoolOptions {
   segmentsDir: string;
   /** The step's output datastore: agents write segment objects there, the orchestrator reads them. */
   output: Datastore;
+  /** The folder of `output` holding the step's segment objects: removed when the step ends or is cancelled. */
+  segmentFolder: string;
   /** Told how many agents of the pool are connected, whenever that changes. */
   onAgents?: (connected: number, wanted: number) => void;
   /** Whether this orchestrator lost the run's lease (another studio holds it): then nothing of the step is touched. */
@@ -497,6 +499,15 @@ export class RemotePool implements Agent {
     }
     await this.deps.redis.publish(this.deps.keys.control, JSON.stringify({ type, stepKey: this.options.stepKey }));
     this.writer?.close();
+    // Every result taken was copied into this studio's own segment file: the objects agents wrote
+    // are scratch now (a late duplicate an agent writes after this is a few bytes left over).
+    await this.options.output.removeFolder(this.options.segmentFolder).then(
+      (count) =>
+        count > 0 &&
+        this.options.log?.(`step ${this.options.stepKey}: removed ${count} segment object${count === 1 ? "" : "s"} from ${this.options.segmentFolder}`),
+      (error: unknown) =>
+        this.options.log?.(`step ${this.options.stepKey}: could not remove the segment objects in ${this.options.segmentFolder}: ${errorMessage(error)}`),
+    );
     return true;
   }
 }

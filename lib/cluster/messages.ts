@@ -26,6 +26,11 @@ export const MiniBatchJob = z.object({
 export type MiniBatchJob = z.infer<typeof MiniBatchJob>;
 
 /** The bytes a finished mini-batch wrote, as an object in the step's output datastore. */
+/** The folder of the output datastore where agents write a step's segment objects (deleted when the step ends). */
+export function segmentFolderOf(outputPath: string, stepKey: string): string {
+  return `${outputPath}/.prs-segments/${stepKey}`;
+}
+
 export const SegmentObject = z.object({
   path: z.string(),
   /** Where the mini-batch's bytes start in the object (an agent writes several mini-batches per object). */

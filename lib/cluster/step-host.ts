@@ -14,7 +14,7 @@ import type { ClusterKeys } from "./keys";
 import { LogShipper } from "./log-shipper";
 import { SegmentBatcher } from "./segment-batch";
 import { within } from "./within";
-import type { AgentStepWorkers, MiniBatchJob, RemoteResult, ResultsEntry, StepSetup } from "./messages";
+import { type AgentStepWorkers, type MiniBatchJob, type RemoteResult, type ResultsEntry, segmentFolderOf, type StepSetup } from "./messages";
 
 export interface StepHostContext {
   agentId: string;
@@ -271,7 +271,7 @@ export class StepHost implements WorkSource {
     const { output, ...rest } = result;
     let remote: RemoteResult = rest;
     if (output && result.status === "RUN_DONE") {
-      const folder = `${this.setup.output.path}/.prs-segments/${this.setup.stepKey}`;
+      const folder = segmentFolderOf(this.setup.output.path, this.setup.stepKey);
       try {
         // Several mini-batches per object when they finish together (SegmentBatcher): each result names its range.
         this.segments ??= new SegmentBatcher(this.output!, (n) => `${folder}/${this.ctx.agentId}-${n}.seg`);

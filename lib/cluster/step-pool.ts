@@ -4,6 +4,7 @@ import type { DeferredSource } from "../engine/agent";
 import type { StepContext } from "../engine/step/context";
 import type { ResolvedStep } from "../engine/step/resolve";
 import { RemotePool, stepKeyOf } from "./dispatch";
+import { segmentFolderOf } from "./messages";
 import { publishStep } from "./publish-step";
 import { RemoteStep } from "./remote-step";
 
@@ -36,6 +37,7 @@ export function createRemotePool(ctx: StepContext, resolved: ResolvedStep, relay
       publish: () => publishStep(cluster.redis, cluster.keys, { stepKey, runId: run.id, stepName: step.name }, resolved),
       segmentsDir: ctx.paths.segmentsDir,
       output: resolved.target.store,
+      segmentFolder: segmentFolderOf(resolved.target.path, stepKey),
       onAgents: (connected, wanted) =>
         events.publish({
           type: "step_status",

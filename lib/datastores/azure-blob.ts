@@ -161,6 +161,23 @@ export class AzureBlobDatastore implements Datastore {
     }
   }
 
+  async removeFolder(folder: string): Promise<number> {
+    // Throws for "" (never the whole container).
+    const prefix = `${normalizeDatastorePath(folder)}/`;
+    const names: string[] = [];
+    try {
+      for await (const item of this.container.listBlobsFlat({ prefix })) names.push(item.name);
+      await mapLimit(names, this.downloadConcurrency, (name) =>
+        this.container.deleteBlob(name).catch((error: unknown) => {
+          if (!(error instanceof RestError && error.statusCode === 404)) throw error;
+        }),
+      );
+    } catch (error) {
+      throw this.failure(error, prefix);
+    }
+    return names.length;
+  }
+
   async materialize(paths: string[], cacheDir: string): Promise<string[]> {
     return mapLimit(paths, this.downloadConcurrency, async (path) => {
       const name = normalizeDatastorePath(path);

@@ -52,6 +52,10 @@ export class LazyDatastore implements Datastore {
     return (await this.ds).write(path, data);
   }
 
+  async removeFolder(folder: string) {
+    return (await this.ds).removeFolder(folder);
+  }
+
   async materialize(paths: string[], cacheDir: string) {
     return (await this.ds).materialize(paths, cacheDir);
   }

@@ -175,6 +175,16 @@ export class LocalDatastore implements Datastore {
     }
   }
 
+  async removeFolder(folder: string): Promise<number> {
+    // Throws for "" (never the whole datastore) and for paths out of the root.
+    const normalized = normalizeDatastorePath(folder);
+    const abs = this.contained(folder, this.localPath(folder));
+    let count = 0;
+    for await (const _ of this.list(`${normalized}/`)) count++;
+    await rm(abs, { recursive: true, force: true });
+    return count;
+  }
+
   async materialize(paths: string[]): Promise<string[]> {
     return paths.map((p) => this.localPath(p));
   }

@@ -44,6 +44,11 @@ export interface Datastore {
   createReadStream(path: string, range?: { start: number; end: number }): NodeJS.ReadableStream | Readable;
   write(path: string, data: Buffer | string | Readable): Promise<void>;
   /**
+   * Deletes every file under a folder (the datastore's own scratch space, such as the segment
+   * objects agents write); the number of files removed. A folder that does not exist removes none.
+   */
+  removeFolder(folder: string): Promise<number>;
+  /**
    * Local file paths for the given entries: a local datastore returns its own absolute paths (no
    * copy); a blob datastore downloads into cacheDir (parallel, bounded), keeping relative layout.
    */

@@ -120,6 +120,10 @@ describe("agents on BullMQ", { skip }, () => {
     );
     assert.equal(step.succeededItems, ITEMS);
     assert.equal(step.failedMiniBatches, 0);
+    // The segment objects agents wrote are scratch once merged: none is left in the output datastore.
+    const leftovers: string[] = [];
+    for await (const entry of blob.list("results/agents/.prs-segments/")) leftovers.push(entry.path);
+    assert.deepEqual(leftovers, [], "segment objects removed when the step ended");
     // run_max_try is 1: had the lost agent's mini-batches counted as tries, they would have failed.
     assert.equal(step.retries, 0);
     assert.ok(

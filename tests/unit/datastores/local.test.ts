@@ -115,6 +115,13 @@ test("reads whole files, ranges and streams; writes create folders", async () =>
     assert.deepEqual(await paths(ds.list("out")), ["out/b.bin", "out/c.txt", "out/new/a.txt"]);
     assert.equal((await ds.read("out/c.txt")).toString(), "stream");
 
+    assert.equal(await ds.removeFolder("out"), 3, "removeFolder counts the files it removed, nested ones too");
+    assert.equal(existsSync(join(folder.root, "out")), false);
+    assert.equal(await ds.removeFolder("out"), 0, "a folder that is not there removes nothing");
+    await assert.rejects(ds.removeFolder(""), /does not name a file/, "never the whole datastore");
+    await assert.rejects(ds.removeFolder("../x"), /escapes the datastore root/);
+    assert.ok(existsSync(join(folder.root, "mnist/0.png")), "the rest of the datastore is left alone");
+
     const local = await ds.materialize(["mnist/0.png", "a b/c.csv"], "/unused");
     assert.deepEqual(local, [join(folder.root, "mnist/0.png"), join(folder.root, "a b/c.csv")]);
     assert.equal(ds.localPath("mnist/0.png"), join(folder.root, "mnist/0.png"));
