@@ -14,7 +14,6 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { build } from "esbuild";
 import { createDb } from "../lib/db/client";
 import { migrate } from "../lib/db/migrate";
 import { loadEnv } from "../lib/env";
@@ -28,7 +27,7 @@ import { measureDecode } from "./bench/decode";
 import { CNN_MACS, TABULAR_COLUMNS, writeCnnModel, writeTabularCsv, writeTabularModel } from "./bench/models";
 import { measurePoolPath, type PoolPathFigures } from "./bench/pool-path";
 import type { RunFigures } from "./bench/product-runner";
-// @ts-expect-error: a plain .mjs module shared with scripts/start.mjs (allowJs is off)
+import { bundleFile, bundleSplit } from "./esbuild-node.mjs";
 import { POOL_ENV, POOL_NODE_FLAGS } from "./pool-command.mjs";
 import { atMostTarget, formatTable, interleave, median, percentTarget, ratioOf, spreadOf, type Ratio, type TargetRow } from "./bench/stats";
 
@@ -49,8 +48,25 @@ const { values } = parseArgs({
     /** With --files: the files are uploaded to Azurite and read over the Blob path. */
     azurite: { type: "boolean", default: false },
     "mini-batch-size": { type: "string", default: "1000" },
+    help: { type: "boolean", default: false },
   },
 });
+if (values.help) {
+  console.log(`npm run bench -- [options]
+  --processes N        worker processes (default 2)
+  --rounds N           measured rounds per section, raw and product interleaved (default 3)
+  --warmup N           rounds run first and discarded (default 1)
+  --only LIST          sections, comma-separated: images,pool,cnn,tabular,decode,planning (default all)
+  --passes N           passes over the 10,000 MNIST test images in the images section (default 6 = 60,000)
+  --cnn-passes N       passes in the CNN section (default 3)
+  --rows N             rows of the tabular section's CSV (default 1,000,000)
+  --plan-files N       files listed by the planning section (default 1,000,000)
+  --warm N             warm processes the product keeps (default: --processes; 0 forks per run)
+  --files N            only: N real PNG files through the product with the web server up
+  --azurite            with --files: the files go through Azurite (the Blob path)
+  --mini-batch-size N  with --files (default 1000)`);
+  process.exit(0);
+}
 const processes = Number(values.processes);
 const rounds = Math.max(1, Number(values.rounds));
 const warmup = Math.max(0, Number(values.warmup));
@@ -63,19 +79,8 @@ const fmt = (n: number, d = 2) => n.toFixed(d);
 const root = join(import.meta.dirname, "..");
 
 /** The raw loops as plain JavaScript (bundled like the product's worker runtime), no loader. */
-async function bundle(name: string): Promise<string> {
-  const outfile = join(root, ".build", "bench", `${name}.mjs`);
-  await build({
-    entryPoints: [join(import.meta.dirname, "bench", `${name}.ts`)],
-    outfile,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    logLevel: "warning",
-  });
-  return outfile;
+function bundle(name: string): Promise<string> {
+  return bundleFile(join(import.meta.dirname, "bench", `${name}.ts`), join(root, ".build", "bench", `${name}.mjs`));
 }
 
 /**
@@ -83,24 +88,8 @@ async function bundle(name: string): Promise<string> {
  * repository, as the pool's own bundle, so the engine finds the worker runtime), split so that the
  * cluster code stays unloaded as in the product.
  */
-async function productRunnerBundle(): Promise<string> {
-  const outdir = join(root, ".build", "bench");
-  // Chunk names change with their content: the previous build's go first.
-  if (existsSync(outdir)) for (const name of readdirSync(outdir)) if (name.startsWith("product-runner-")) rmSync(join(outdir, name), { force: true });
-  await build({
-    entryPoints: { "product-runner": join(import.meta.dirname, "bench", "product-runner.ts") },
-    outdir,
-    outExtension: { ".js": ".mjs" },
-    chunkNames: "product-runner-[name]-[hash]",
-    bundle: true,
-    splitting: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    logLevel: "warning",
-  });
-  return join(outdir, "product-runner.mjs");
+function productRunnerBundle(): Promise<string> {
+  return bundleSplit({ name: "product-runner", entry: join(import.meta.dirname, "bench", "product-runner.ts"), outdir: join(root, ".build", "bench") });
 }
 
 interface RawFigures {

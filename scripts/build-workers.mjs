@@ -10,6 +10,7 @@ import { build } from "esbuild";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundleSplit, NODE_BUNDLE } from "./esbuild-node.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // Chunk names change with their content: drop the previous build's so none goes stale.
@@ -23,45 +24,14 @@ await build({
     "scorers/image-classifier": join(root, "lib/scorers/image-classifier.ts"),
     "scorers/tabular-scorer": join(root, "lib/scorers/tabular-scorer.ts"),
   },
-  outdir: join(root, ".build"),
+  ...NODE_BUNDLE,
+  outdir: out,
   outExtension: { ".js": ".mjs" },
-  bundle: true,
   splitting: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  packages: "external",
   sourcemap: "linked",
-  logLevel: "warning",
 });
 // The worker pool (`npm start`'s orchestrator, workers/pool-main.ts) the same way, to
 // .build/workers/pool.mjs: split so that the cluster code (BullMQ, ioredis) stays in a chunk loaded
 // only with REDIS_URL. scripts/start.mjs runs it when it is fresh, else `prs worker` through tsx.
-await build({
-  entryPoints: { "workers/pool": join(root, "workers/pool-main.ts") },
-  outdir: join(root, ".build"),
-  outExtension: { ".js": ".mjs" },
-  chunkNames: "workers/pool-[name]-[hash]",
-  bundle: true,
-  splitting: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  packages: "external",
-  sourcemap: "linked",
-  logLevel: "warning",
-});
-await build({
-  entryPoints: { "workers/agent": join(root, "workers/agent-main.ts") },
-  outdir: join(root, ".build"),
-  outExtension: { ".js": ".mjs" },
-  chunkNames: "workers/agent-[name]-[hash]",
-  bundle: true,
-  splitting: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  packages: "external",
-  sourcemap: "linked",
-  logLevel: "warning",
-});
+await bundleSplit({ name: "workers/pool", entry: join(root, "workers/pool-main.ts"), outdir: out, sourcemap: true });
+await bundleSplit({ name: "workers/agent", entry: join(root, "workers/agent-main.ts"), outdir: out, sourcemap: true });

@@ -14,7 +14,6 @@ import { mkdirSync, rmSync, statSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { ContainerClient } from "@azure/storage-blob";
-import { build } from "esbuild";
 import { createApiToken } from "../../lib/auth/api-tokens";
 import { createUser } from "../../lib/auth/users";
 import { createDb } from "../../lib/db/client";
@@ -27,7 +26,7 @@ import { registerModel } from "../../lib/services/models";
 import { publishPipeline } from "../../lib/services/pipelines";
 import { ensureMnistAssets } from "../../samples/mnist/assets";
 import { startAzurite } from "../../tests/support/azurite";
-// @ts-expect-error: a plain .mjs module shared with scripts/start.mjs (allowJs is off)
+import { bundleSplit } from "../esbuild-node.mjs";
 import { POOL_NODE_FLAGS } from "../pool-command.mjs";
 import { checkOutput, ensureLocalFiles, fileName, loadImages, setFolder, uploadBlobs, warmLocalFiles } from "./files-data";
 import type { FilesRunFigures, FromRunner, ToRunner } from "./files-runner";
@@ -47,22 +46,8 @@ export interface FilesBenchOptions {
 const fmt = (n: number, d = 0) => n.toLocaleString("en", { minimumFractionDigits: d, maximumFractionDigits: d });
 
 /** The orchestrator process's program as plain JavaScript in .build/bench/ (as the 60,000-image section's product-runner). */
-async function runnerBundle(root: string): Promise<string> {
-  const outdir = join(root, ".build", "bench");
-  await build({
-    entryPoints: { "files-runner": join(import.meta.dirname, "files-runner.ts") },
-    outdir,
-    outExtension: { ".js": ".mjs" },
-    chunkNames: "files-runner-[name]-[hash]",
-    bundle: true,
-    splitting: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    logLevel: "warning",
-  });
-  return join(outdir, "files-runner.mjs");
+function runnerBundle(root: string): Promise<string> {
+  return bundleSplit({ name: "files-runner", entry: join(import.meta.dirname, "files-runner.ts"), outdir: join(root, ".build", "bench") });
 }
 
 class Runner {

@@ -6,10 +6,10 @@
  * attempt report (end_time of its first row), the pool's peak memory from /proc (VmHWM).
  */
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { build } from "esbuild";
 import type { Db } from "../../lib/db/client";
+import { bundleSplit } from "../esbuild-node.mjs";
 import { submitRun } from "../../lib/services/runs";
 
 export interface PoolPathFigures {
@@ -34,22 +34,8 @@ export async function measurePoolPath(options: {
   step: string;
 }): Promise<PoolPathFigures> {
   const { root, work, db } = options;
-  const outdir = join(root, ".build", "bench");
-  // Chunk names change with their content: the previous build's go first.
-  if (existsSync(outdir)) for (const name of readdirSync(outdir)) if (name.startsWith("pool-")) rmSync(join(outdir, name), { force: true });
-  await build({
-    entryPoints: { pool: join(root, "workers", "pool-main.ts") },
-    outdir,
-    outExtension: { ".js": ".mjs" },
-    chunkNames: "pool-[name]-[hash]",
-    bundle: true,
-    splitting: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    logLevel: "warning",
-  });
+  const bundle = await bundleSplit({ name: "pool", entry: join(root, "workers", "pool-main.ts"), outdir: join(root, ".build", "bench") });
+
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PRS_DATA_DIR: work,
@@ -60,7 +46,7 @@ export async function measurePoolPath(options: {
     ...options.nodeEnv,
   };
   delete env.NODE_OPTIONS;
-  const child = spawn(process.execPath, [...options.nodeFlags, join(outdir, "pool.mjs")], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...options.nodeFlags, bundle], { env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (c: Buffer) => (output += c.toString()));
   child.stderr.on("data", (c: Buffer) => (output += c.toString()));

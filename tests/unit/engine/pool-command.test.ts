@@ -3,7 +3,6 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-// @ts-expect-error: plain ESM script without type declarations
 import { POOL_NODE_FLAGS, poolCommand } from "../../../scripts/pool-command.mjs";
 
 const root = mkdtempSync(join(tmpdir(), "prs-pool-command-"));
