@@ -1,6 +1,7 @@
 import type { PipelineRunJson } from "../contracts/api/designer-routes";
 import type { Db } from "../db/client";
 import { getPipelineDraft } from "./drafts";
+import { runSummaryJson } from "./run-summary";
 
 /** Runs of one pipeline, every version, newest first: the designer's Runs tab. */
 export async function listPipelineRuns(db: Db, pipelineId: string, take = 100): Promise<PipelineRunJson[]> {
@@ -11,17 +12,5 @@ export async function listPipelineRuns(db: Db, pipelineId: string, take = 100): 
     take,
     include: { steps: { select: { totalItems: true, succeededItems: true, failedItems: true } }, pipelineVersion: { select: { version: true } } },
   });
-  return runs.map((r) => ({
-    id: r.id,
-    pipelineVersion: r.pipelineVersion.version,
-    experimentName: r.experimentName,
-    status: r.status,
-    createdBy: r.createdBy,
-    createdAt: r.createdAt.toISOString(),
-    startedAt: r.startedAt?.toISOString() ?? null,
-    endedAt: r.endedAt?.toISOString() ?? null,
-    totalItems: r.steps.reduce((n, s) => n + s.totalItems, 0),
-    succeededItems: r.steps.reduce((n, s) => n + s.succeededItems, 0),
-    failedItems: r.steps.reduce((n, s) => n + s.failedItems, 0),
-  }));
+  return runs.map((r) => ({ ...runSummaryJson(r), pipelineVersion: r.pipelineVersion.version }));
 }

@@ -1,6 +1,7 @@
 import { routes } from "@/lib/contracts/api/routes";
 import { stampCreatedBy } from "@/lib/auth/audit";
 import { handle } from "@/lib/http/route";
+import { runSummaryJson } from "@/lib/services/run-summary";
 import { listRuns, submitRun } from "@/lib/services/runs";
 
 export const dynamic = "force-dynamic";
@@ -8,20 +9,7 @@ export const dynamic = "force-dynamic";
 export const GET = handle(routes.listRuns, async ({ db }, { query }) => {
   const runs = await listRuns(db, { ...query, take: query.take ?? 200 });
   return {
-    runs: runs.map((r) => ({
-      id: r.id,
-      experimentName: r.experimentName,
-      pipeline: r.pipeline.name,
-      status: r.status,
-      statusReason: r.statusReason,
-      createdBy: r.createdBy,
-      createdAt: r.createdAt.toISOString(),
-      startedAt: r.startedAt?.toISOString() ?? null,
-      endedAt: r.endedAt?.toISOString() ?? null,
-      totalItems: r.steps.reduce((n, s) => n + s.totalItems, 0),
-      succeededItems: r.steps.reduce((n, s) => n + s.succeededItems, 0),
-      failedItems: r.steps.reduce((n, s) => n + s.failedItems, 0),
-    })),
+    runs: runs.map((r) => ({ ...runSummaryJson(r), pipeline: r.pipeline.name, statusReason: r.statusReason })),
   };
 });
 
