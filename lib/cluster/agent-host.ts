@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { availableParallelism, hostname, loadavg } from "node:os";
 import { join } from "node:path";
 import { DelayedError, type Job, Worker } from "bullmq";
 import type { AgentInfo, AgentState } from "../contracts/agents";
 import { errorMessage } from "../errors";
+import { residentBytes } from "../engine/proc-stats";
 import { FileCache } from "./file-cache";
 import { ClusterKeys } from "./keys";
 import { type AgentStepWorkers, ControlMessage, MiniBatchJob, StepSetup } from "./messages";
@@ -269,7 +269,7 @@ export class AgentHost {
         state: this.state,
         current,
         cpuPercent: this.cpuPercent(hosts),
-        memoryBytes: process.memoryUsage().rss + hosts.flatMap((h) => h.processPids()).reduce((n, pid) => n + residentBytes(pid), 0),
+        memoryBytes: process.memoryUsage().rss + hosts.flatMap((h) => h.processPids()).reduce((n, pid) => n + (residentBytes(pid) ?? 0), 0),
         startedAt: this.startedAt,
         lastSeen: Date.now(),
       };
@@ -333,14 +333,5 @@ export class AgentHost {
     await this.redis.quit().catch(() => {});
     this.log(`agent ${this.id} stopped`);
     this.resolveFinished?.();
-  }
-}
-
-function residentBytes(pid: number): number {
-  try {
-    const pages = Number(readFileSync(`/proc/${pid}/statm`, "utf8").split(" ")[1]);
-    return Number.isFinite(pages) ? pages * 4096 : 0;
-  } catch {
-    return 0;
   }
 }

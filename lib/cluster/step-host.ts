@@ -5,6 +5,7 @@ import { openHandedDatastore } from "../datastores/handed";
 import type { Datastore } from "../datastores/types";
 import { errorMessage } from "../errors";
 import { type Assignment, LocalAgent, type ProcessEvent, type ProcessRef, type WorkSource } from "../engine/agent";
+import { cpuTicks, residentBytes } from "../engine/proc-stats";
 import type { MiniBatchResult } from "../engine/protocol";
 import { environmentCache, environmentLogPath } from "../engine/environment";
 import { scorerModule } from "../engine/runtime";
@@ -322,26 +323,5 @@ function readBytes(file: string, offset: number, length: number): Buffer {
     return buffer;
   } finally {
     closeSync(fd);
-  }
-}
-
-/** utime + stime of a process, in clock ticks (1/100 s on Linux). */
-function cpuTicks(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return Number.isFinite(ticks) ? ticks : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function residentBytes(pid: number): number | undefined {
-  try {
-    const pages = Number(readFileSync(`/proc/${pid}/statm`, "utf8").split(" ")[1]);
-    return Number.isFinite(pages) ? pages * 4096 : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -1,9 +1,9 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type DeferredSource, LocalAgent } from "../agent";
 import { LOCAL_COMPUTE } from "../../contracts/parallel-run-config";
 import type { WorkerProcess } from "../../contracts/run-events";
 import { noEvents } from "../events";
+import { residentBytes } from "../proc-stats";
 import { LeaseKeeper } from "../lease";
 import { updateOf, writeMiniBatchUpdates } from "../persist";
 import { StepReports } from "../reports";
@@ -248,13 +248,4 @@ function workerStates(agents: Agent[]): WorkerProcess[] {
       ? agent.processStates().map((p) => ({ nodeId, ...p, rssBytes: p.pid ? residentBytes(p.pid) : undefined }))
       : (agent.workers?.() ?? []),
   );
-}
-
-function residentBytes(pid: number): number | undefined {
-  try {
-    const pages = Number(readFileSync(`/proc/${pid}/statm`, "utf8").split(" ")[1]);
-    return Number.isFinite(pages) ? pages * 4096 : undefined;
-  } catch {
-    return undefined;
-  }
 }
