@@ -5,23 +5,17 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { after, before, describe, test } from "node:test";
 import { createGunzip } from "node:zlib";
-import { ContainerClient } from "@azure/storage-blob";
 import { extract } from "tar-stream";
-import { openDatastore } from "../../lib/datastores";
 import type { Datastore } from "../../lib/datastores/types";
 import { DbEventSink } from "../../lib/engine/db-events";
 import { executeRun } from "../../lib/engine/orchestrator";
-import { registerDataset } from "../../lib/services/datasets";
-import { registerDatastore } from "../../lib/services/datastores";
 import { registerEnvironment, resolveEnvironment } from "../../lib/services/environments";
-import { publishPipeline } from "../../lib/services/pipelines";
 import { buildSnapshot } from "../../lib/services/run-events";
-import { submitRun } from "../../lib/services/runs";
 import { makeTestUser, type TestUser, withAuth } from "../support/auth";
-import { startAzurite, type AzuriteHandle } from "../support/azurite";
-import { type AgentProcess, makeCluster, redisUnavailable, startAgent, startFileServer } from "../support/cluster";
-import { makeEntryScript, makeTestContext, postgresUnavailable, type TestContext } from "../support/context";
+import { type AgentProcess, redisUnavailable } from "../support/cluster";
+import { postgresUnavailable, type TestContext } from "../support/context";
 import { lockedPackage } from "../environments/support";
+import { type ClusterRun, makeClusterRun } from "../support/cluster-run";
 import { waitUntil } from "../support/workers";
 
 // What agents report back to the studio: log files (into the step's log folder, under agents/),
@@ -29,7 +23,6 @@ import { waitUntil } from "../support/workers";
 // agent. Two agents as separate processes in their own temporary folders; PostgreSQL, Redis,
 // Azurite: nothing passes through a shared disk.
 const skip = (await redisUnavailable()) || (await postgresUnavailable());
-const SECRET = "test-agent-secret-reports-0123";
 const ITEMS = 12;
 
 const reportingScript = `
@@ -68,12 +61,11 @@ export async function run(batch, ctx) {
 }`;
 
 describe("agents report logs, attempts, failures, processes; environments on agents; node_count", { skip }, () => {
+  let env: ClusterRun;
   let ctx: TestContext;
-  let azurite: AzuriteHandle;
-  let cluster: ReturnType<typeof makeCluster>;
-  let files: Awaited<ReturnType<typeof startFileServer>>;
+  let cluster: ClusterRun["cluster"];
   let blob: Datastore;
-  const agents: AgentProcess[] = [];
+  let agents: AgentProcess[] = [];
   let viewer: TestUser;
   type Handler = (req: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
   let routes: { list: Handler; content: Handler; archive: Handler };
@@ -87,7 +79,8 @@ describe("agents report logs, attempts, failures, processes; environments on age
   };
 
   before(async () => {
-    [ctx, azurite] = await Promise.all([makeTestContext("postgresql"), startAzurite()]);
+    env = await makeClusterRun(ITEMS);
+    ({ ctx, cluster, blob, agents } = env);
     process.env.DATABASE_URL = ctx.env.databaseUrl;
     process.env.PRS_DATA_DIR = ctx.env.dataDir;
     viewer = await makeTestUser(ctx.db, "viewer");
@@ -96,59 +89,21 @@ describe("agents report logs, attempts, failures, processes; environments on age
       content: (await import("../../app/api/runs/[runId]/logs/content/route")).GET as Handler,
       archive: (await import("../../app/api/runs/[runId]/logs/archive/route")).GET as Handler,
     };
-    cluster = makeCluster();
-    files = await startFileServer(cluster, SECRET);
-    const config = { container: "data", auth: "connection-string" as const };
-    const secret = { connectionString: azurite.connectionString };
-    await new ContainerClient(azurite.connectionString, "data").createIfNotExists();
-    await registerDatastore(ctx.db, ctx.access, { name: "blob", kind: "azure-blob", config, secret });
-    blob = openDatastore("azure-blob", config, secret);
-    for (let i = 0; i < ITEMS; i++) await blob.write(`items/item-${String(i).padStart(3, "0")}.txt`, `value ${i}`);
-    await registerDataset(ctx.db, ctx.access, { name: "items", kind: "file", datastore: "blob", paths: ["items/"] });
-    for (let i = 0; i < 2; i++) agents.push(startAgent({ pool: "cpu", server: files.url, prefix: cluster.prefix, secret: SECRET, processes: 2, lockMs: 5000 }));
+    for (let i = 0; i < 2; i++) env.agent(2, 5000, "cpu");
     await waitUntil("two agents to register", () => agents.every((a) => a.output().includes("in pool")), 120_000);
   });
 
   after(async () => {
-    if (process.env.PRS_TEST_VERBOSE) for (const a of agents) console.error(`--- agent ${a.dir}\n${a.output()}`);
-    await Promise.all(agents.map((a) => a.stop()));
-    await files?.close();
-    await cluster?.cleanup();
-    await ctx?.cleanup();
-    await azurite?.stop();
+    await env?.cleanup();
   });
 
   async function runOnPool(name: string, code: string, config: Record<string, unknown>, during?: (runId: string) => Promise<void>) {
-    const entry = makeEntryScript(ctx, `${name}.mjs`, code);
-    const pv = await publishPipeline(ctx.db, {
-      name,
-      steps: [
-        {
-          name: "score",
-          inputs: [{ dataset: "items" }],
-          output: { datastore: "blob", path: `results/${name}` },
-          parallel_run_config: {
-            entry_script: entry,
-            mini_batch_size: 1,
-            error_threshold: -1,
-            output_action: "append_row",
-            node_count: 1,
-            process_count_per_node: 2,
-            run_invocation_timeout: 60,
-            run_max_try: 2,
-            compute_target: "cpu",
-            ...config,
-          },
-          allow_reuse: false,
-        },
-      ],
-    });
-    const run = await submitRun(ctx.db, ctx.env.dataDir, { pipeline: pv.name, parameters: {} });
+    const runId = await env.submitWith(name, code, { node_count: 1, run_invocation_timeout: 60, run_max_try: 2, compute_target: "cpu", ...config });
     const events = new DbEventSink(ctx.db, { intervalMs: 50 });
     const deps = { db: ctx.db, provider: ctx.provider, access: ctx.access, workerId: "test", flushIntervalMs: 100, cluster, events };
-    const [result] = await Promise.all([executeRun(deps, run.id), during?.(run.id)]);
+    const [result] = await Promise.all([executeRun(deps, runId), during?.(runId)]);
     await events.close();
-    const full = await ctx.db.pipelineRun.findUniqueOrThrow({ where: { id: run.id }, include: { steps: true } });
+    const full = await ctx.db.pipelineRun.findUniqueOrThrow({ where: { id: runId }, include: { steps: true } });
     return { result, run: full };
   }
 

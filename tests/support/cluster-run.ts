@@ -38,6 +38,36 @@ export async function makeClusterRun(items: number, redisUrl = REDIS_URL) {
   await registerDataset(ctx.db, ctx.access, { name: "items", kind: "file", datastore: "blob", paths: ["items/"] });
   const agents: AgentProcess[] = [];
 
+  /**
+   * Publishes a one-step pipeline over the `items` dataset running entry script `code` on an agent
+   * pool ('gpu' unless `config.compute_target` says otherwise; mini_batch_size 1, two processes,
+   * output to results/<name>), `config` over those settings, and submits a run of it.
+   */
+  async function submitWith(name: string, code: string, config: Record<string, unknown>): Promise<string> {
+    const entry = makeEntryScript(ctx, `${name}.mjs`, code);
+    const pv = await publishPipeline(ctx.db, {
+      name,
+      steps: [
+        {
+          name: "score",
+          inputs: [{ dataset: "items" }],
+          output: { datastore: "blob", path: `results/${name}` },
+          parallel_run_config: {
+            entry_script: entry,
+            mini_batch_size: 1,
+            error_threshold: -1,
+            output_action: "append_row",
+            process_count_per_node: 2,
+            compute_target: "gpu",
+            ...config,
+          },
+          allow_reuse: false,
+        },
+      ],
+    });
+    return (await submitRun(ctx.db, ctx.env.dataDir, { pipeline: pv.name, parameters: {} })).id;
+  }
+
   return {
     ctx,
     cluster,
@@ -45,39 +75,15 @@ export async function makeClusterRun(items: number, redisUrl = REDIS_URL) {
     agents,
     expectedItems: Array.from({ length: items }, (_, i) => `item-${String(i).padStart(3, "0")}.txt`),
 
-    agent(processes = 2, lockMs = 4000): AgentProcess {
-      const a = startAgent({ pool: "gpu", server: files.url, prefix: cluster.prefix, secret: AGENT_SECRET, processes, lockMs, redisUrl: cluster.url });
+    agent(processes = 2, lockMs = 4000, pool = "gpu"): AgentProcess {
+      const a = startAgent({ pool, server: files.url, prefix: cluster.prefix, secret: AGENT_SECRET, processes, lockMs, redisUrl: cluster.url });
       agents.push(a);
       return a;
     },
 
-    /** Publishes a one-step pipeline on pool 'gpu' (run_max_try 1) and submits a run of it. */
-    async submit(name: string, ms: number): Promise<string> {
-      const entry = makeEntryScript(ctx, `${name}.mjs`, script(ms));
-      const pv = await publishPipeline(ctx.db, {
-        name,
-        steps: [
-          {
-            name: "score",
-            inputs: [{ dataset: "items" }],
-            output: { datastore: "blob", path: `results/${name}` },
-            parallel_run_config: {
-              entry_script: entry,
-              mini_batch_size: 1,
-              error_threshold: -1,
-              output_action: "append_row",
-              node_count: 2,
-              process_count_per_node: 2,
-              run_invocation_timeout: 60,
-              run_max_try: 1,
-              compute_target: "gpu",
-            },
-            allow_reuse: false,
-          },
-        ],
-      });
-      return (await submitRun(ctx.db, ctx.env.dataDir, { pipeline: pv.name, parameters: {} })).id;
-    },
+    /** Publishes a one-step pipeline on pool 'gpu' (run_max_try 1) whose script waits `ms` per mini-batch, and submits a run of it. */
+    submit: (name: string, ms: number): Promise<string> => submitWith(name, script(ms), { node_count: 2, run_invocation_timeout: 60, run_max_try: 1 }),
+    submitWith,
 
     /** Executes a run in this process (the orchestrator), with `during` alongside it. */
     async execute(runId: string, during?: (seen: { events: RunEvent[]; log: string[] }) => Promise<void>) {
