@@ -92,6 +92,11 @@ function productRunnerBundle(): Promise<string> {
   return bundleSplit({ name: "product-runner", entry: join(import.meta.dirname, "bench", "product-runner.ts"), outdir: join(root, ".build", "bench") });
 }
 
+interface ProductRatios {
+  ratio: Ratio;
+  loop: Ratio;
+}
+
 interface RawFigures {
   total: number;
   loop: number;
@@ -183,21 +188,28 @@ function describeRaw(label: string, runs: RawFigures[], items: number, unit: str
  * model, loop) or, when the product's processes come warm from a pool, its loop alone (`loop`: the
  * same trick for the plain program, processes started and model loaded before the clock starts).
  */
-function describeProduct(label: string, runs: RunFigures[], raw: RawFigures[], items: number, unit: string, basis: "total" | "loop" = "total"): Ratio {
+/**
+ * The product's figures against the raw limit: the target's ratio is against the plain program end
+ * to end (the issue's definition: a plain program starts its processes and loads its model); the
+ * ratio against its loop alone (warm processes, model loaded, as the product's warm pool has them)
+ * is printed beside it, the stricter view of the steady state.
+ */
+function describeProduct(label: string, runs: RunFigures[], raw: RawFigures[], items: number, unit: string): ProductRatios {
   const product = spreadOf(runs.map((r) => r.seconds));
-  const ratio = ratioOf(spreadOf(raw.map((r) => r[basis])), product);
+  const ratio = ratioOf(spreadOf(raw.map((r) => r.total)), product);
+  const loop = ratioOf(spreadOf(raw.map((r) => r.loop)), product);
   const claim = ratio.noisy
     ? `NOISY: the raw limit's repetitions spread ${fmt(ratio.rawSpread * 100, 0)}% (> 15%), no ratio claimed (it would read ${fmt(ratio.best, 1)}%)`
-    : `${fmt(ratio.best, 1)}% of the raw ${basis === "loop" ? "loop (warm processes, as the product's)" : "limit"} best against best, ${fmt(ratio.median, 1)}% median against median`;
+    : `${fmt(ratio.best, 1)}% of the raw limit best against best, ${fmt(ratio.median, 1)}% median against median; ${fmt(loop.best, 1)}% of its loop alone (warm processes, as the product's)`;
   const best = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-  const rawBest = Math.min(...raw.map((r) => r[basis]));
+  const rawBest = Math.min(...raw.map((r) => r.loop));
   console.log(
     `(b) product, ${label}: best ${fmt(product.best, 3)} s = ${fmt(items / product.best, 0)} ${unit}/s, median ${fmt(product.median, 3)} s: ${claim}`,
   );
   console.log(
-    `    ${best.miniBatches} mini-batches; median in-worker overhead around run() ${fmt(best.overheadMs, 3)} ms; amortised vs the raw program ${fmt(((best.seconds - rawBest) * processes * 1000) / best.miniBatches, 3)} ms per mini-batch; submit -> first finished mini-batch ${runs.map((r) => fmt(r.firstMs, 0)).join(", ")} ms; orchestrator CPU ${fmt(median(runs.map((r) => r.orchestratorCpuMs)), 0)} ms median = ${fmt(median(runs.map((r) => r.orchestratorCpuMs)) / best.miniBatches, 3)} ms per mini-batch; peak RSS orchestrator ${fmt(best.orchestratorMb, 0)} MB, largest worker ${fmt(Math.max(...runs.map((r) => r.workersMb)), 0)} MB`,
+    `    ${best.miniBatches} mini-batches; median in-worker overhead around run() ${fmt(best.overheadMs, 3)} ms; amortised vs the raw loop ${fmt(((best.seconds - rawBest) * processes * 1000) / best.miniBatches, 3)} ms per mini-batch; submit -> first finished mini-batch ${runs.map((r) => fmt(r.firstMs, 0)).join(", ")} ms; orchestrator CPU ${fmt(median(runs.map((r) => r.orchestratorCpuMs)), 0)} ms median = ${fmt(median(runs.map((r) => r.orchestratorCpuMs)) / best.miniBatches, 3)} ms per mini-batch; peak RSS orchestrator ${fmt(best.orchestratorMb, 0)} MB, largest worker ${fmt(Math.max(...runs.map((r) => r.workersMb)), 0)} MB`,
   );
-  return ratio;
+  return { ratio, loop };
 }
 
 async function main() {
@@ -263,11 +275,8 @@ async function main() {
   const targets: TargetRow[] = [];
   const firstMs: number[] = [];
   let imagesRssMb: number | undefined;
-  const ratios = new Map<string, Ratio>();
+  const ratios = new Map<string, ProductRatios>();
 
-  // With a warm pool the product starts no process for a run: every section then holds it against
-  // the raw loop alone (processes started, model loaded, warmed up), the stricter comparison.
-  const warmBasis = Number(values.warm ?? processes) > 0 ? "loop" : "total";
   if (only.has("images")) {
     const passes = Number(values.passes);
     const list = Array.from({ length: passes }, () => files).flat();
@@ -283,8 +292,8 @@ async function main() {
       () => runner.run("bench-mnist-10", list.length),
     ]);
     describeRaw("a plain program end to end (start processes, load the model, loop: read, decode, onnxruntime batch 256, CSV row)", raw, list.length, "images");
-    ratios.set("large", describeProduct("mini_batch_size 1000", large!, raw, list.length, "images", warmBasis));
-    ratios.set("small", describeProduct("mini_batch_size 10", small!, raw, list.length, "images", warmBasis));
+    ratios.set("large", describeProduct("mini_batch_size 1000", large!, raw, list.length, "images"));
+    ratios.set("small", describeProduct("mini_batch_size 10", small!, raw, list.length, "images"));
     firstMs.push(...large!.map((r) => r.firstMs), ...small!.map((r) => r.firstMs));
     imagesRssMb = Math.max(...[...large!, ...small!].map((r) => r.orchestratorMb));
     const m = small!.at(-1)!.memory;
@@ -304,7 +313,7 @@ async function main() {
       products: [product],
     } = await interleave(rounds, warmup, rawImages(rawImageWorker, join(cache, "cnn.onnx"), list), [() => runner.run("bench-cnn", list.length)]);
     describeRaw("the same plain program with the CNN", raw, list.length, "images");
-    ratios.set("cnn", describeProduct("mini_batch_size 1000", product!, raw, list.length, "images", warmBasis));
+    ratios.set("cnn", describeProduct("mini_batch_size 1000", product!, raw, list.length, "images"));
   }
 
   if (only.has("tabular")) {
@@ -318,7 +327,7 @@ async function main() {
       products: [product],
     } = await interleave(rounds, warmup, raw, [() => runner.run("bench-tabular", rows)]);
     describeRaw("a plain program (read its byte range, parse, tensor of 8192 rows, onnxruntime, write rows)", rawRuns, rows, "rows");
-    ratios.set("tabular", describeProduct("mini_batch_size 1MB (the default)", product!, rawRuns, rows, "rows", warmBasis));
+    ratios.set("tabular", describeProduct("mini_batch_size 1MB (the default)", product!, rawRuns, rows, "rows"));
   }
   await runner.close();
 
@@ -379,8 +388,8 @@ async function main() {
     );
   }
 
-  targets.push(percentTarget("60,000 images, mini_batch_size 1000", 90, ratios.get("large")));
-  targets.push(percentTarget("60,000 images, mini_batch_size 10", 75, ratios.get("small")));
+  targets.push(percentTarget("60,000 images, mini_batch_size 1000", 90, ratios.get("large")?.ratio, ratios.get("large")?.loop));
+  targets.push(percentTarget("60,000 images, mini_batch_size 10", 75, ratios.get("small")?.ratio, ratios.get("small")?.loop));
   // Through the real pool when measured (its wake-up included), else inside the benchmark's orchestrator.
   const after = poolPath ? poolPath.runs.map((r) => r.firstMs) : firstMs.slice(0);
   targets.push(
@@ -404,8 +413,8 @@ async function main() {
         .join(", "),
     ),
   );
-  targets.push(percentTarget("compute-bound CNN (~10 M MACs/image)", 97, ratios.get("cnn")));
-  targets.push(percentTarget(`tabular ${rows.toLocaleString("en")} rows`, 85, ratios.get("tabular")));
+  targets.push(percentTarget("compute-bound CNN (~10 M MACs/image)", 97, ratios.get("cnn")?.ratio, ratios.get("cnn")?.loop));
+  targets.push(percentTarget(`tabular ${rows.toLocaleString("en")} rows`, 85, ratios.get("tabular")?.ratio, ratios.get("tabular")?.loop));
   targets.push({ target: "1,000,000 files: throughput, memory, UI p95, SSE rate, rows", goal: "see README", figure: "-", verdict: "not measured" });
   console.log(`\nsummary${decodeRate ? ` (decode ${decodeRate.toLocaleString("en")} images/s on one core)` : ""}:\n${formatTable(targets)}`);
   if (existsSync(work)) rmSync(work, { recursive: true, force: true });

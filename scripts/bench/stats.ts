@@ -80,9 +80,9 @@ export interface TargetRow {
 }
 
 /** A percentage target: met when the best-against-best ratio reaches it; noisy sections are not judged. */
-export function percentTarget(target: string, goalPercent: number, ratio: Ratio | undefined): TargetRow {
+export function percentTarget(target: string, goalPercent: number, ratio: Ratio | undefined, loop?: Ratio): TargetRow {
   if (!ratio) return { target, goal: `>= ${goalPercent}%`, figure: "-", verdict: "not measured" };
-  const figure = `${ratio.best.toFixed(1)}% (median ${ratio.median.toFixed(1)}%; raw spread ${(ratio.rawSpread * 100).toFixed(0)}%)`;
+  const figure = `${ratio.best.toFixed(1)}% (median ${ratio.median.toFixed(1)}%; raw spread ${(ratio.rawSpread * 100).toFixed(0)}%${loop ? `; vs raw loop ${loop.best.toFixed(1)}%` : ""})`;
   if (ratio.noisy) return { target, goal: `>= ${goalPercent}%`, figure, verdict: "noisy" };
   return { target, goal: `>= ${goalPercent}%`, figure, verdict: ratio.best >= goalPercent ? "met" : "not met" };
 }
