@@ -1,4 +1,4 @@
-import type { AppError } from "../lib/errors";
+import { AppError } from "../lib/errors";
 
 /**
  * Exit codes: 0 success, 1 run failed, 2 invalid input, 3 not found, 4 conflict, 5 cancelled,
@@ -36,3 +36,22 @@ export class CliFailure extends Error {
 }
 
 export const print = (line = "") => process.stdout.write(`${line}\n`);
+
+/**
+ * Ends the process with a command's exit code, or with its error: one line on stderr and the
+ * error's exit code (a stack only for an internal error). `understand` turns errors of the
+ * command's own world (a refused server, an unavailable database) into ones with their own code.
+ */
+export function exitWith(outcome: Promise<number>, understand: (error: unknown) => unknown = (error) => error): void {
+  outcome
+    .then((code) => process.exit(code))
+    .catch((caught: unknown) => {
+      const error = understand(caught);
+      if (error instanceof CliFailure || error instanceof AppError) {
+        process.stderr.write(`error: ${error.message}\n`);
+        process.exit(error instanceof CliFailure ? error.exitCode : exitCodeOf(error));
+      }
+      process.stderr.write(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(EXIT.internal);
+    });
+}

@@ -15,7 +15,7 @@ import * as secrets from "./commands/secrets";
 import * as submit from "./commands/submit";
 import * as testScript from "./commands/test-script";
 import * as worker from "./commands/worker";
-import { CliFailure, EXIT, exitCodeOf, print } from "./exit-codes";
+import { EXIT, exitWith, print } from "./exit-codes";
 import { remoteTarget } from "./remote/config";
 import { cliFailureOf, connect, type Remote } from "./remote/connection";
 
@@ -82,19 +82,6 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2))
-  .then((code) => process.exit(code))
-  .catch((caught: unknown) => {
-    const error =
-      caught instanceof ApiError ? cliFailureOf(caught) : !(caught instanceof AppError) && isDbUnavailable(caught) ? databaseUnavailable(caught) : caught;
-    if (error instanceof CliFailure) {
-      process.stderr.write(`error: ${error.message}\n`);
-      process.exit(error.exitCode);
-    }
-    if (error instanceof AppError) {
-      process.stderr.write(`error: ${error.message}\n`);
-      process.exit(exitCodeOf(error));
-    }
-    process.stderr.write(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(EXIT.internal);
-  });
+exitWith(main(process.argv.slice(2)), (caught) =>
+  caught instanceof ApiError ? cliFailureOf(caught) : !(caught instanceof AppError) && isDbUnavailable(caught) ? databaseUnavailable(caught) : caught,
+);
