@@ -1,6 +1,6 @@
 // How `npm start` runs the worker pool (the orchestrator process), shared with `npm run bench` so
 // the benchmark measures the same program with the same flags.
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { bundleIsFresh } from "./bundle-fresh.mjs";
 import { join } from "node:path";
 
 /**
@@ -18,16 +18,6 @@ export const POOL_NODE_FLAGS = ["--liftoff-only", "--max-semi-space-size=8", "--
 /** Environment of the pool process: at most two glibc malloc arenas (the libuv and database threads would each get one). */
 export const POOL_ENV = { MALLOC_ARENA_MAX: "2" };
 
-function newest(dir) {
-  let time = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === "node_modules") continue;
-    const path = join(dir, entry.name);
-    time = Math.max(time, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }
-  return time;
-}
-
 /**
  * The pool's command line: the esbuild bundle (.build/workers/pool.mjs, scripts/build-workers.mjs)
  * when it is newer than lib/ and workers/: plain JavaScript, no tsx loader in the orchestrator's
@@ -37,6 +27,7 @@ function newest(dir) {
  */
 export function poolCommand(root) {
   const bundle = join(root, ".build", "workers", "pool.mjs");
-  const fresh = existsSync(bundle) && statSync(bundle).mtimeMs >= Math.max(newest(join(root, "lib")), newest(join(root, "workers")));
-  return fresh ? { args: [...POOL_NODE_FLAGS, bundle], bundled: true } : { args: [...POOL_NODE_FLAGS, join(root, "bin", "prs.mjs"), "worker"], bundled: false };
+  return bundleIsFresh(bundle, [join(root, "lib"), join(root, "workers")])
+    ? { args: [...POOL_NODE_FLAGS, bundle], bundled: true }
+    : { args: [...POOL_NODE_FLAGS, join(root, "bin", "prs.mjs"), "worker"], bundled: false };
 }
