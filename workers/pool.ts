@@ -7,8 +7,7 @@ import { errorMessage } from "../lib/errors";
 import type { AppContext } from "../lib/server/context";
 import { claimNextRun, STALE_AFTER_MS } from "../lib/engine/claim";
 import { HEARTBEAT_MS } from "../lib/engine/pool-heartbeat";
-import { workerRuntime } from "../lib/engine/runtime";
-import { WarmPool } from "../lib/engine/warm-pool";
+import { startRuntimeWarmPool, type WarmPool } from "../lib/engine/warm-pool";
 import { grantFolders } from "../lib/engine/worker-user";
 import { join } from "node:path";
 import { watchWakeUps } from "../lib/engine/wake";
@@ -32,18 +31,9 @@ export interface WorkerPoolOptions {
 function startWarmPool(ctx: AppContext, options: WorkerPoolOptions): WarmPool | undefined {
   const size = options.warmProcesses ?? ctx.env.warmProcesses;
   if (size <= 0) return undefined;
-  const runtime = workerRuntime();
   const home = join(ctx.env.dataDir, "warm-home");
   grantFolders(ctx.workerUser, [home]);
-  const user = ctx.workerUser;
-  const pool = new WarmPool({
-    size,
-    idleMs: options.warmIdleMs ?? ctx.env.warmIdleSeconds * 1000,
-    home,
-    defaultProfile: { module: runtime.module, execArgv: runtime.execArgv, startEnv: {}, ...(user ? { uid: user.uid, gid: user.gid } : {}) },
-  });
-  pool.start();
-  return pool;
+  return startRuntimeWarmPool({ size, idleMs: options.warmIdleMs ?? ctx.env.warmIdleSeconds * 1000, home, user: ctx.workerUser });
 }
 
 /** Longest wait before retrying a claim after errors. */

@@ -22,6 +22,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { workerEnvironment } from "./child-env";
 import type { ParentMessage } from "./protocol";
+import { workerRuntime } from "./runtime";
 
 export interface BootProfile {
   /** The worker runtime module (runtime.ts) and node flags (plus the memory limit's heap flag). */
@@ -251,4 +252,23 @@ export class WarmPool implements ProcessLauncher {
     const fresh = this.idle.filter((p) => p.runtime === undefined && p.key === this.defaultKey && isAlive(p.child)).length;
     for (let i = fresh; i < this.options.size; i++) this.idle.push(this.boot(this.options.defaultProfile, this.defaultKey));
   }
+}
+
+/**
+ * The worker runtime's warm pool as `prs worker` holds it (the benchmarks' orchestrators too):
+ * `size` fresh processes of the runtime's default profile, booted now, run as `user` when given;
+ * undefined when `size` is 0 (every step forks its own processes).
+ */
+export function startRuntimeWarmPool(options: { size: number; idleMs: number; home: string; user?: { uid: number; gid: number } }): WarmPool | undefined {
+  if (options.size <= 0) return undefined;
+  const runtime = workerRuntime();
+  const { user } = options;
+  const pool = new WarmPool({
+    size: options.size,
+    idleMs: options.idleMs,
+    home: options.home,
+    defaultProfile: { module: runtime.module, execArgv: runtime.execArgv, startEnv: {}, ...(user ? { uid: user.uid, gid: user.gid } : {}) },
+  });
+  pool.start();
+  return pool;
 }

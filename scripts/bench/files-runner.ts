@@ -14,8 +14,7 @@ import { createDb } from "../../lib/db/client";
 import { LocalAgent } from "../../lib/engine/agent";
 import { DbEventSink } from "../../lib/engine/db-events";
 import { executeRun } from "../../lib/engine/orchestrator";
-import { workerRuntime } from "../../lib/engine/runtime";
-import { WarmPool } from "../../lib/engine/warm-pool";
+import { startRuntimeWarmPool } from "../../lib/engine/warm-pool";
 import { loadEnv } from "../../lib/env";
 import { datastoreAccess } from "../../lib/server/datastore-access";
 import { submitRun } from "../../lib/services/runs";
@@ -48,17 +47,7 @@ export type FromRunner =
 const [work, localRoots, url, warm] = process.argv.slice(2) as [string, string, string, string];
 const access = datastoreAccess(loadEnv({ ...process.env, PRS_DATA_DIR: work, PRS_LOCAL_ROOTS: localRoots }));
 const db = await createDb(url);
-const runtime = workerRuntime();
-const warmPool =
-  Number(warm) > 0
-    ? new WarmPool({
-        size: Number(warm),
-        idleMs: 600_000,
-        home: join(work, "warm-home"),
-        defaultProfile: { module: runtime.module, execArgv: runtime.execArgv, startEnv: {} },
-      })
-    : undefined;
-warmPool?.start();
+const warmPool = startRuntimeWarmPool({ size: Number(warm), idleMs: 600_000, home: join(work, "warm-home") });
 const sink = new DbEventSink(db, { onError: (error) => console.error(`run events not stored: ${String(error)}`) });
 
 // Probes (benchmark only): entries yielded by datastore listings, the first mini-batch handed out.

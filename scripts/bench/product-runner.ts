@@ -15,8 +15,7 @@ const rssMb = () => process.memoryUsage.rss() / 1048576;
 const stages: [string, number][] = [["node", rssMb()]];
 const { createDb } = await import("../../lib/db/client");
 const { executeRun } = await import("../../lib/engine/orchestrator");
-const { workerRuntime } = await import("../../lib/engine/runtime");
-const { WarmPool } = await import("../../lib/engine/warm-pool");
+const { startRuntimeWarmPool } = await import("../../lib/engine/warm-pool");
 const { loadEnv } = await import("../../lib/env");
 const { datastoreAccess } = await import("../../lib/server/datastore-access");
 const { submitRun } = await import("../../lib/services/runs");
@@ -53,17 +52,7 @@ const db = await createDb(url);
 await db.pipelineRun.count();
 stages.push(["+ database client after a first query (Prisma query compiler, WebAssembly)", rssMb()]);
 // As in `prs worker`: processes booted before the first submit, kept warm between runs.
-const runtime = workerRuntime();
-const warmPool =
-  Number(warm) > 0
-    ? new WarmPool({
-        size: Number(warm),
-        idleMs: 600_000,
-        home: join(work, "warm-home"),
-        defaultProfile: { module: runtime.module, execArgv: runtime.execArgv, startEnv: {} },
-      })
-    : undefined;
-warmPool?.start();
+const warmPool = startRuntimeWarmPool({ size: Number(warm), idleMs: 600_000, home: join(work, "warm-home") });
 
 /**
  * Peak resident memory (VmHWM) of this process's children, sampled from /proc. The children are
